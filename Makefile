@@ -1,0 +1,55 @@
+# callgrade: two commands set everything up on a fresh Debian machine.
+#   make demo   installs what is missing, gets the model, scores the bundled recordings
+#   make test   the whole test suite (CI runs exactly this)
+
+CARGO      ?= cargo
+BIN        := target/release/callgrade
+DB         ?= demo.db
+APT_NEEDS  := cmake libclang-dev g++ python3-pip sox
+export CALLGRADE_MODELS ?= $(CURDIR)/models
+
+.PHONY: all deps build models demo test lint bench eval clean-demo
+
+all: build
+
+# Build tools whisper.cpp needs (cmake, a C++ compiler; libclang-dev lets bindgen run).
+deps:
+	@missing=""; for p in $(APT_NEEDS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "missing packages:$$missing. Install them (sudo apt-get install$$missing) and run make again."; exit 1; \
+	  fi; \
+	fi
+	@command -v cargo >/dev/null || { echo "cargo is missing: install Rust (rustup) first."; exit 1; }
+
+build: deps
+	$(CARGO) build --release
+
+# Both models: base (Mandarin + English, the default) and tiny.en (fast English, used by tests).
+models: build
+	$(BIN) model install base
+	$(BIN) model install tiny.en
+
+demo: models
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(BIN) run recordings/demo-2026Q3/manifest.csv --campaign 2026Q3 \
+	    --rubric rubrics/courtesy-en.toml --db $(DB)
+	$(BIN) run recordings/demo/manifest.csv --campaign 2026Q4 \
+	    --rubric rubrics/courtesy-en.toml --db $(DB)
+	$(BIN) export --db $(DB) --campaign 2026Q4 --format json --out demo-2026Q4.json
+	@echo "Wrote $(DB) and demo-2026Q4.json"
+
+test: models
+	$(CARGO) test --release -- --test-threads=2
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --release --all-targets -- -D warnings
+
+bench: models
+	$(CARGO) run --release --example bench
+
+eval: models
+	$(CARGO) run --release --example eval -- ../shared/eval/public-en ../shared/eval/public-zh

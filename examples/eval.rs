@@ -1,0 +1,96 @@
+//! Agreement with labelled calls: runs the whole pipeline on each labelled set (a folder with
+//! `2026Q4/manifest.csv`, `rubric.toml`, `scenarios/`, `labels.json`) and prints, per criterion,
+//! how many verdicts agree with the labels. A criterion scored "not applicable" counts as passed.
+//!
+//!   cargo run --release --example eval -- ../shared/eval/public-en ../shared/eval/public-zh
+//!   (options: --model PATH, --jobs N)
+
+use callgrade::audio::AudioSettings;
+use callgrade::pipeline::{self, Manifest, RunOptions};
+use callgrade::report::CampaignReport;
+use callgrade::score::{Rubric, Scenarios};
+use callgrade::store::Store;
+use callgrade::transcribe::TranscribeSettings;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+fn main() -> anyhow::Result<()> {
+    let mut sets = Vec::new();
+    let mut model: Option<PathBuf> = None;
+    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--model" => model = args.next().map(PathBuf::from),
+            "--jobs" => jobs = args.next().and_then(|j| j.parse().ok()).unwrap_or(jobs),
+            _ => sets.push(PathBuf::from(a)),
+        }
+    }
+    let models = callgrade::model::models_dir();
+    let model = model.unwrap_or_else(|| models.join("ggml-base.bin"));
+    let mut worst: f64 = 1.0;
+    for set in &sets {
+        let manifest = Manifest::load(&set.join("2026Q4/manifest.csv"))?;
+        let rubric = Rubric::load(&set.join("rubric.toml"))?;
+        let scenarios = Scenarios::load_dir(&set.join("scenarios"))?;
+        let labels: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(set.join("labels.json"))?)?;
+        let dir = tempfile::tempdir()?;
+        let mut store = Store::open(&dir.path().join("eval.db"))?;
+        let opts = RunOptions {
+            campaign: "eval".into(),
+            rubric,
+            scenarios,
+            model_path: model.clone(),
+            model_name: model.display().to_string(),
+            jobs,
+            threads_per_job: (std::thread::available_parallelism().map_or(1, |n| n.get()) / jobs)
+                .max(1),
+            force: true,
+            audio: AudioSettings::default(),
+            transcribe: TranscribeSettings::default(),
+        };
+        let summary = pipeline::run(&mut store, &manifest, &opts, &|_| {})?;
+        let report = CampaignReport::load(&store, "eval", None)?;
+        let mut per: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        let mut misses = Vec::new();
+        for call in &report.calls {
+            let truth = &labels[&call.file];
+            for c in &call.criteria {
+                let Some(expected) = truth.get(&c.id).and_then(|v| v.as_bool()) else {
+                    continue;
+                };
+                let got = c.passed || !c.applicable;
+                let e = per.entry(c.id.clone()).or_default();
+                e.1 += 1;
+                if got == expected {
+                    e.0 += 1;
+                } else {
+                    misses.push(format!(
+                        "  {} {}: label {expected}, got {got} ({})",
+                        call.file, c.id, c.reason
+                    ));
+                }
+            }
+        }
+        let (agree, total) = per.values().fold((0, 0), |a, v| (a.0 + v.0, a.1 + v.1));
+        println!(
+            "{}: {agree}/{total} verdicts agree ({:.1}%), {} calls, model {}, {:.1} s of audio in {:.1} s",
+            set.display(),
+            100.0 * agree as f64 / total.max(1) as f64,
+            report.calls.len(),
+            model.display(),
+            summary.audio_seconds,
+            summary.wall_seconds
+        );
+        for (id, (a, t)) in &per {
+            println!("  {id:<14} {a:>3}/{t:<3} {:>5.1}%", 100.0 * *a as f64 / *t as f64);
+        }
+        for m in &misses {
+            println!("{m}");
+        }
+        worst = worst.min(agree as f64 / total.max(1) as f64);
+    }
+    println!("lowest agreement: {:.1}%", 100.0 * worst);
+    Ok(())
+}

@@ -1,0 +1,383 @@
+#!/usr/bin/env bash
+# Regenerates the bundled demo recordings: recordings/demo/ (7 calls, 2026 Q4) and
+# recordings/demo-2026Q3/ (3 calls, an earlier quarter, for history and trends).
+#
+# Every call is synthetic English speech (no Mandarin TTS is available offline), built on a
+# time line of two tracks, caller and staff, so the same call can be rendered as mono (both
+# mixed) or as stereo (caller left, staff right). The output is deterministic: the TTS engines
+# are deterministic and sox runs with -R (fixed seeds for noise and dither), so running this
+# twice gives byte-identical files.
+#
+# Needs: sox (with libsox-fmt-all), espeak-ng, flite, festival + festvox-us-slt-hts.
+# Usage: scripts/make-demo-recordings.sh   (writes into recordings/ next to scripts/;
+#        VERBOSE=1 also lists every line spoken with its length)
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+for tool in sox soxi espeak-ng flite text2wave; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "make-demo-recordings: '$tool' is not installed; install sox, libsox-fmt-all, espeak-ng, flite, festival and festvox-us-slt-hts" >&2
+    exit 1
+  fi
+done
+
+# The time line is built at 16 kHz; 8 kHz renders are band-limited and resampled at the end.
+RATE=16000
+
+# sox with a fixed random seed, so noise and dither are the same on every run.
+sx() { sox -R -V1 "$@"; }
+
+# Helpers hand back the path they wrote in F (not via $(...): a subshell would lose N).
+N=0
+F=
+next() {
+  N=$((N + 1))
+  F="$WORK/part$N.wav"
+}
+
+CALLER_PARTS=()
+STAFF_PARTS=()
+
+new_call() {
+  CALLER_PARTS=()
+  STAFF_PARTS=()
+}
+
+# silence SAMPLES: F = a silent clip that long.
+silence() {
+  next
+  sx -r "$RATE" -c 1 -n -b 16 "$F" trim 0 "${1}s"
+}
+
+seconds_to_samples() { awk -v s="$1" -v r="$RATE" 'BEGIN { printf "%d", s * r + 0.5 }'; }
+
+# pause SECONDS: nobody speaks (both tracks silent).
+pause() {
+  silence "$(seconds_to_samples "$1")"
+  CALLER_PARTS+=("$F")
+  STAFF_PARTS+=("$F")
+}
+
+# ring N: N ringback bursts (440 + 480 Hz, 1 s on / 2 s off) heard on the caller's side; the
+# staff picks up 1 s after the last burst, inside its off period, so exactly N bursts are heard.
+ring() {
+  local count=$1 i tone quiet
+  next
+  tone=$F
+  sx -r "$RATE" -c 1 -n -b 16 "$tone" synth 1 sine 440 sine mix 480 fade 0.01 1 0.01 gain -n -14
+  silence "$RATE"
+  quiet=$F
+  for ((i = 1; i <= count; i++)); do
+    CALLER_PARTS+=("$tone")
+    STAFF_PARTS+=("$quiet")
+    if ((i < count)); then pause 2; else pause 1; fi
+  done
+}
+
+# tts VOICE TEXT: F = a 16 kHz mono clip of TEXT, leading/trailing silence trimmed, peak -1 dBFS.
+tts() {
+  local voice=$1 text=$2 raw out
+  next
+  raw=$F
+  next
+  out=$F
+  case $voice in
+    # Staff voices, one per staff member, the same in every call.
+    # festival's HTS voice ignores Duration_Stretch, so Amy's pace is set by tempo below.
+    amy) printf '%s\n' "$text" | text2wave -eval '(voice_cmu_us_slt_arctic_hts)' -o "$raw" ;;
+    grace) flite -voice slt --setf int_f0_target_mean=215 --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
+    david) flite -voice rms --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
+    # Test-caller voices.
+    caller-espeak-m) espeak-ng -v en-us -s 175 -p 40 -w "$raw" "$text" ;;
+    caller-espeak-f) espeak-ng -v en-us+f3 -s 175 -w "$raw" "$text" ;;
+    caller-espeak-gb) espeak-ng -v en-gb-x-rp -s 170 -p 35 -w "$raw" "$text" ;;
+    caller-awb) flite -voice awb --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
+    caller-kal) flite -voice kal16 --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
+    *)
+      echo "make-demo-recordings: unknown voice '$voice'" >&2
+      exit 1
+      ;;
+  esac
+  local pace=1
+  [[ $voice == amy ]] && pace=1.08
+  sx "$raw" -r "$RATE" -c 1 -b 16 "$out" \
+    silence 1 0.02 0.3% reverse silence 1 0.02 0.3% reverse tempo -s "$pace" gain -n -1
+  F=$out
+}
+
+# speak WHO VOICE TEXT: WHO (staff|caller) says TEXT; the other track stays silent meanwhile.
+speak() {
+  local who=$1 clip quiet
+  tts "$2" "$3"
+  clip=$F
+  [[ -n ${VERBOSE:-} ]] && printf '    %5.2f s  %-7s %s\n' "$(soxi -D "$clip")" "$1" "$3" >&2
+  silence "$(soxi -s "$clip")"
+  quiet=$F
+  if [[ $who == staff ]]; then
+    STAFF_PARTS+=("$clip")
+    CALLER_PARTS+=("$quiet")
+  else
+    CALLER_PARTS+=("$clip")
+    STAFF_PARTS+=("$quiet")
+  fi
+}
+staff() { speak staff "$@"; }
+caller() { speak caller "$@"; }
+
+# render FORMAT OUT: writes the call built so far. Formats:
+#   ulaw      8 kHz G.711 mu-law mono, telephone band (300-3400 Hz)
+#   alaw      8 kHz G.711 A-law mono, telephone band
+#   pcm8k     8 kHz 16-bit PCM mono, telephone band
+#   u8pcm8k   8 kHz 8-bit unsigned linear PCM mono, telephone band (an old voice logger's format)
+#   noisy8k   as pcm8k plus a little line noise (pink, about 30 dB below speech peaks)
+#   pcm16k    16 kHz 16-bit PCM mono, wideband (100-7000 Hz)
+#   stereo8k  8 kHz 16-bit PCM stereo, caller LEFT, staff RIGHT, telephone band
+render() {
+  local format=$1 out=$2 caller_track staff_track mono noise
+  next
+  caller_track=$F
+  next
+  staff_track=$F
+  next
+  mono=$F
+  sx "${CALLER_PARTS[@]}" "$caller_track"
+  sx "${STAFF_PARTS[@]}" "$staff_track"
+  # Caller speech sits a little lower than staff speech, as on a real handset recording.
+  sx -m -v 0.8 "$caller_track" -v 1 "$staff_track" "$mono"
+  mkdir -p "$(dirname "$out")"
+  case $format in
+    ulaw) sx "$mono" -e mu-law -b 8 -r 8000 "$out" sinc 300-3400 gain -n -3 rate 8000 ;;
+    alaw) sx "$mono" -e a-law -b 8 -r 8000 "$out" sinc 300-3400 gain -n -3 rate 8000 ;;
+    pcm8k) sx "$mono" -e signed -b 16 -r 8000 "$out" sinc 300-3400 gain -n -3 rate 8000 ;;
+    # 8-bit linear PCM has little headroom to spare, so it is recorded close to full scale.
+    u8pcm8k) sx "$mono" -e unsigned -b 8 -r 8000 "$out" sinc 300-3400 gain -n -1 rate 8000 ;;
+    noisy8k)
+      next
+      noise=$F
+      sx -r "$RATE" -c 1 -n -b 16 "$noise" synth "$(soxi -s "$mono")s" pinknoise gain -26
+      local speech
+      next
+      speech=$F
+      sx "$mono" "$speech" gain -n -3
+      sx -m -v 1 "$speech" -v 1 "$noise" -e signed -b 16 -r 8000 "$out" sinc 300-3400 rate 8000
+      ;;
+    pcm16k) sx "$mono" -e signed -b 16 -r 16000 "$out" sinc 100-7000 gain -n -3 ;;
+    stereo8k)
+      sx -M -v 0.8 "$caller_track" -v 1 "$staff_track" -e signed -b 16 -r 8000 "$out" \
+        sinc 300-3400 gain -n -3 rate 8000
+      ;;
+    *)
+      echo "make-demo-recordings: unknown format '$format'" >&2
+      exit 1
+      ;;
+  esac
+  printf '  %-45s %6.2f s  %s\n' "${out#"$ROOT"/}" "$(soxi -D "$out")" "$format"
+}
+
+# The test caller's questions, the same wording in every quarter.
+Q_HOURS="Hello. Could you tell me your opening hours, please?"
+Q_PARENTING="Hi. I'd like to ask about your parenting classes. When are they held?"
+Q_ASSESSMENT="Hello. I'd like to book a developmental assessment for my son. What should I do?"
+Q_SUBSIDY="Hi. What documents do I need to apply for the childcare subsidy?"
+
+# ---------------------------------------------------------------- 2026 Q4: recordings/demo/
+DEMO=$ROOT/recordings/demo
+echo "recordings/demo/"
+
+# 01 Exemplary: every courtesy item, announced hold of about 10 s, all facts right.
+new_call
+pause 0.4
+ring 2
+staff amy "Good morning, Children's Welfare Service Center, this is Amy Chen. How may I help you?"
+pause 0.5
+caller caller-espeak-m "$Q_HOURS"
+pause 0.5
+staff amy "Certainly. May I have your name, please?"
+pause 0.4
+caller caller-espeak-m "My name is Kevin Huang."
+pause 0.4
+staff amy "Thank you. Please hold on a moment."
+pause 10
+staff amy "Thank you for waiting. We are open Monday to Friday, from eight thirty in the morning to five thirty in the afternoon."
+pause 0.5
+caller caller-espeak-m "Thank you."
+pause 0.4
+staff amy "Thank you for calling, goodbye."
+pause 0.6
+render ulaw "$DEMO/call01-amy-service-hours.wav"
+
+# 02 No agency name, no own name, no thank-you at the close; the facts are all right.
+new_call
+pause 0.4
+ring 3
+staff david "Hello, how can I help you?"
+pause 0.6
+caller caller-awb "$Q_PARENTING"
+pause 0.6
+staff david "The parenting classes are on Saturday mornings. You can sign up online or by phone, and they are free of charge."
+pause 0.5
+caller caller-awb "That's great, thanks."
+pause 0.4
+staff david "Okay, bye."
+pause 0.6
+render alaw "$DEMO/call02-david-parenting-classes.wav"
+
+# 03 Dismissive phrase ("I don't know, that's not my job"), then the facts grudgingly; stereo.
+new_call
+pause 0.3
+ring 1
+staff grace "Good morning, Children's Welfare Service Center, Grace Wu speaking."
+pause 0.4
+caller caller-espeak-gb "$Q_ASSESSMENT"
+pause 0.5
+staff grace "I don't know, that's not my job. Well, call us to book, and bring the child's health handbook. The assessment is free."
+pause 0.5
+caller caller-espeak-gb "Okay. Thank you."
+pause 0.4
+staff grace "Bye."
+pause 0.4
+render stereo8k "$DEMO/call03-grace-developmental-assessment.wav"
+
+# 04 Wrong fact: "we open at nine" (the center opens at eight thirty); line noise.
+new_call
+pause 0.4
+ring 1
+staff david "Good afternoon, Children's Welfare Service Center, this is David Lin. How can I help?"
+pause 0.5
+caller caller-kal "$Q_HOURS"
+pause 0.6
+staff david "We open at nine in the morning and close at five thirty, Monday to Friday."
+pause 0.5
+caller caller-kal "Okay, thanks."
+pause 0.4
+staff david "Thank you for calling, goodbye."
+pause 0.6
+render noisy8k "$DEMO/call04-david-service-hours.wav"
+
+# 05 Answered after 5 rings; otherwise courteous and complete.
+new_call
+pause 0.4
+ring 5
+staff grace "Good morning, Children's Welfare Service Center, this is Grace Wu. How may I help you?"
+pause 0.5
+caller caller-espeak-m "$Q_PARENTING"
+pause 0.5
+staff grace "Our parenting classes are on Saturday mornings. You can sign up online or by phone, and they are free of charge."
+pause 0.5
+caller caller-espeak-m "Thank you."
+pause 0.4
+staff grace "Thank you for calling, goodbye."
+pause 0.5
+render u8pcm8k "$DEMO/call05-grace-parenting-classes.wav"
+
+# 06 Unannounced silent hold of about 11 s in the middle of the call; otherwise complete.
+new_call
+pause 0.4
+ring 4
+staff amy "Good afternoon, Children's Welfare Service Center, this is Amy Chen. How may I help you?"
+pause 0.5
+caller caller-awb "$Q_SUBSIDY"
+pause 10.5
+staff amy "You need the application form, the child's household registration, and the parent's bank passbook."
+pause 0.5
+caller caller-awb "Got it, thank you."
+pause 0.4
+staff amy "Thank you for calling, goodbye."
+pause 0.5
+render ulaw "$DEMO/call06-amy-subsidy-documents.wav"
+
+# 07 Leaves out a required fact (the parent's bank passbook) and the own name.
+new_call
+pause 0.4
+ring 2
+staff david "Children's Welfare Service Center, good afternoon. How can I help you?"
+pause 0.5
+caller caller-espeak-f "$Q_SUBSIDY"
+pause 0.6
+staff david "Please bring the application form and your child's household registration. That's all."
+pause 0.5
+caller caller-espeak-f "Okay, thank you."
+pause 0.4
+staff david "Thank you for calling, goodbye."
+pause 0.6
+render u8pcm8k "$DEMO/call07-david-subsidy-documents.wav"
+
+cat >"$DEMO/manifest.csv" <<'CSV'
+file,staff,unit,scenario,called_at,staff_channel
+call01-amy-service-hours.wav,Amy Chen,行政課,service-hours,2026-10-05T09:12:00,mono
+call02-david-parenting-classes.wav,David Lin,活動課,parenting-classes,2026-10-06T14:20:00,mono
+call03-grace-developmental-assessment.wav,Grace Wu,輔導課,developmental-assessment,2026-10-07T10:45:00,right
+call04-david-service-hours.wav,David Lin,活動課,service-hours,2026-10-08T16:05:00,mono
+call05-grace-parenting-classes.wav,Grace Wu,輔導課,parenting-classes,2026-10-12T11:30:00,mono
+call06-amy-subsidy-documents.wav,Amy Chen,行政課,subsidy-documents,2026-10-14T15:10:00,mono
+call07-david-subsidy-documents.wav,David Lin,活動課,subsidy-documents,2026-10-15T16:40:00,mono
+CSV
+
+# ---------------------------------------------------------- 2026 Q3: recordings/demo-2026Q3/
+Q3=$ROOT/recordings/demo-2026Q3
+echo "recordings/demo-2026Q3/"
+
+# Q3-01 Answered after 5 rings, no own name, curt close; facts right.
+new_call
+pause 0.4
+ring 5
+staff amy "Children's Welfare Service Center, good morning."
+pause 0.5
+caller caller-espeak-m "$Q_HOURS"
+pause 0.6
+staff amy "We are open Monday to Friday, from eight thirty in the morning to five thirty in the afternoon."
+pause 0.5
+caller caller-espeak-m "Thank you."
+pause 0.4
+staff amy "Bye."
+pause 0.5
+render ulaw "$Q3/call01-amy-service-hours.wav"
+
+# Q3-02 No agency or own name, dismissive, wrong day (Sunday), leaves out phone sign-up and fee.
+new_call
+pause 0.4
+ring 2
+staff david "Hello?"
+pause 0.6
+caller caller-awb "$Q_PARENTING"
+pause 0.7
+staff david "That's not my job. I think they are on Sunday mornings. You can sign up online."
+pause 0.6
+caller caller-awb "Is there a fee?"
+pause 0.7
+staff david "I don't know."
+pause 0.6
+caller caller-awb "Okay, thanks."
+pause 0.4
+staff david "Yeah."
+pause 0.6
+render alaw "$Q3/call02-david-parenting-classes.wav"
+
+# Q3-03 Unannounced silent hold of about 11 s, leaves out "the assessment is free".
+new_call
+pause 0.4
+ring 1
+staff grace "Good afternoon, Children's Welfare Service Center, this is Grace Wu."
+pause 0.5
+caller caller-espeak-gb "$Q_ASSESSMENT"
+pause 10.5
+staff grace "Please call us to book, and bring the child's health handbook."
+pause 0.5
+caller caller-espeak-gb "Thank you."
+pause 0.4
+staff grace "Thank you for calling, goodbye."
+pause 0.5
+render ulaw "$Q3/call03-grace-developmental-assessment.wav"
+
+cat >"$Q3/manifest.csv" <<'CSV'
+file,staff,unit,scenario,called_at,staff_channel
+call01-amy-service-hours.wav,Amy Chen,行政課,service-hours,2026-07-14T09:40:00,mono
+call02-david-parenting-classes.wav,David Lin,活動課,parenting-classes,2026-08-11T14:05:00,mono
+call03-grace-developmental-assessment.wav,Grace Wu,輔導課,developmental-assessment,2026-09-08T10:20:00,mono
+CSV
+
+du -cb "$DEMO"/*.wav "$Q3"/*.wav | tail -1 | awk '{ printf "total WAV bytes: %d\n", $1 }'

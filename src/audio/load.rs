@@ -1,0 +1,140 @@
+//! One call from file to [`CallAudio`]: decode, pick the parties' channels, resample,
+//! normalise, and measure speech and ringback.
+
+use std::path::Path;
+
+use super::decode::decode;
+use super::error::AudioError;
+use super::resample::{peak_normalise, resample_to_16k};
+use super::settings::AudioSettings;
+use super::{
+    AudioFacts, CallAudio, Region, Speaker, SpeechRegion, StaffChannel, ringback_bursts,
+    speech_regions,
+};
+
+/// Decode `path` and measure it. `staff` says which channel is the staff (the manifest's
+/// `staff_channel`): `Mono` mixes every channel into one track; `Left`/`Right` need a stereo
+/// file and keep the other side as the caller.
+pub fn load(
+    path: &Path,
+    staff: StaffChannel,
+    settings: &AudioSettings,
+) -> Result<CallAudio, AudioError> {
+    let decoded = decode(path, settings)?;
+    let n_channels = decoded.channels.len();
+    let rate = decoded.sample_rate;
+    let duration = decoded.duration();
+    let (staff_raw, caller_raw) = split_channels(path, decoded.channels, staff)?;
+
+    let to_16k = |samples: Vec<f32>| -> Result<Vec<f32>, AudioError> {
+        let mut out = resample_to_16k(&samples, rate).map_err(|e| e.in_file(path))?;
+        peak_normalise(&mut out);
+        Ok(out)
+    };
+    let staff16 = to_16k(staff_raw)?;
+    let caller16 = caller_raw.map(to_16k).transpose()?;
+
+    let mut facts = measure(&staff16, caller16.as_deref(), settings);
+    facts.duration = duration;
+    facts.channels = u16::try_from(n_channels).unwrap_or(u16::MAX);
+    facts.source_rate = rate;
+    Ok(CallAudio {
+        staff: staff16,
+        caller: caller16,
+        facts,
+    })
+}
+
+/// (staff, caller) tracks at the source rate.
+fn split_channels(
+    path: &Path,
+    mut channels: Vec<Vec<f32>>,
+    staff: StaffChannel,
+) -> Result<(Vec<f32>, Option<Vec<f32>>), AudioError> {
+    let (staff_idx, caller_idx, side) = match staff {
+        StaffChannel::Mono => return Ok((downmix(channels), None)),
+        StaffChannel::Left => (0, 1, "left"),
+        StaffChannel::Right => (1, 0, "right"),
+    };
+    if channels.len() < 2 {
+        return Err(AudioError::ChannelMismatch {
+            file: path.to_path_buf(),
+            staff: side,
+            channels: channels.len(),
+        });
+    }
+    let caller = std::mem::take(&mut channels[caller_idx]);
+    let staff = std::mem::take(&mut channels[staff_idx]);
+    Ok((staff, Some(caller)))
+}
+
+fn downmix(mut channels: Vec<Vec<f32>>) -> Vec<f32> {
+    if channels.len() == 1 {
+        return channels.pop().unwrap_or_default();
+    }
+    let n = channels.len() as f32;
+    let frames = channels.first().map_or(0, Vec::len);
+    (0..frames)
+        .map(|i| channels.iter().map(|c| c[i]).sum::<f32>() / n)
+        .collect()
+}
+
+/// Speech, ringback and rings from the 16 kHz tracks (duration and format are filled by the
+/// caller, which knows the file).
+pub(crate) fn measure(
+    staff16: &[f32],
+    caller16: Option<&[f32]>,
+    settings: &AudioSettings,
+) -> AudioFacts {
+    let (speech, ringback, first_staff_speech) = match caller16 {
+        None => {
+            let speech = speech_regions(staff16, Speaker::Unknown, settings);
+            let ringback = ringback_bursts(staff16, settings);
+            let first = first_speech_after_ringing(&speech, &ringback, settings);
+            (speech, ringback, first)
+        }
+        Some(caller) => {
+            let mut speech = speech_regions(staff16, Speaker::Staff, settings);
+            let first = speech.first().map(|r| r.start);
+            speech.extend(speech_regions(caller, Speaker::Caller, settings));
+            speech.sort_by(|a, b| a.start.total_cmp(&b.start));
+            // The caller hears the ringback, so it is on the caller's side; some systems
+            // record it on both or only on the other, so fall back to the staff side.
+            let mut ringback = ringback_bursts(caller, settings);
+            if ringback.is_empty() {
+                ringback = ringback_bursts(staff16, settings);
+            }
+            (speech, ringback, first)
+        }
+    };
+    let rings = ringback
+        .iter()
+        .filter(|b| first_staff_speech.is_none_or(|t| b.start < t))
+        .count();
+    AudioFacts {
+        rings: u32::try_from(rings).unwrap_or(u32::MAX),
+        ringback,
+        speech,
+        first_staff_speech,
+        ..AudioFacts::default()
+    }
+}
+
+/// In mono the first speech after pickup is taken as the staff's. Sound while the line is
+/// still ringing (a cough, a click) is not pickup: ringback carries on after it.
+fn first_speech_after_ringing(
+    speech: &[SpeechRegion],
+    ringback: &[Region],
+    settings: &AudioSettings,
+) -> Option<f64> {
+    let rb = &settings.ringback;
+    let still_ringing_within = rb.off_seconds + rb.on_seconds * 0.5;
+    speech
+        .iter()
+        .find(|r| {
+            !ringback
+                .iter()
+                .any(|b| b.start >= r.start && b.start - r.start <= still_ringing_within)
+        })
+        .map(|r| r.start)
+}

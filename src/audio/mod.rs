@@ -1,0 +1,97 @@
+//! Audio stage: decode a recording, resample to 16 kHz, and measure the facts scoring needs
+//! (speech regions per party, ringback bursts before pickup).
+//!
+//! Audio facts are measured once, stored, and reused by scoring; nothing here knows Whisper.
+//!
+//! Flow: [`decode`] (any WAV/FLAC/MP3, source rate) → [`load`] picks the staff and caller
+//! channels, [`resample_to_16k`], peak-normalises each → [`ringback_bursts`] and
+//! [`speech_regions`] per channel → [`AudioFacts`]. Every knob is in [`AudioSettings`].
+//!
+//! Invariants: a file that cannot be read completely is refused with an [`AudioError`]
+//! (a truncated WAV or FLAC is an error, never half a call scored as a whole one); ringback
+//! tone is never speech; times are seconds from the start of the file on every channel.
+
+use serde::{Deserialize, Serialize};
+
+mod decode;
+mod error;
+mod load;
+mod regions;
+mod resample;
+mod ringback;
+mod settings;
+mod wav_header;
+
+pub use decode::{Decoded, decode};
+pub use error::AudioError;
+pub use load::load;
+pub use regions::speech_regions;
+pub use resample::resample_to_16k;
+pub use ringback::ringback_bursts;
+pub use settings::{AudioSettings, RingbackSettings, VadSettings};
+
+/// The sample rate every later stage works at (Whisper's).
+pub const SAMPLE_RATE: u32 = 16_000;
+
+/// Who speaks on a channel or in a segment. In a mono recording both parties share one
+/// channel, so the audio stage can only say `Unknown`; scoring tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Speaker {
+    Staff,
+    Caller,
+    Unknown,
+}
+
+/// Which side of the recording is the staff member (the manifest's `staff_channel`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StaffChannel {
+    Mono,
+    Left,
+    Right,
+}
+
+/// A span of time in seconds from the start of the recording.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Region {
+    pub start: f64,
+    pub end: f64,
+}
+
+/// A span of speech energy on one party's channel (`Unknown` in mono).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SpeechRegion {
+    pub start: f64,
+    pub end: f64,
+    pub speaker: Speaker,
+}
+
+/// What the audio stage measured about one call; stored with the call and given to scoring.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AudioFacts {
+    /// Length of the recording in seconds.
+    pub duration: f64,
+    /// Number of channels in the file as recorded.
+    pub channels: u16,
+    /// Sample rate of the file as recorded.
+    pub source_rate: u32,
+    /// Ringback bursts heard before the staff's first speech.
+    pub rings: u32,
+    /// The ringback bursts themselves (start/end of each tone burst).
+    pub ringback: Vec<Region>,
+    /// Speech regions on the time line, ringback excluded, sorted by start.
+    pub speech: Vec<SpeechRegion>,
+    /// Start of the staff's first speech (mono: first speech after the ringback).
+    pub first_staff_speech: Option<f64>,
+}
+
+/// Decoded, resampled audio ready for transcription: one 16 kHz track per party.
+#[derive(Debug, Clone)]
+pub struct CallAudio {
+    /// Staff side (or the whole mono recording), 16 kHz, peak-normalised.
+    pub staff: Vec<f32>,
+    /// Caller side in stereo recordings; `None` in mono.
+    pub caller: Option<Vec<f32>>,
+    pub facts: AudioFacts,
+}

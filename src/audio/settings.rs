@@ -1,0 +1,107 @@
+//! Every knob of the audio stage in one place, with its default visible. The whole struct is
+//! recorded with each run so a score can be reproduced.
+
+use serde::{Deserialize, Serialize};
+
+/// Settings for decoding, ringback detection and speech detection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AudioSettings {
+    /// Largest recording accepted, in bytes (default 200 MB).
+    pub max_bytes: u64,
+    /// Longest recording accepted, in seconds (default 30 minutes).
+    pub max_seconds: f64,
+    /// What the ringback tone sounds like.
+    pub ringback: RingbackSettings,
+    /// How speech is told apart from silence and line noise.
+    pub vad: VadSettings,
+}
+
+impl Default for AudioSettings {
+    fn default() -> Self {
+        Self {
+            max_bytes: 200 * 1024 * 1024,
+            max_seconds: 30.0 * 60.0,
+            ringback: RingbackSettings::default(),
+            vad: VadSettings::default(),
+        }
+    }
+}
+
+/// The ringback cadence the caller hears before pickup (North American / Taiwanese default:
+/// 440 + 480 Hz, 1 s on, 2 s off).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RingbackSettings {
+    /// Frequencies of the tone in Hz (one or two; all must be present together).
+    pub freqs_hz: Vec<f64>,
+    /// Length of one tone burst in seconds.
+    pub on_seconds: f64,
+    /// Silence between bursts in seconds.
+    pub off_seconds: f64,
+    /// Share of a frame's energy that must sit at the tone frequencies for the frame to count
+    /// as ringback (0–1). Speech and noise spread their energy; a pure tone concentrates it.
+    pub min_tone_ratio: f64,
+    /// A burst shorter than this fraction of `on_seconds` is not a ring (a tone cut short by
+    /// pickup still counts if it reaches this).
+    pub min_burst_fraction: f64,
+    /// A burst longer than this multiple of `on_seconds` is not ringback (e.g. a dial tone).
+    pub max_burst_factor: f64,
+    /// Frames quieter than this (dBFS, after peak normalisation) are never ringback.
+    pub min_level_dbfs: f64,
+}
+
+impl Default for RingbackSettings {
+    fn default() -> Self {
+        Self {
+            freqs_hz: vec![440.0, 480.0],
+            on_seconds: 1.0,
+            off_seconds: 2.0,
+            min_tone_ratio: 0.6,
+            min_burst_fraction: 0.4,
+            max_burst_factor: 1.8,
+            min_level_dbfs: -50.0,
+        }
+    }
+}
+
+/// Energy-based voice activity detection knobs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VadSettings {
+    /// Analysis frame length in milliseconds.
+    pub frame_ms: f64,
+    /// A frame starts speech when its energy is this many dB above the noise floor.
+    pub start_db: f64,
+    /// Speech continues while frames stay this many dB above the noise floor.
+    pub continue_db: f64,
+    /// Frames quieter than this (dBFS, after peak normalisation) are never speech.
+    pub min_level_dbfs: f64,
+    /// The noise floor at a moment is a low percentile of frame energies within this many
+    /// seconds either side, so it follows line noise that changes during the call.
+    pub floor_window_s: f64,
+    /// Which percentile of frame energies is taken as the noise floor (0–100).
+    pub floor_percentile: f64,
+    /// Speech is held this long after energy drops, so word endings are kept (seconds).
+    pub hangover_s: f64,
+    /// Regions separated by less than this are merged (seconds).
+    pub merge_gap_s: f64,
+    /// Regions shorter than this are dropped as clicks and blips (seconds).
+    pub min_region_s: f64,
+}
+
+impl Default for VadSettings {
+    fn default() -> Self {
+        Self {
+            frame_ms: 20.0,
+            start_db: 12.0,
+            continue_db: 6.0,
+            min_level_dbfs: -50.0,
+            floor_window_s: 4.0,
+            floor_percentile: 10.0,
+            hangover_s: 0.15,
+            merge_gap_s: 0.3,
+            min_region_s: 0.15,
+        }
+    }
+}

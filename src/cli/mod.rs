@@ -1,0 +1,32 @@
+//! Command-line interface: the only module that prints. One function per subcommand; exit codes
+//! are 0 (all went well), 1 (some calls failed, the rest were stored) and 2 (could not run).
+
+mod args;
+mod export;
+mod model;
+mod run;
+mod table;
+mod transcribe;
+
+use clap::Parser;
+
+pub use args::Cli;
+
+/// Parses the command line, runs the subcommand and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        args::Command::Model(cmd) => model::main(cmd),
+        args::Command::Run(cmd) => run::run(cmd),
+        args::Command::Score(cmd) => run::score(cmd),
+        args::Command::Export(cmd) => export::main(cmd),
+        args::Command::Transcribe(cmd) => transcribe::main(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            2
+        }
+    }
+}

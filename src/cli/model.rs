@@ -1,0 +1,82 @@
+//! `callgrade model …`, and finding the model other commands use.
+
+use super::args::ModelCommand;
+use super::table::Table;
+use crate::model::{self, ModelName};
+use anyhow::Context;
+use std::path::PathBuf;
+
+pub fn main(cmd: ModelCommand) -> anyhow::Result<i32> {
+    let dir = model::models_dir();
+    match cmd {
+        ModelCommand::Install { name } => {
+            let name: ModelName = name.parse()?;
+            let m = model::install(&dir, name, &mut |line| eprintln!("{line}"))?;
+            println!(
+                "{} ready: {} ({} bytes, sha256 {})",
+                m.name,
+                m.path.display(),
+                m.size,
+                m.sha256
+            );
+        }
+        ModelCommand::Import { path } => {
+            let m = model::import(&dir, &path)?;
+            println!("imported {} as {}", path.display(), m.path.display());
+        }
+        ModelCommand::List => {
+            let models = model::list(&dir)?;
+            if models.is_empty() {
+                println!(
+                    "no models in {}. Install one with: callgrade model install base",
+                    dir.display()
+                );
+            }
+            let mut t = Table::new(["model", "size (MB)", "sha256", "verified", "path"]);
+            for m in models {
+                t.row([
+                    m.name.clone(),
+                    format!("{:.1}", m.size as f64 / 1e6),
+                    m.sha256.chars().take(16).collect(),
+                    if m.verified { "yes" } else { "NO: reinstall" }.to_string(),
+                    m.path.display().to_string(),
+                ]);
+            }
+            print!("{t}");
+        }
+    }
+    Ok(0)
+}
+
+/// The ggml file and short name for `--model`: a path as given, or an installed model by name
+/// (installed now when missing, so the default path just works).
+pub fn resolve(arg: Option<&str>, quiet: bool) -> anyhow::Result<(PathBuf, String)> {
+    let arg = arg.unwrap_or("base");
+    let as_path = PathBuf::from(arg);
+    if as_path.is_file() {
+        let name = as_path
+            .file_stem()
+            .map(|s| s.to_string_lossy().trim_start_matches("ggml-").to_string())
+            .unwrap_or_else(|| arg.to_string());
+        return Ok((as_path, name));
+    }
+    let name: ModelName = arg
+        .parse()
+        .with_context(|| format!("--model {arg}: not a file, and not a model name"))?;
+    let dir = model::models_dir();
+    let path = model::model_path(&dir, name);
+    if !path.is_file() {
+        if !quiet {
+            eprintln!(
+                "model {name} is not installed yet; installing it into {}",
+                dir.display()
+            );
+        }
+        model::install(&dir, name, &mut |line| {
+            if !quiet {
+                eprintln!("{line}")
+            }
+        })?;
+    }
+    Ok((path, name.to_string()))
+}

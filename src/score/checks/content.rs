@@ -1,0 +1,102 @@
+//! `accuracy` and `completeness`, judged against the call's scenario.
+
+use super::{Ctx, Verdict, quote};
+use crate::score::rubric::Criterion;
+
+pub(crate) fn accuracy(cx: &Ctx, c: &Criterion) -> Verdict {
+    let lang = cx.lang();
+    let Some(sc) = cx.scenario else {
+        return Verdict::not_applicable(
+            lang.pick(
+                "此通電話未指定情境，不評答話內容",
+                "no scenario for this call; content not scored",
+            )
+            .into(),
+        );
+    };
+    let base = cx.threshold(c);
+    let mut evidence = Vec::new();
+    let mut wrong = Vec::new();
+    for p in &sc.points {
+        for f in cx.find(&p.wrong, base, None) {
+            let q = quote(lang, &f.phrase.text);
+            wrong.push(lang.pick(format!("{q}（{}）", p.id), format!("{q} ({})", p.id)));
+            evidence.push(f.evidence);
+        }
+    }
+    if wrong.is_empty() {
+        return Verdict::pass(
+            Vec::new(),
+            lang.pick(
+                format!("未說錯誤內容（情境：{}）", sc.title),
+                format!("no wrong statement (scenario: {})", sc.title),
+            ),
+        );
+    }
+    let list = wrong.join(lang.pick("、", ", "));
+    Verdict::fail(
+        evidence,
+        lang.pick(format!("答話有誤：{list}"), format!("wrong answer: {list}")),
+    )
+}
+
+pub(crate) fn completeness(cx: &Ctx, c: &Criterion) -> Verdict {
+    let lang = cx.lang();
+    let Some(sc) = cx.scenario else {
+        return Verdict::not_applicable(
+            lang.pick(
+                "此通電話未指定情境，不評答話內容",
+                "no scenario for this call; content not scored",
+            )
+            .into(),
+        );
+    };
+    let required: Vec<_> = sc.points.iter().filter(|p| p.required).collect();
+    if required.is_empty() {
+        return Verdict::not_applicable(
+            lang.pick(
+                "情境沒有必要告知事項",
+                "the scenario has no required points",
+            )
+            .into(),
+        );
+    }
+    let base = cx.threshold(c);
+    let mut evidence = Vec::new();
+    let mut missing = Vec::new();
+    for p in &required {
+        // A wrongly stated point was still addressed: that is an accuracy failure only.
+        let hit = cx
+            .find(&p.say, base, None)
+            .into_iter()
+            .chain(cx.find(&p.wrong, base, None))
+            .min_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
+        match hit {
+            Some(f) => evidence.push(f.evidence),
+            None => missing.push(p.id.as_str()),
+        }
+    }
+    let n = required.len();
+    let done = n - missing.len();
+    let reason = if missing.is_empty() {
+        lang.pick(
+            format!("{n} 項必要事項皆已告知"),
+            format!("all {n} required points addressed"),
+        )
+    } else {
+        lang.pick(
+            format!("告知 {done}/{n} 項；缺：{}", missing.join("、")),
+            format!(
+                "addressed {done} of {n} points; missing: {}",
+                missing.join(", ")
+            ),
+        )
+    };
+    Verdict {
+        passed: missing.is_empty(),
+        applicable: true,
+        fraction: done as f64 / n as f64,
+        evidence,
+        reason,
+    }
+}

@@ -1,0 +1,187 @@
+//! One function per check kind. Each returns the verdict fields the scorer turns into a
+//! [`super::CriterionResult`]; reasons are written in the rubric's language.
+
+mod content;
+mod hold;
+mod phrase;
+mod pickup;
+mod self_intro;
+
+use super::Evidence;
+use super::matcher::{NameRule, Params, best_match, required_similarity};
+use super::rubric::{Check, Criterion, Language, Phrase, Rubric};
+use super::scenario::Scenario;
+use super::speakers::StaffSpeech;
+use crate::audio::AudioFacts;
+
+/// What a check decided. `fraction` is the share of the criterion's points earned.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Verdict {
+    pub passed: bool,
+    pub applicable: bool,
+    pub fraction: f64,
+    pub evidence: Vec<Evidence>,
+    pub reason: String,
+}
+
+impl Verdict {
+    pub fn pass(evidence: Vec<Evidence>, reason: String) -> Verdict {
+        Verdict {
+            passed: true,
+            applicable: true,
+            fraction: 1.0,
+            evidence,
+            reason,
+        }
+    }
+
+    pub fn fail(evidence: Vec<Evidence>, reason: String) -> Verdict {
+        Verdict {
+            passed: false,
+            applicable: true,
+            fraction: 0.0,
+            evidence,
+            reason,
+        }
+    }
+
+    /// Not applicable: scored as passed with full points, as courtesy forms do.
+    pub fn not_applicable(reason: String) -> Verdict {
+        Verdict {
+            passed: true,
+            applicable: false,
+            fraction: 1.0,
+            evidence: Vec::new(),
+            reason,
+        }
+    }
+}
+
+/// Everything a check may look at.
+pub(crate) struct Ctx<'a> {
+    pub rubric: &'a Rubric,
+    pub scenario: Option<&'a Scenario>,
+    pub staff: &'a StaffSpeech<'a>,
+    pub audio: &'a AudioFacts,
+    pub staff_name: Option<&'a str>,
+}
+
+/// A phrase found in the staff's speech.
+#[derive(Debug, Clone)]
+pub(crate) struct Found<'p> {
+    pub phrase: &'p Phrase,
+    pub evidence: Evidence,
+}
+
+impl Ctx<'_> {
+    pub fn lang(&self) -> Language {
+        self.rubric.language
+    }
+
+    pub fn params(&self) -> Params {
+        Params {
+            floor: self.rubric.matching.unit_floor,
+            insert_cost: self.rubric.matching.insert_cost,
+        }
+    }
+
+    pub fn threshold(&self, c: &Criterion) -> f64 {
+        c.threshold.unwrap_or(self.rubric.matching.threshold)
+    }
+
+    /// Every (utterance, phrase) pair that matches well enough, in time order.
+    pub fn find<'p>(
+        &self,
+        phrases: &'p [Phrase],
+        base: f64,
+        rule: Option<&NameRule>,
+    ) -> Vec<Found<'p>> {
+        let params = self.params();
+        let mut out = Vec::new();
+        for u in &self.staff.utts {
+            for p in phrases {
+                let need = required_similarity(&p.toks, base);
+                if p.upper_bound(u.mask) + 1e-9 < need {
+                    continue;
+                }
+                let Some(h) = best_match(&p.toks, &u.toks, params, rule) else {
+                    continue;
+                };
+                if h.sim + 1e-9 < need {
+                    continue;
+                }
+                let (start, end) = u.span_time(h.start, h.end);
+                out.push(Found {
+                    phrase: p,
+                    evidence: Evidence {
+                        text: u.text.trim().to_string(),
+                        start: round3(start),
+                        end: round3(end),
+                        speaker: u.speaker,
+                        similarity: round3(h.sim),
+                    },
+                });
+            }
+        }
+        out.sort_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
+        out
+    }
+}
+
+pub(crate) fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// "0:31" style clock for times within a call.
+pub(crate) fn mmss(t: f64) -> String {
+    let s = t.max(0.0).round() as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// A few phrases of a list, quoted for a reason line.
+pub(crate) fn quote_list(lang: Language, phrases: &[Phrase]) -> String {
+    let shown: Vec<String> = phrases
+        .iter()
+        .take(3)
+        .map(|p| lang.pick(format!("「{}」", p.text), format!("\"{}\"", p.text)))
+        .collect();
+    let more = if phrases.len() > 3 {
+        lang.pick("等", " …")
+    } else {
+        ""
+    };
+    format!("{}{more}", shown.join(lang.pick("、", " / ")))
+}
+
+pub(crate) fn quote(lang: Language, text: &str) -> String {
+    lang.pick(format!("「{text}」"), format!("\"{text}\""))
+}
+
+/// Runs the criterion's check.
+pub(crate) fn run(cx: &Ctx, c: &Criterion) -> Verdict {
+    match &c.check {
+        Check::Pickup {
+            max_rings,
+            max_seconds,
+        } => pickup::check(cx, *max_rings, *max_seconds),
+        Check::Phrase {
+            any,
+            within_seconds,
+            last_seconds,
+        } => phrase::said(cx, c, any, *within_seconds, *last_seconds),
+        Check::Forbidden {
+            any,
+            within_seconds,
+        } => phrase::forbidden(cx, c, any, *within_seconds),
+        Check::SelfIntro {
+            patterns,
+            within_seconds,
+        } => self_intro::check(cx, c, patterns, *within_seconds),
+        Check::Hold {
+            max_silence_seconds,
+            announce,
+        } => hold::check(cx, c, *max_silence_seconds, announce),
+        Check::Accuracy => content::accuracy(cx, c),
+        Check::Completeness => content::completeness(cx, c),
+    }
+}

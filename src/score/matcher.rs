@@ -1,0 +1,248 @@
+//! Finds a rubric phrase inside a transcript utterance, tolerating ASR errors.
+//!
+//! Both sides are token sequences (Han characters with pinyin, English words with sound
+//! keys, numbers, times). The phrase must align with a contiguous stretch of the utterance,
+//! unit by unit: a unit can be replaced by a sound-alike (cost = 1 − similarity), dropped
+//! (cost 1), or the stretch can carry a few extra units (cost `insert_cost` each). English
+//! words may also split or merge ("welfare" ↔ "well paired"). Comparing unit by unit is what
+//! keeps "hi" from matching "this" and "thank you for waiting" from passing as "thank you for
+//! calling": a wrong word costs a whole unit, however many letters it shares.
+
+use super::phonetic::{numeral_reading, readings_sim, word_sim};
+use super::tokens::{Tok, Word};
+use std::collections::HashSet;
+
+/// Knobs of the aligner; defaults live in [`super::rubric::Matching`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Params {
+    /// Unit similarities below this count as a complete miss.
+    pub floor: f64,
+    /// Cost of each extra transcript unit inside the matched stretch.
+    pub insert_cost: f64,
+}
+
+/// Where and how well a phrase matched: token range `[start, end)` in the utterance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Hit {
+    pub sim: f64,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What a name wildcard may stand for: any Han character, or a Latin word that is not a
+/// common word (so "this is the …" or "I'm sorry" are not self-introductions).
+pub(crate) struct NameRule<'a> {
+    pub common_words: &'a HashSet<String>,
+}
+
+fn name_sim(t: &Tok, rule: Option<&NameRule>) -> f64 {
+    match (t, rule) {
+        (Tok::Han { .. }, Some(_)) => 1.0,
+        (Tok::Word(w), Some(r)) if !r.common_words.contains(&w.text) && w.text.len() >= 2 => 1.0,
+        _ => 0.0,
+    }
+}
+
+/// Similarity of a phrase unit `p` to a transcript unit `t`, 0..=1.
+pub(crate) fn tok_sim(p: &Tok, t: &Tok, rule: Option<&NameRule>) -> f64 {
+    match (p, t) {
+        (Tok::Name, _) => name_sim(t, rule),
+        (
+            Tok::Han {
+                ch: a,
+                readings: ra,
+            },
+            Tok::Han {
+                ch: b,
+                readings: rb,
+            },
+        ) => {
+            if a == b {
+                1.0
+            } else {
+                readings_sim(ra, rb)
+            }
+        }
+        (Tok::Word(a), Tok::Word(b)) => word_sim(&a.text, &a.key, &b.text, &b.key),
+        (Tok::Num(a), Tok::Num(b)) => f64::from(u8::from(a == b)),
+        (Tok::Time(h1, m1), Tok::Time(h2, m2)) => f64::from(u8::from(h1 == h2 && m1 == m2)),
+        // 830 said as a bare number is 8:30.
+        (Tok::Time(h, m), Tok::Num(n)) | (Tok::Num(n), Tok::Time(h, m))
+            if *n == u64::from(*h) * 100 + u64::from(*m) =>
+        {
+            0.95
+        }
+        // A small number written as a digit still sounds like its Chinese numeral.
+        (Tok::Num(n), Tok::Han { readings, .. }) | (Tok::Han { readings, .. }, Tok::Num(n)) => {
+            match numeral_reading(*n) {
+                Some(s) => readings_sim(&[s], readings),
+                None => 0.0,
+            }
+        }
+        _ => 0.0,
+    }
+}
+
+fn joined(a: &Word, b: &Word) -> Tok {
+    Tok::Word(Word::new(&format!("{}{}", a.text, b.text)))
+}
+
+/// The similarity a phrase of `len` units needs: short phrases leave no room for slips, so a
+/// single Chinese character must be exact ("喂" must not match "位") and a single word nearly so.
+pub(crate) fn required_similarity(pattern: &[Tok], base: f64) -> f64 {
+    match pattern {
+        [Tok::Han { .. }] => 0.99,
+        [_] => base.max(0.9),
+        [_, _] => base.max(0.85),
+        _ => base,
+    }
+}
+
+/// Best alignment of `pattern` within `text`, or `None` for an empty pattern or text.
+pub(crate) fn best_match(
+    pattern: &[Tok],
+    text: &[Tok],
+    params: Params,
+    rule: Option<&NameRule>,
+) -> Option<Hit> {
+    let (m, n) = (pattern.len(), text.len());
+    if m == 0 || n == 0 {
+        return None;
+    }
+    let weights: Vec<f64> = pattern
+        .iter()
+        .map(|t| if t.is_negator() { 2.0 } else { 1.0 })
+        .collect();
+    let sim_floor = |p: &Tok, t: &Tok| {
+        let s = tok_sim(p, t, rule);
+        if s < params.floor { 0.0 } else { s }
+    };
+    let w = n + 1;
+    let mut cost = vec![0.0f64; (m + 1) * w];
+    let mut start = vec![0usize; (m + 1) * w];
+    for (j, s) in start.iter_mut().enumerate().take(w) {
+        *s = j;
+    }
+    for i in 1..=m {
+        let p = &pattern[i - 1];
+        let wp = weights[i - 1];
+        cost[i * w] = cost[(i - 1) * w] + wp;
+        start[i * w] = 0;
+        for j in 1..=n {
+            let t = &text[j - 1];
+            let mut best = cost[(i - 1) * w + j - 1] + wp * (1.0 - sim_floor(p, t));
+            let mut from = start[(i - 1) * w + j - 1];
+            let del = cost[(i - 1) * w + j] + wp;
+            if del < best {
+                best = del;
+                from = start[(i - 1) * w + j];
+            }
+            let ins = cost[i * w + j - 1] + params.insert_cost;
+            if ins < best {
+                best = ins;
+                from = start[i * w + j - 1];
+            }
+            // One phrase word heard as two ("welfare" → "well paired").
+            if j >= 2
+                && best > 1e-9
+                && let (Tok::Word(pw), Tok::Word(a), Tok::Word(b)) = (p, &text[j - 2], t)
+                && pw.key.chars().next() == a.key.chars().next()
+            {
+                let c = cost[(i - 1) * w + j - 2] + wp * (1.0 - sim_floor(p, &joined(a, b)));
+                if c < best {
+                    best = c;
+                    from = start[(i - 1) * w + j - 2];
+                }
+            }
+            // Two phrase words heard as one ("good bye" → "goodbye").
+            if i >= 2
+                && best > 1e-9
+                && let (Tok::Word(a), Tok::Word(b), Tok::Word(tw)) = (&pattern[i - 2], p, t)
+                && tw.key.chars().next() == a.key.chars().next()
+            {
+                let c = cost[(i - 2) * w + j - 1] + 2.0 * (1.0 - sim_floor(&joined(a, b), t));
+                if c < best {
+                    best = c;
+                    from = start[(i - 2) * w + j - 1];
+                }
+            }
+            cost[i * w + j] = best;
+            start[i * w + j] = from;
+        }
+    }
+    let mut best: Option<Hit> = None;
+    for j in 1..=n {
+        let c = cost[m * w + j];
+        let sim = (1.0 - c / m as f64).max(0.0);
+        if best.is_none_or(|b| sim > b.sim + 1e-12) {
+            best = Some(Hit {
+                sim,
+                start: start[m * w + j],
+                end: j,
+            });
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::tokens::tokenize;
+
+    const P: Params = Params {
+        floor: 0.5,
+        insert_cost: 0.35,
+    };
+
+    fn sim(pattern: &str, text: &str) -> f64 {
+        best_match(&tokenize(pattern), &tokenize(text), P, None).map_or(0.0, |h| h.sim)
+    }
+
+    fn matches(pattern: &str, text: &str, base: f64) -> bool {
+        let p = tokenize(pattern);
+        sim(pattern, text) >= required_similarity(&p, base)
+    }
+
+    #[test]
+    fn misrecognitions_still_match() {
+        assert!(matches(
+            "children's welfare service center",
+            "children well-paired service center",
+            0.8
+        ));
+        assert!(matches("營業時間八點半", "營業時間8:30", 0.8));
+        assert!(matches("eight thirty", "8/30", 0.8));
+        assert!(matches("請稍候", "請稍後", 0.8));
+        assert!(matches("兒童福利服務中心", "兒童福利服務中信您好", 0.8));
+        assert!(matches("请问贵姓", "請問您貴姓", 0.8));
+        assert!(matches("goodbye", "good bye", 0.8));
+        assert!(matches(
+            "thank you for calling",
+            "thank you so much for calling",
+            0.8
+        ));
+    }
+
+    #[test]
+    fn word_boundaries_and_meaning_hold() {
+        assert!(!matches("hi", "this is Kuo", 0.8));
+        assert!(!matches(
+            "thank you for calling",
+            "thank you for waiting",
+            0.8
+        ));
+        assert!(!matches("I don't know", "I do know the answer", 0.8));
+        assert!(!matches("不是我負責", "這是我負責的", 0.8));
+        assert!(!matches("喂", "請問哪位", 0.8));
+        assert!(!matches("bye", "ready by Friday", 0.8));
+        assert!(matches("不知道", "我不知道", 0.8));
+    }
+
+    #[test]
+    fn hit_reports_the_stretch() {
+        let h = best_match(&tokenize("您好"), &tokenize("早安您好請問"), P, None).unwrap();
+        assert_eq!((h.start, h.end), (2, 4));
+        assert!((h.sim - 1.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,125 @@
+//! Scoring stage: a pure function of (transcript, audio facts, rubric, scenario) → verdicts.
+//! No I/O besides parsing rubric/scenario files, no SQL, no Whisper: that is what makes
+//! re-scoring and exhaustive tests cheap.
+
+mod checks;
+mod error;
+mod matcher;
+pub mod normalize;
+mod numbers;
+mod phonetic;
+mod rubric;
+mod scenario;
+mod speakers;
+mod tokens;
+
+pub use error::ScoreFileError;
+pub use rubric::{Check, Criterion, Grade, Language, Matching, Phrase, Rubric};
+pub use scenario::{Point, Scenario, Scenarios};
+
+use crate::audio::{AudioFacts, Speaker};
+use crate::transcribe::Segment;
+use serde::{Deserialize, Serialize};
+
+/// A quote that supports a verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub text: String,
+    pub start: f64,
+    pub end: f64,
+    pub speaker: Speaker,
+    /// How closely the quote matched the rubric's phrase, 0..=1 (1 = exact after normalising).
+    pub similarity: f64,
+}
+
+/// The verdict on one rubric criterion for one call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionResult {
+    pub id: String,
+    pub title: String,
+    pub category: String,
+    pub passed: bool,
+    pub applicable: bool,
+    pub points: f64,
+    pub max: f64,
+    pub evidence: Vec<Evidence>,
+    /// One line a supervisor can read: why it passed or failed.
+    pub reason: String,
+}
+
+/// The verdict on a whole call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallScore {
+    /// Total after scaling (`scale_to`), rounded to one decimal.
+    pub score: f64,
+    /// Maximum after scaling.
+    pub max: f64,
+    pub grade: String,
+    pub criteria: Vec<CriterionResult>,
+}
+
+/// Scores one call: every criterion of `rubric` against the staff's speech in `segments`,
+/// the audio measurements and (for content criteria) the call's scenario. `staff_name` is the
+/// manifest's name for the staff member, used as a hint for the self-introduction check.
+pub fn score_call(
+    rubric: &Rubric,
+    scenario: Option<&Scenario>,
+    segments: &[Segment],
+    audio: &AudioFacts,
+    staff_name: Option<&str>,
+) -> CallScore {
+    let staff = speakers::staff_speech(segments, audio, scenario, &rubric.matching);
+    let cx = checks::Ctx {
+        rubric,
+        scenario,
+        staff: &staff,
+        audio,
+        staff_name: staff_name.filter(|n| !n.trim().is_empty()),
+    };
+    let criteria: Vec<CriterionResult> = rubric
+        .criteria
+        .iter()
+        .map(|c| {
+            let v = checks::run(&cx, c);
+            CriterionResult {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                category: c.category.clone(),
+                passed: v.passed,
+                applicable: v.applicable,
+                points: round_to(c.points * v.fraction.clamp(0.0, 1.0), 100.0),
+                max: c.points,
+                evidence: v.evidence,
+                reason: v.reason,
+            }
+        })
+        .collect();
+    let raw: f64 = criteria.iter().map(|c| c.points).sum();
+    let raw_max = rubric.raw_max();
+    let (score, max) = match rubric.scale_to {
+        Some(to) if raw_max > 0.0 => (raw / raw_max * to, to),
+        _ => (raw, raw_max),
+    };
+    let score = round_to(score, 10.0);
+    CallScore {
+        score,
+        max,
+        grade: grade_for(rubric, score),
+        criteria,
+    }
+}
+
+fn round_to(x: f64, per_unit: f64) -> f64 {
+    (x * per_unit).round() / per_unit
+}
+
+/// The first band (highest first) whose minimum the score reaches; the lowest band otherwise.
+pub fn grade_for(rubric: &Rubric, score: f64) -> String {
+    rubric
+        .grades
+        .iter()
+        .find(|g| score + 1e-9 >= g.min)
+        .or(rubric.grades.last())
+        .map(|g| g.name.clone())
+        .unwrap_or_default()
+}

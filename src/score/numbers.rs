@@ -1,0 +1,269 @@
+//! Numbers and clock times written every way a transcript or a rubric author might:
+//! 三十 = 30, 兩 = 2, "thirty" = 30, and 八點半 = 8點半 = 8:30 = 8.30 = 8/30 = eight thirty.
+//! Everything is reduced to digits here so the matcher compares like with like.
+
+use super::tokens::Tok;
+
+fn zh_digit(c: char) -> Option<u64> {
+    Some(match c {
+        '零' | '〇' => 0,
+        '一' | '壹' => 1,
+        '二' | '兩' | '貳' => 2,
+        '三' | '參' => 3,
+        '四' | '肆' => 4,
+        '五' | '伍' => 5,
+        '六' | '陸' => 6,
+        '七' | '柒' => 7,
+        '八' | '捌' => 8,
+        '九' | '玖' => 9,
+        _ => return None,
+    })
+}
+
+fn zh_unit(c: char) -> Option<u64> {
+    Some(match c {
+        '十' | '拾' => 10,
+        '百' | '佰' => 100,
+        '千' | '仟' => 1000,
+        '萬' => 10_000,
+        _ => return None,
+    })
+}
+
+/// Value of a run of Chinese numeral characters: positional (三百五十 = 350, 十二 = 12,
+/// 一百五 = 150) or digit by digit (八三零 = 830).
+fn zh_run_value(run: &[char]) -> Option<String> {
+    if run.iter().all(|&c| zh_digit(c).is_some()) {
+        return Some(
+            run.iter()
+                .filter_map(|&c| zh_digit(c))
+                .map(|d| d.to_string())
+                .collect(),
+        );
+    }
+    let mut total: u64 = 0;
+    let mut section: u64 = 0;
+    let mut digit: Option<u64> = None;
+    let mut last_unit: u64 = 1;
+    let mut zero_after_unit = false;
+    for &c in run {
+        if let Some(d) = zh_digit(c) {
+            zero_after_unit |= d == 0;
+            digit = Some(d);
+        } else if let Some(u) = zh_unit(c) {
+            if u == 10_000 {
+                section += digit.take().unwrap_or(0);
+                total += section.max(1) * u;
+                section = 0;
+            } else {
+                section += digit.take().unwrap_or(1) * u;
+            }
+            last_unit = u;
+            zero_after_unit = false;
+        }
+    }
+    if let Some(d) = digit {
+        // Colloquial 一百五 means 150: a trailing digit counts in the unit below the last.
+        section += if !zero_after_unit && (100..10_000).contains(&last_unit) {
+            d * last_unit / 10
+        } else {
+            d
+        };
+    }
+    Some((total + section).to_string())
+}
+
+/// Replaces runs of Chinese numerals with ASCII digits. A lone 萬/千/百 (as in 萬一) is not
+/// a number and stays as it is.
+pub(crate) fn zh_numerals_to_digits(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let starts_number = zh_digit(c).is_some() || matches!(c, '十' | '拾');
+        if !starts_number {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len() && (zh_digit(chars[j]).is_some() || zh_unit(chars[j]).is_some()) {
+            j += 1;
+        }
+        match zh_run_value(&chars[i..j]) {
+            Some(v) => out.push_str(&v),
+            None => out.extend(&chars[i..j]),
+        }
+        i = j;
+    }
+    out
+}
+
+/// 12-hour clock: 17:30 and 下午五點半 both become 5:30, since the call rarely says which.
+pub(crate) fn clock(h: u64, m: u64) -> Option<Tok> {
+    if h > 24 || m > 59 {
+        return None;
+    }
+    let h12 = match h % 12 {
+        0 => 12,
+        x => x,
+    };
+    Some(Tok::Time(h12 as u8, m as u8))
+}
+
+fn word_value(w: &str) -> Option<(u64, bool)> {
+    // (value, is_tens) — tens words can take a following unit ("twenty five").
+    const SMALL: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    if let Some(i) = SMALL.iter().position(|&s| s == w) {
+        return Some((i as u64, false));
+    }
+    TENS.iter()
+        .position(|&s| s == w)
+        .map(|i| ((i as u64 + 2) * 10, true))
+}
+
+/// English number words → numbers, then clock phrases → times:
+/// "eight thirty", "eight o'clock", "half past eight", "8 am", "8:30 p.m.".
+pub(crate) fn fold_english(tokens: Vec<Tok>) -> Vec<Tok> {
+    // Pass 1: number words.
+    let mut nums: Vec<Tok> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Tok::Word(w) = &tokens[i]
+            && let Some((mut v, tens)) = word_value(&w.text)
+        {
+            i += 1;
+            if tens
+                && let Some(Tok::Word(u)) = tokens.get(i)
+                && let Some((uv, false)) = word_value(&u.text)
+                && (1..=9).contains(&uv)
+            {
+                v += uv;
+                i += 1;
+            }
+            if let Some(Tok::Word(h)) = tokens.get(i)
+                && (h.text == "hundred" || h.text == "thousand")
+                && v < 100
+            {
+                v *= if h.text == "hundred" { 100 } else { 1000 };
+                i += 1;
+            }
+            nums.push(Tok::Num(v));
+            continue;
+        }
+        nums.push(tokens[i].clone());
+        i += 1;
+    }
+    // Pass 2: clock phrases.
+    let word = |t: Option<&Tok>, s: &str| matches!(t, Some(Tok::Word(w)) if w.text == s);
+    let mut out: Vec<Tok> = Vec::with_capacity(nums.len());
+    let mut i = 0;
+    while i < nums.len() {
+        let t = &nums[i];
+        if (word(Some(t), "half") || word(Some(t), "quarter"))
+            && word(nums.get(i + 1), "past")
+            && let Some(Tok::Num(h)) = nums.get(i + 2)
+            && let Some(time) = clock(*h, if word(Some(t), "half") { 30 } else { 15 })
+        {
+            out.push(time);
+            i += 3;
+            continue;
+        }
+        if let Tok::Num(h) = t
+            && (1..=12).contains(h)
+        {
+            let next = nums.get(i + 1);
+            if let Some(Tok::Num(m)) = next
+                && (10..60).contains(m)
+                && let Some(time) = clock(*h, *m)
+            {
+                out.push(time);
+                i += 2;
+                continue;
+            }
+            if word(next, "oclock") {
+                out.extend(clock(*h, 0));
+                i += 2;
+                continue;
+            }
+            if is_meridiem(&nums, i + 1).is_some() {
+                out.extend(clock(*h, 0));
+                i += 1;
+                continue;
+            }
+        }
+        if matches!(t, Tok::Time(..))
+            && let Some(len) = is_meridiem(&nums, i + 1)
+        {
+            out.push(t.clone());
+            i += 1 + len;
+            continue;
+        }
+        // A meridiem right after a time has been consumed with it; skip a stray one.
+        if matches!(out.last(), Some(Tok::Time(..)))
+            && let Some(len) = is_meridiem(&nums, i)
+        {
+            i += len;
+            continue;
+        }
+        out.push(t.clone());
+        i += 1;
+    }
+    out
+}
+
+/// "am", "pm", "a m", "p m" at `i`: how many tokens it spans.
+fn is_meridiem(t: &[Tok], i: usize) -> Option<usize> {
+    let w = |k: usize| match t.get(k) {
+        Some(Tok::Word(w)) => Some(w.text.as_str()),
+        _ => None,
+    };
+    match w(i)? {
+        "am" | "pm" => Some(1),
+        "a" | "p" if w(i + 1) == Some("m") => Some(2),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_numerals() {
+        assert_eq!(zh_numerals_to_digits("一小時三十元"), "1小時30元");
+        assert_eq!(zh_numerals_to_digits("十二點"), "12點");
+        assert_eq!(zh_numerals_to_digits("三百五十"), "350");
+        assert_eq!(zh_numerals_to_digits("一百五"), "150");
+        assert_eq!(zh_numerals_to_digits("一百零五"), "105");
+        assert_eq!(zh_numerals_to_digits("兩萬三千"), "23000");
+        assert_eq!(zh_numerals_to_digits("八三零"), "830");
+        assert_eq!(zh_numerals_to_digits("萬一"), "萬1");
+        assert_eq!(zh_numerals_to_digits("三個工作天"), "3個工作天");
+    }
+}

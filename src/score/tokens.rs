@@ -1,0 +1,280 @@
+//! Turns normalised text into the units the matcher compares: one token per Han character
+//! (with its pinyin readings), per English word (with a sound key), per number or clock time.
+//! Punctuation and spacing only separate tokens, so they never affect a match.
+
+use super::normalize::{is_han, normalize_text};
+use super::numbers::{clock, fold_english};
+use super::phonetic::{
+    Syllable, compatible_final_bits, english_key, final_bit, numeral_reading, readings,
+};
+
+/// An English (or other Latin-script) word with its sound key.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Word {
+    pub text: String,
+    pub key: String,
+}
+
+impl Word {
+    pub fn new(text: &str) -> Word {
+        Word {
+            text: text.to_string(),
+            key: english_key(text),
+        }
+    }
+}
+
+/// One comparable unit.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Tok {
+    Han {
+        ch: char,
+        readings: Vec<Syllable>,
+    },
+    Word(Word),
+    Num(u64),
+    /// A clock time on the 12-hour dial.
+    Time(u8, u8),
+    /// Pattern-only wildcard for a name (one Han character or one non-common word).
+    Name,
+}
+
+impl Tok {
+    fn han(ch: char) -> Tok {
+        Tok::Han {
+            ch,
+            readings: readings(ch),
+        }
+    }
+
+    /// Words that reverse a phrase's meaning: losing one must not count as a small slip.
+    pub fn is_negator(&self) -> bool {
+        match self {
+            Tok::Han { ch, .. } => matches!(ch, '不' | '沒' | '未' | '別' | '無' | '非'),
+            Tok::Word(w) => matches!(w.text.as_str(), "not" | "no" | "never" | "nothing"),
+            _ => false,
+        }
+    }
+}
+
+const NUMERIC_BIT: u128 = 1 << 126;
+const UNREAD_HAN_BIT: u128 = 1 << 125;
+const ANY: u128 = u128::MAX;
+
+fn letter_bit(w: &Word) -> u128 {
+    match w.key.bytes().next() {
+        Some(c @ b'a'..=b'z') => 1u128 << (96 + u32::from(c - b'a')),
+        _ => 1u128 << 124,
+    }
+}
+
+/// A coarse sound signature used to skip hopeless comparisons: two units can only score
+/// above zero if their masks meet. Transcript side: the unit's own finals / first sound.
+pub(crate) fn text_mask(t: &Tok) -> u128 {
+    match t {
+        Tok::Han { readings, .. } if readings.is_empty() => UNREAD_HAN_BIT,
+        Tok::Han { readings, .. } => readings.iter().fold(0, |m, r| m | final_bit(r.fin)),
+        Tok::Word(w) => letter_bit(w),
+        Tok::Num(n) => NUMERIC_BIT | numeral_reading(*n).map_or(0, |r| final_bit(r.fin)),
+        Tok::Time(..) => NUMERIC_BIT,
+        Tok::Name => ANY,
+    }
+}
+
+/// Phrase side: everything the unit could match (near finals included).
+pub(crate) fn pattern_mask(t: &Tok) -> u128 {
+    match t {
+        Tok::Han { readings, .. } if readings.is_empty() => UNREAD_HAN_BIT,
+        Tok::Han { readings, .. } => readings
+            .iter()
+            .fold(0, |m, r| m | compatible_final_bits(r.fin)),
+        Tok::Name => ANY,
+        other => text_mask(other),
+    }
+}
+
+/// Normalise and tokenise `text`.
+pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
+    let norm = normalize_text(text);
+    let chars: Vec<char> = norm.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_digit() {
+            i = scan_number(&chars, i, &mut out);
+        } else if c.is_ascii_alphabetic() {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric()
+                    || (matches!(chars[i], '\'' | '’')
+                        && chars.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic())))
+            {
+                i += 1;
+            }
+            let raw: String = chars[start..i]
+                .iter()
+                .map(|&c| if c == '’' { '\'' } else { c })
+                .collect();
+            push_word(&raw, &mut out);
+        } else if is_han(c) {
+            out.push(Tok::han(c));
+            i += 1;
+        } else {
+            i += 1;
+        }
+    }
+    fold_english(out)
+}
+
+fn digits_at(chars: &[char], i: usize) -> usize {
+    chars[i.min(chars.len())..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count()
+}
+
+fn value(chars: &[char]) -> u64 {
+    chars
+        .iter()
+        .filter(|c| c.is_ascii_digit())
+        .fold(0u64, |acc, c| {
+            acc.saturating_mul(10)
+                .saturating_add(c.to_digit(10).unwrap_or(0) as u64)
+        })
+}
+
+/// Scans a number at `i`, recognising clock forms (8:30, 8.30, 8/30, 8點半, 8點30分, 8點).
+fn scan_number(chars: &[char], i: usize, out: &mut Vec<Tok>) -> usize {
+    let mut j = i + digits_at(chars, i);
+    // Thousands separators: 1,000.
+    while chars.get(j) == Some(&',') && digits_at(chars, j + 1) == 3 {
+        j += 4;
+    }
+    let n = value(&chars[i..j]);
+    let sep = chars.get(j).copied();
+    if matches!(sep, Some(':' | '.' | '/' | '：')) && digits_at(chars, j + 1) == 2 {
+        let m = value(&chars[j + 1..j + 3]);
+        if let Some(t) = clock(n, m) {
+            out.push(t);
+            return j + 3;
+        }
+    }
+    if sep == Some('點') || (sep == Some('時') && digits_at(chars, j + 1) > 0) {
+        let after = chars.get(j + 1).copied();
+        let clock_tok = if after == Some('半') {
+            clock(n, 30).map(|t| (t, j + 2))
+        } else if digits_at(chars, j + 1) > 0 && digits_at(chars, j + 1) <= 2 {
+            let k = j + 1 + digits_at(chars, j + 1);
+            let end = if chars.get(k) == Some(&'分') {
+                k + 1
+            } else {
+                k
+            };
+            clock(n, value(&chars[j + 1..k])).map(|t| (t, end))
+        } else if after == Some('鐘') {
+            clock(n, 0).map(|t| (t, j + 2))
+        } else {
+            clock(n, 0).map(|t| (t, j + 1))
+        };
+        if let Some((t, end)) = clock_tok {
+            out.push(t);
+            return end;
+        }
+    }
+    out.push(Tok::Num(n));
+    j
+}
+
+/// Splits English contractions so "don't" compares as "do not" and "children's" as
+/// "children".
+fn push_word(raw: &str, out: &mut Vec<Tok>) {
+    for part in expand_contraction(raw) {
+        out.push(Tok::Word(Word::new(part)));
+    }
+}
+
+fn expand_contraction(raw: &str) -> Vec<&str> {
+    match raw {
+        "can't" | "cannot" => return vec!["can", "not"],
+        "won't" => return vec!["will", "not"],
+        "let's" => return vec!["let", "us"],
+        "o'clock" => return vec!["oclock"],
+        _ => {}
+    }
+    if let Some(base) = raw.strip_suffix("n't") {
+        return vec![base, "not"];
+    }
+    let Some((base, tail)) = raw.rsplit_once('\'') else {
+        return vec![raw];
+    };
+    let expansion = match tail {
+        "m" => "am",
+        "re" => "are",
+        "ll" => "will",
+        "ve" => "have",
+        "d" => "would",
+        "s" if matches!(
+            base,
+            "it" | "that" | "what" | "there" | "here" | "he" | "she" | "who" | "where" | "how"
+        ) =>
+        {
+            "is"
+        }
+        // Possessive 's (or an unknown tail): compare on the base word.
+        _ => return vec![base],
+    };
+    vec![base, expansion]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(text: &str) -> Vec<String> {
+        tokenize(text)
+            .into_iter()
+            .map(|t| match t {
+                Tok::Han { ch, .. } => ch.to_string(),
+                Tok::Word(w) => w.text,
+                Tok::Num(n) => n.to_string(),
+                Tok::Time(h, m) => format!("{h}:{m:02}"),
+                Tok::Name => "*".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn clock_times_agree() {
+        for t in [
+            "八點半",
+            "8點半",
+            "8:30",
+            "8.30",
+            "8/30",
+            "eight thirty",
+            "8：30",
+            "八點三十分",
+            "20:30",
+            "8:30 a.m.",
+            "half past eight",
+        ] {
+            assert_eq!(show(t), vec!["8:30"], "{t}");
+        }
+        assert_eq!(show("five o'clock"), vec!["5:00"]);
+        assert_eq!(show("9 AM"), vec!["9:00"]);
+        assert_eq!(show("830"), vec!["830"]);
+    }
+
+    #[test]
+    fn words_contractions_and_numbers() {
+        assert_eq!(show("I don't know."), vec!["i", "do", "not", "know"]);
+        assert_eq!(show("Children's Welfare"), vec!["children", "welfare"]);
+        assert_eq!(show("You're welcome"), vec!["you", "are", "welcome"]);
+        assert_eq!(show("thirty dollars"), vec!["30", "dollars"]);
+        assert_eq!(show("twenty five"), vec!["25"]);
+        assert_eq!(show("three working days"), vec!["3", "working", "days"]);
+        assert_eq!(show("一小時三十元。"), vec!["1", "小", "時", "30", "元"]);
+        assert_eq!(show("ＯＫ，好"), vec!["ok", "好"]);
+    }
+}

@@ -1,0 +1,245 @@
+//! Reading back what runs stored, for exports, reports and re-scoring.
+
+use super::calls::insert_score;
+use super::{Store, StoreError};
+use crate::audio::AudioFacts;
+use crate::score::{CallScore, Evidence};
+use crate::transcribe::Segment;
+use rusqlite::{OptionalExtension, params};
+
+/// A rubric version that scored calls.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreRunView {
+    pub id: i64,
+    pub rubric_id: String,
+    pub sha256: String,
+    pub title: String,
+    pub toml: String,
+}
+
+/// One stored criterion verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CriterionView {
+    pub id: String,
+    pub title: String,
+    pub category: String,
+    pub passed: bool,
+    pub applicable: bool,
+    pub points: f64,
+    pub max: f64,
+    pub reason: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// One stored call with its score under a chosen rubric version (if scored) and transcript.
+#[derive(Debug, Clone)]
+pub struct CallView {
+    pub id: i64,
+    pub campaign: String,
+    pub file: String,
+    pub path: String,
+    pub staff: String,
+    pub unit: String,
+    pub scenario: String,
+    pub called_at: String,
+    pub staff_channel: String,
+    pub status: String,
+    pub error: Option<String>,
+    pub transcript_id: Option<i64>,
+    pub facts: Option<AudioFacts>,
+    pub score: Option<(f64, f64, String)>,
+    pub criteria: Vec<CriterionView>,
+    pub transcript: Vec<Segment>,
+}
+
+impl Store {
+    /// The rubric versions that scored calls of `campaign`, most recently created first.
+    pub fn score_runs(&self, campaign: &str) -> Result<Vec<ScoreRunView>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT r.id, r.rubric_id, r.rubric_sha256, r.rubric_title, r.rubric_toml
+                 FROM score_runs r
+                 JOIN call_scores s ON s.score_run_id = r.id
+                 JOIN calls c ON c.id = s.call_id
+                 JOIN campaigns k ON k.id = c.campaign_id
+                 WHERE k.name = ?1 ORDER BY r.id DESC",
+            )
+            .map_err(|e| self.sql_err(e))?;
+        stmt.query_map([campaign], |r| {
+            Ok(ScoreRunView {
+                id: r.get(0)?,
+                rubric_id: r.get(1)?,
+                sha256: r.get(2)?,
+                title: r.get(3)?,
+                toml: r.get(4)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.sql_err(e))
+    }
+
+    /// Whether a campaign of this name has any calls.
+    pub fn campaign_exists(&self, campaign: &str) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM campaigns WHERE name = ?1",
+                [campaign],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|r| r.is_some())
+            .map_err(|e| self.sql_err(e))
+    }
+
+    /// Every call of `campaign` in manifest order of insertion, with its verdicts under
+    /// `score_run` (when given) and its transcript.
+    pub fn campaign_calls(
+        &self,
+        campaign: &str,
+        score_run: Option<i64>,
+    ) -> Result<Vec<CallView>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT c.id, c.file, c.path, COALESCE(st.name, ''), COALESCE(u.name, ''),
+                        COALESCE(sc.key, ''), COALESCE(c.called_at, ''), c.staff_channel, c.status,
+                        c.error, c.transcript_id, c.audio_facts
+                 FROM calls c
+                 JOIN campaigns k ON k.id = c.campaign_id
+                 LEFT JOIN staff st ON st.id = c.staff_id
+                 LEFT JOIN units u ON u.id = c.unit_id
+                 LEFT JOIN scenarios sc ON sc.id = c.scenario_id
+                 WHERE k.name = ?1 ORDER BY c.called_at, c.file",
+            )
+            .map_err(|e| self.sql_err(e))?;
+        let rows = stmt
+            .query_map([campaign], |r| {
+                Ok((
+                    CallView {
+                        id: r.get(0)?,
+                        campaign: campaign.to_string(),
+                        file: r.get(1)?,
+                        path: r.get(2)?,
+                        staff: r.get(3)?,
+                        unit: r.get(4)?,
+                        scenario: r.get(5)?,
+                        called_at: r.get(6)?,
+                        staff_channel: r.get(7)?,
+                        status: r.get(8)?,
+                        error: r.get(9)?,
+                        transcript_id: r.get(10)?,
+                        facts: None,
+                        score: None,
+                        criteria: Vec::new(),
+                        transcript: Vec::new(),
+                    },
+                    r.get::<_, Option<String>>(11)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.sql_err(e))?;
+        let mut calls = Vec::with_capacity(rows.len());
+        for (mut call, facts) in rows {
+            if let Some(f) = facts {
+                call.facts = Some(self.parse_json(&f, "audio facts")?);
+            }
+            if let Some(t) = call.transcript_id {
+                call.transcript = self.segments(t)?;
+            }
+            if let Some(run) = score_run {
+                self.attach_score(&mut call, run)?;
+            }
+            calls.push(call);
+        }
+        Ok(calls)
+    }
+
+    fn attach_score(&self, call: &mut CallView, run: i64) -> Result<(), StoreError> {
+        let score = self
+            .conn
+            .query_row(
+                "SELECT id, score, max, grade FROM call_scores WHERE call_id = ?1 AND score_run_id = ?2",
+                params![call.id, run],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, f64>(1)?,
+                        r.get::<_, f64>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(|e| self.sql_err(e))?;
+        let Some((score_id, score, max, grade)) = score else {
+            return Ok(());
+        };
+        call.score = Some((score, max, grade));
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT criterion_id, title, category, passed, applicable, points, max, reason, evidence
+                 FROM criterion_results WHERE call_score_id = ?1 ORDER BY idx",
+            )
+            .map_err(|e| self.sql_err(e))?;
+        let rows = stmt
+            .query_map([score_id], |r| {
+                Ok((
+                    CriterionView {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        category: r.get(2)?,
+                        passed: r.get(3)?,
+                        applicable: r.get(4)?,
+                        points: r.get(5)?,
+                        max: r.get(6)?,
+                        reason: r.get(7)?,
+                        evidence: Vec::new(),
+                    },
+                    r.get::<_, String>(8)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.sql_err(e))?;
+        for (mut c, evidence) in rows {
+            c.evidence = self.parse_json(&evidence, "criterion evidence")?;
+            call.criteria.push(c);
+        }
+        Ok(())
+    }
+
+    /// Replaces a call's verdicts under `score_run` (re-scoring a stored transcript).
+    pub fn save_rescore(
+        &mut self,
+        call_id: i64,
+        transcript_id: i64,
+        score_run: i64,
+        score: &CallScore,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sql {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(sql)?;
+        insert_score(&tx, call_id, score_run, transcript_id, score).map_err(sql)?;
+        tx.execute(
+            "UPDATE calls SET status = 'scored', error = NULL WHERE id = ?1",
+            [call_id],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)
+    }
+
+    /// Names of every campaign, oldest first.
+    pub fn campaigns(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name FROM campaigns ORDER BY name")
+            .map_err(|e| self.sql_err(e))?;
+        stmt.query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.sql_err(e))
+    }
+}

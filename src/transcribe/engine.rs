@@ -1,0 +1,502 @@
+//! The Whisper engine: one shared model, one decoding state per call.
+
+use super::Segment;
+use super::guard::{self, LoopVerdict};
+use super::merge;
+use super::pack::{self, TimedToken, Window};
+use super::settings::{Sampling, TranscribeSettings};
+use super::traditional::to_traditional;
+use crate::audio::{CallAudio, Region, SAMPLE_RATE, Speaker};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use thiserror::Error;
+use whisper_rs::{
+    FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperError,
+    WhisperState,
+};
+
+/// What went wrong while loading the model or transcribing, worded for whoever runs the tool.
+#[derive(Debug, Error)]
+pub enum TranscribeError {
+    #[error(
+        "Whisper model {path} not found: put the ggml model file there (or point CALLGRADE_MODELS at the folder holding it)"
+    )]
+    ModelMissing { path: PathBuf },
+    #[error("cannot read Whisper model {path}: {source}")]
+    ModelRead {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "Whisper could not load {path} ({source}): the file is not a valid ggml Whisper model; convert it again"
+    )]
+    ModelLoad { path: PathBuf, source: WhisperError },
+    #[error("transcription settings are invalid: {}", .0.join("; "))]
+    Settings(Vec<String>),
+    #[error("language '{0}' is not supported: use \"zh\" (Mandarin) or \"en\" (English)")]
+    Language(String),
+    #[error(
+        "model {path} only knows English but the call is in '{language}': use a multilingual model such as ggml-base.bin"
+    )]
+    EnglishOnlyModel { path: PathBuf, language: String },
+    #[error("the initial prompt contains a NUL character; remove it")]
+    Prompt,
+    #[error("Whisper failed while {what}: {source}")]
+    Whisper {
+        what: &'static str,
+        source: WhisperError,
+    },
+    #[error("{0}")]
+    Conversion(String),
+}
+
+/// What to transcribe a call as.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// "zh" (Mandarin; output in Traditional characters) or "en".
+    pub language: String,
+    /// Extra prompt text, appended after the language's base prompt (e.g. a scenario's key
+    /// terms when retrying a call whose first transcript was poor). It applies to every
+    /// window. Words put here are more likely to be "heard"; keep it to terms, not sentences
+    /// a rubric looks for.
+    pub initial_prompt: Option<String>,
+    /// Threads this call may use. The caller keeps workers × threads within the core count.
+    pub threads: usize,
+}
+
+impl Request {
+    /// A request with no extra prompt.
+    pub fn new(language: &str, threads: usize) -> Request {
+        Request {
+            language: language.to_string(),
+            initial_prompt: None,
+            threads,
+        }
+    }
+
+    /// A hex digest of what in the request changes the transcript (not `threads`).
+    pub fn fingerprint(&self) -> String {
+        let mut hash = Sha256::new();
+        hash.update(self.language.as_bytes());
+        hash.update([0]);
+        hash.update(self.initial_prompt.as_deref().unwrap_or("").as_bytes());
+        hex::encode(hash.finalize())
+    }
+}
+
+/// How trustworthy a transcript looks, so the caller can retry a bad call (other settings,
+/// temperature, or scenario terms in `Request::initial_prompt`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Quality {
+    /// A repetition loop was found (and dropped or trimmed).
+    pub looped: bool,
+    /// Share of decoded letters that were invented or dropped as loops (0..=1).
+    pub garbage_ratio: f64,
+    /// Segments marked invented (kept in the transcript).
+    pub invented: usize,
+    /// Segments dropped because they were mostly a loop.
+    pub dropped_loops: usize,
+    /// Mean probability of the decoded tokens kept (0..=1; 0 when nothing was decoded).
+    pub mean_token_probability: f64,
+    /// Whisper runs (packed windows) made.
+    pub windows: usize,
+    /// Seconds of call audio decoded (both channels, gaps excluded).
+    pub speech_seconds: f64,
+    /// Wall-clock seconds spent in Whisper.
+    pub elapsed_seconds: f64,
+}
+
+impl Quality {
+    /// True when the transcript is bad enough that a retry with other settings is worth it.
+    pub fn is_bad(&self) -> bool {
+        self.looped || self.garbage_ratio > 0.3
+    }
+}
+
+/// A call's transcript: segments of both parties on one time line, sorted by start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Transcript {
+    pub segments: Vec<Segment>,
+    pub quality: Quality,
+}
+
+/// A loaded Whisper model plus the settings it runs with. Share it between threads (it is
+/// `Send + Sync`); each `transcribe` call makes its own decoding state.
+pub struct Transcriber {
+    ctx: WhisperContext,
+    settings: TranscribeSettings,
+    model_path: PathBuf,
+    model_sha256: String,
+}
+
+/// One decoded segment before guards and conversion.
+struct Raw {
+    start: f64,
+    end: f64,
+    text: String,
+    no_speech: f32,
+    /// Mean probability of the Whisper segment's tokens (shared by all its placed parts).
+    mean_p: f64,
+    /// The segment's token count and probability sum, carried by its first part only so a
+    /// split segment is not counted twice in [`Quality::mean_token_probability`].
+    tokens: usize,
+    token_p_sum: f64,
+}
+
+impl Transcriber {
+    /// Loads the ggml model at `model_path` (and hashes it for caching).
+    pub fn new(
+        model_path: &Path,
+        settings: TranscribeSettings,
+    ) -> Result<Transcriber, TranscribeError> {
+        let problems = settings.problems();
+        if !problems.is_empty() {
+            return Err(TranscribeError::Settings(problems));
+        }
+        if !model_path.is_file() {
+            return Err(TranscribeError::ModelMissing {
+                path: model_path.to_path_buf(),
+            });
+        }
+        let model_sha256 =
+            sha256_file(model_path).map_err(|source| TranscribeError::ModelRead {
+                path: model_path.to_path_buf(),
+                source,
+            })?;
+        // Route whisper.cpp's console chatter away from the user's terminal.
+        whisper_rs::install_logging_hooks();
+        let mut params = WhisperContextParameters::default();
+        params.flash_attn(settings.flash_attention);
+        let ctx = WhisperContext::new_with_params(model_path, params).map_err(|source| {
+            TranscribeError::ModelLoad {
+                path: model_path.to_path_buf(),
+                source,
+            }
+        })?;
+        Ok(Transcriber {
+            ctx,
+            settings,
+            model_path: model_path.to_path_buf(),
+            model_sha256,
+        })
+    }
+
+    /// The settings this transcriber runs with.
+    pub fn settings(&self) -> &TranscribeSettings {
+        &self.settings
+    }
+
+    /// SHA-256 (hex) of the model file, for cache keys.
+    pub fn model_sha256(&self) -> &str {
+        &self.model_sha256
+    }
+
+    /// True when the model can transcribe languages other than English.
+    pub fn is_multilingual(&self) -> bool {
+        self.ctx.is_multilingual()
+    }
+
+    /// Transcribes a call: each party's speech regions (from `audio.facts.speech`) packed into
+    /// windows, decoded, mapped back to the call's time line, guarded, and merged. A party with
+    /// no speech regions yields no segments.
+    pub fn transcribe(
+        &self,
+        audio: &CallAudio,
+        request: &Request,
+    ) -> Result<Transcript, TranscribeError> {
+        let language = match request.language.as_str() {
+            "zh" | "en" => request.language.as_str(),
+            other => return Err(TranscribeError::Language(other.to_string())),
+        };
+        if language != "en" && !self.ctx.is_multilingual() {
+            return Err(TranscribeError::EnglishOnlyModel {
+                path: self.model_path.clone(),
+                language: language.to_string(),
+            });
+        }
+        let base = if language == "zh" {
+            &self.settings.zh_prompt
+        } else {
+            &self.settings.en_prompt
+        };
+        let prompt = [Some(base.as_str()), request.initial_prompt.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let prompt_tokens = if prompt.is_empty() {
+            Vec::new()
+        } else {
+            // Room for one token per byte: whisper-rs mishandles a too-small buffer.
+            self.ctx.tokenize(&prompt, prompt.len() + 1).map_err(|e| match e {
+                WhisperError::NullByteInString { .. } => TranscribeError::Prompt,
+                source => TranscribeError::Whisper {
+                    what: "reading the initial prompt",
+                    source,
+                },
+            })?
+        };
+
+        let started = Instant::now();
+        let mut state = self
+            .ctx
+            .create_state()
+            .map_err(|source| TranscribeError::Whisper {
+                what: "preparing a decoding state (out of memory?)",
+                source,
+            })?;
+
+        let sides: Vec<(Speaker, &[f32])> = match &audio.caller {
+            Some(caller) => vec![(Speaker::Staff, &audio.staff), (Speaker::Caller, caller)],
+            None => vec![(Speaker::Unknown, &audio.staff)],
+        };
+        let mono = audio.caller.is_none();
+        let mut quality = Quality::default();
+        let mut per_side = Vec::new();
+        let (mut kept_weight, mut bad_weight) = (0usize, 0usize);
+        let (mut p_sum, mut p_count) = (0.0f64, 0usize);
+        for (speaker, track) in sides {
+            let regions: Vec<Region> = audio
+                .facts
+                .speech
+                .iter()
+                .filter(|r| mono || r.speaker == speaker || r.speaker == Speaker::Unknown)
+                .map(|r| Region {
+                    start: r.start,
+                    end: r.end,
+                })
+                .collect();
+            let duration = track.len() as f64 / SAMPLE_RATE as f64;
+            let s = &self.settings;
+            let spans = pack::spans(&regions, s.region_pad_seconds, s.pack_gap_seconds, duration);
+            let spans = pack::split_long(&spans, s.pack_max_seconds, track);
+            let windows = pack::plan(&spans, s.pack_max_seconds, s.pack_gap_seconds, s.pack);
+
+            let mut segments = Vec::new();
+            for window in &windows {
+                quality.windows += 1;
+                quality.speech_seconds += window.speech_len();
+                let raws = self.decode_window(
+                    &mut state,
+                    window,
+                    track,
+                    language,
+                    &prompt_tokens,
+                    request,
+                )?;
+                for raw in raws {
+                    let text = if language == "zh" && s.zh_traditional {
+                        to_traditional(&raw.text).map_err(TranscribeError::Conversion)?
+                    } else {
+                        raw.text
+                    };
+                    let w = guard::weight(&text);
+                    let text = match guard::check_loop(&text) {
+                        LoopVerdict::Clean => text,
+                        LoopVerdict::Trimmed(t) => {
+                            quality.looped = true;
+                            bad_weight += w - guard::weight(&t);
+                            t
+                        }
+                        LoopVerdict::Drop => {
+                            quality.looped = true;
+                            quality.dropped_loops += 1;
+                            bad_weight += w;
+                            continue;
+                        }
+                    };
+                    let unheard = !regions.is_empty()
+                        && guard::speech_overlap(raw.start, raw.end, &regions)
+                            < s.min_speech_overlap;
+                    let unsure = raw.no_speech > s.no_speech_threshold
+                        && raw.mean_p < s.min_token_probability as f64;
+                    let invented = guard::is_known_hallucination(&text) || unheard || unsure;
+                    if !invented {
+                        p_sum += raw.token_p_sum;
+                        p_count += raw.tokens;
+                    }
+                    segments.push(Segment {
+                        speaker,
+                        start: raw.start,
+                        end: raw.end,
+                        text,
+                        invented,
+                    });
+                }
+            }
+            if merge::mark_repeated_runs(&mut segments) > 0 {
+                quality.looped = true;
+            }
+            for seg in &segments {
+                let w = guard::weight(&seg.text);
+                if seg.invented {
+                    quality.invented += 1;
+                    bad_weight += w;
+                } else {
+                    kept_weight += w;
+                }
+            }
+            per_side.push(segments);
+        }
+        let total = kept_weight + bad_weight;
+        quality.garbage_ratio = if total > 0 {
+            bad_weight as f64 / total as f64
+        } else {
+            0.0
+        };
+        quality.mean_token_probability = if p_count > 0 {
+            p_sum / p_count as f64
+        } else {
+            0.0
+        };
+        quality.elapsed_seconds = started.elapsed().as_secs_f64();
+        Ok(Transcript {
+            segments: merge::merge(per_side),
+            quality,
+        })
+    }
+
+    /// Runs Whisper on one packed window and places its segments on the call time line.
+    fn decode_window(
+        &self,
+        state: &mut WhisperState,
+        window: &Window,
+        track: &[f32],
+        language: &str,
+        prompt_tokens: &[i32],
+        request: &Request,
+    ) -> Result<Vec<Raw>, TranscribeError> {
+        let samples = window.samples(track);
+        if samples.is_empty() {
+            return Ok(Vec::new());
+        }
+        let s = &self.settings;
+        let strategy = match s.sampling {
+            Sampling::Greedy { best_of } => SamplingStrategy::Greedy {
+                best_of: best_of as i32,
+            },
+            Sampling::Beam { beam_size } => SamplingStrategy::BeamSearch {
+                beam_size: beam_size as i32,
+                patience: -1.0,
+            },
+        };
+        let mut params = FullParams::new(strategy);
+        params.set_n_threads(request.threads.max(1) as i32);
+        params.set_language(Some(language));
+        params.set_translate(false);
+        params.set_no_context(s.no_context);
+        // Timestamps stay on: without them whisper.cpp's output degrades badly.
+        params.set_no_timestamps(false);
+        params.set_token_timestamps(true);
+        params.set_print_special(false);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_timestamps(false);
+        params.set_suppress_nst(s.suppress_non_speech);
+        params.set_suppress_blank(s.suppress_blank);
+        params.set_temperature(s.temperature);
+        params.set_temperature_inc(s.temperature_increment);
+        params.set_entropy_thold(s.entropy_threshold);
+        params.set_logprob_thold(s.logprob_threshold);
+        params.set_no_speech_thold(s.no_speech_threshold);
+        if !prompt_tokens.is_empty() {
+            params.set_tokens(prompt_tokens);
+        }
+        state
+            .full(params, &samples)
+            .map_err(|source| TranscribeError::Whisper {
+                what: "decoding audio",
+                source,
+            })?;
+
+        let eot = self.ctx.token_eot();
+        let mut out = Vec::new();
+        for seg in state.as_iter() {
+            let mut tokens = Vec::new();
+            let mut p_sum = 0.0;
+            for i in 0..seg.n_tokens() {
+                let Some(tok) = seg.get_token(i) else {
+                    continue;
+                };
+                if tok.token_id() >= eot {
+                    continue; // timestamps and other special tokens
+                }
+                let data = tok.token_data();
+                p_sum += data.p as f64;
+                tokens.push(TimedToken {
+                    bytes: tok.to_bytes().map(<[u8]>::to_vec).unwrap_or_default(),
+                    start: data.t0 as f64 / 100.0,
+                    end: data.t1 as f64 / 100.0,
+                });
+            }
+            let n = tokens.len();
+            let seg_start = seg.start_timestamp() as f64 / 100.0;
+            let seg_end = seg.end_timestamp() as f64 / 100.0;
+            let placed = pack::place(window, seg_start, seg_end, &tokens);
+            let mean_p = if n > 0 { p_sum / n as f64 } else { 0.0 };
+            for (i, p) in placed.into_iter().enumerate() {
+                out.push(Raw {
+                    start: p.start,
+                    end: p.end,
+                    text: p.text,
+                    no_speech: seg.no_speech_probability(),
+                    mean_p,
+                    tokens: if i == 0 { n } else { 0 },
+                    token_p_sum: if i == 0 { p_sum } else { 0.0 },
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hash = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hash.update(&buf[..n]);
+    }
+    Ok(hex::encode(hash.finalize()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_transcriber_can_be_shared_between_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Transcriber>();
+    }
+
+    #[test]
+    fn a_missing_model_says_where_to_put_it() {
+        let err = Transcriber::new(Path::new("/nonexistent/ggml-base.bin"), Default::default())
+            .err()
+            .unwrap();
+        let msg = err.to_string();
+        assert!(msg.contains("/nonexistent/ggml-base.bin") && msg.contains("CALLGRADE_MODELS"));
+    }
+
+    #[test]
+    fn request_fingerprint_ignores_threads_only() {
+        let a = Request::new("zh", 1);
+        assert_eq!(a.fingerprint(), Request::new("zh", 4).fingerprint());
+        assert_ne!(a.fingerprint(), Request::new("en", 1).fingerprint());
+        let prompted = Request {
+            initial_prompt: Some("停車場".into()),
+            ..a.clone()
+        };
+        assert_ne!(a.fingerprint(), prompted.fingerprint());
+    }
+}

@@ -1,0 +1,35 @@
+//! Transcription stage: Whisper (whisper.cpp through whisper-rs) turns a call's audio into
+//! timed segments. Whisper details stay inside this module; everything after it sees
+//! [`Segment`]s with times in seconds.
+//!
+//! Flow: the call's speech regions are padded and packed into ≤ 28 s windows ([`pack`]),
+//! each window is decoded once by [`Transcriber`], segment times are mapped back to the call,
+//! Mandarin is converted to Traditional characters ([`traditional`]), invented text and
+//! loops are caught ([`guard`]), and both parties are merged on one time line ([`merge`]).
+//! Every knob is in [`TranscribeSettings`].
+
+mod engine;
+pub mod guard;
+pub mod merge;
+pub mod pack;
+mod settings;
+pub mod traditional;
+
+pub use engine::{Quality, Request, TranscribeError, Transcriber, Transcript};
+pub use settings::{PIPELINE_VERSION, Sampling, TranscribeSettings};
+
+use crate::audio::Speaker;
+use serde::{Deserialize, Serialize};
+
+/// One piece of transcript on the call's time line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub speaker: Speaker,
+    pub start: f64,
+    pub end: f64,
+    pub text: String,
+    /// Set when the text is likely invented by Whisper (said during silence or ringback, a
+    /// known hallucination string, a repetition loop). Such text is never evidence.
+    #[serde(default)]
+    pub invented: bool,
+}

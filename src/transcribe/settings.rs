@@ -1,0 +1,191 @@
+//! Every Whisper knob callgrade uses, with its default in one place. The settings are recorded
+//! with each run (and hashed by [`TranscribeSettings::fingerprint`]) so a transcript can be
+//! reproduced or found again in a cache.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Bumped whenever this module changes how it turns audio into segments (packing, splitting,
+/// guards), so cached transcripts made by older code are not reused.
+pub const PIPELINE_VERSION: u32 = 1;
+
+/// How Whisper picks tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Sampling {
+    /// Take the most likely token; `best_of` candidates are only drawn on temperature fallback.
+    Greedy { best_of: u32 },
+    /// Beam search: more accurate on poor audio, roughly `beam_size` times the decoder work.
+    Beam { beam_size: u32 },
+}
+
+/// Whisper and packing settings. `Default` holds the tested defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TranscribeSettings {
+    pub sampling: Sampling,
+    /// Starting temperature (0 = deterministic).
+    pub temperature: f32,
+    /// Step added on each fallback when a window decodes badly (0 disables fallback).
+    pub temperature_increment: f32,
+    /// Fallback trigger: compression/entropy threshold whisper.cpp uses to spot repetition.
+    pub entropy_threshold: f32,
+    /// Fallback trigger: average log-probability below this.
+    pub logprob_threshold: f32,
+    /// A window whose no-speech probability is above this (and logprob below the threshold
+    /// above) is treated as silence.
+    pub no_speech_threshold: f32,
+    /// Suppress non-speech tokens (♪, brackets, speaker marks) that hallucinations are made of.
+    pub suppress_non_speech: bool,
+    /// Suppress a blank first token.
+    pub suppress_blank: bool,
+    /// Do not condition a window on earlier windows' text; stops one hallucination spreading.
+    pub no_context: bool,
+    /// Flash attention in whisper.cpp (context-wide; measured slower on this CPU, see report).
+    pub flash_attention: bool,
+    /// Pack a channel's speech regions into shared 30 s windows (false: one window per region).
+    pub pack: bool,
+    /// Most audio put into one packed window, seconds (Whisper's window is 30 s).
+    pub pack_max_seconds: f64,
+    /// Silence inserted between packed regions, seconds.
+    pub pack_gap_seconds: f64,
+    /// Context kept on each side of a speech region, seconds (regions are tight).
+    pub region_pad_seconds: f64,
+    /// Prompt given for Mandarin, in Traditional characters: it nudges Whisper towards
+    /// Traditional script and punctuation. Keep it neutral: words in it are easily "heard".
+    pub zh_prompt: String,
+    /// Prompt given for English (empty: none).
+    pub en_prompt: String,
+    /// Convert Mandarin output to Traditional characters (Taiwan character forms, no
+    /// vocabulary rewriting).
+    pub zh_traditional: bool,
+    /// A segment whose mean token probability is below this and whose no-speech probability is
+    /// above `no_speech_threshold` is marked invented.
+    pub min_token_probability: f32,
+    /// Fraction of a segment that must overlap measured speech for it to count as heard.
+    pub min_speech_overlap: f64,
+}
+
+impl Default for TranscribeSettings {
+    fn default() -> Self {
+        TranscribeSettings {
+            sampling: Sampling::Greedy { best_of: 2 },
+            temperature: 0.0,
+            temperature_increment: 0.2,
+            entropy_threshold: 2.4,
+            logprob_threshold: -1.0,
+            no_speech_threshold: 0.6,
+            suppress_non_speech: true,
+            suppress_blank: true,
+            no_context: true,
+            flash_attention: false,
+            pack: true,
+            pack_max_seconds: 28.0,
+            pack_gap_seconds: 0.4,
+            region_pad_seconds: 0.15,
+            zh_prompt: "以下是繁體中文的電話錄音。".to_string(),
+            en_prompt: String::new(),
+            zh_traditional: true,
+            min_token_probability: 0.35,
+            min_speech_overlap: 0.3,
+        }
+    }
+}
+
+impl TranscribeSettings {
+    /// A stable hex digest of these settings, this module's pipeline version and the
+    /// whisper.cpp version: equal fingerprints (with equal audio and model hashes and
+    /// [`super::Request::fingerprint`]) mean the transcript can be reused.
+    pub fn fingerprint(&self) -> String {
+        let json = serde_json::to_string(self).expect("settings always serialise");
+        let mut hash = Sha256::new();
+        hash.update(format!(
+            "callgrade-transcribe/{PIPELINE_VERSION}/whisper.cpp-{}\n",
+            whisper_rs::WHISPER_CPP_VERSION
+        ));
+        hash.update(json.as_bytes());
+        hex::encode(hash.finalize())
+    }
+
+    /// The problems that would make Whisper misbehave, phrased for whoever edits the
+    /// settings file. Empty when the settings are usable.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !(1.0..=29.5).contains(&self.pack_max_seconds) {
+            out.push(format!(
+                "pack_max_seconds = {} must be between 1 and 29.5 (Whisper hears 30 s at a time)",
+                self.pack_max_seconds
+            ));
+        }
+        if !(0.0..=2.0).contains(&self.pack_gap_seconds) {
+            out.push(format!(
+                "pack_gap_seconds = {} must be between 0 and 2",
+                self.pack_gap_seconds
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.region_pad_seconds) {
+            out.push(format!(
+                "region_pad_seconds = {} must be between 0 and 1",
+                self.region_pad_seconds
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.temperature) {
+            out.push(format!(
+                "temperature = {} must be between 0 and 1",
+                self.temperature
+            ));
+        }
+        match self.sampling {
+            Sampling::Greedy { best_of: 0 } | Sampling::Beam { beam_size: 0 } => {
+                out.push("sampling: best_of / beam_size must be at least 1".to_string())
+            }
+            _ => {}
+        }
+        for (name, prompt) in [
+            ("zh_prompt", &self.zh_prompt),
+            ("en_prompt", &self.en_prompt),
+        ] {
+            if prompt.contains('\0') {
+                out.push(format!("{name} contains a NUL character; remove it"));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_follows_every_field() {
+        let base = TranscribeSettings::default();
+        let a = base.fingerprint();
+        assert_eq!(a, TranscribeSettings::default().fingerprint());
+        assert_eq!(a.len(), 64);
+        let changed = TranscribeSettings {
+            pack_gap_seconds: 0.5,
+            ..base.clone()
+        };
+        assert_ne!(a, changed.fingerprint());
+        let changed = TranscribeSettings {
+            sampling: Sampling::Beam { beam_size: 5 },
+            ..base
+        };
+        assert_ne!(a, changed.fingerprint());
+    }
+
+    #[test]
+    fn settings_round_trip_through_toml_with_defaults_filled_in() {
+        let s: TranscribeSettings = toml::from_str("pack = false\n").unwrap();
+        assert!(!s.pack);
+        assert_eq!(s.pack_max_seconds, 28.0);
+        assert!(TranscribeSettings::default().problems().is_empty());
+        let bad = TranscribeSettings {
+            pack_max_seconds: 45.0,
+            ..Default::default()
+        };
+        assert_eq!(bad.problems().len(), 1);
+        assert!(toml::from_str::<TranscribeSettings>("pakc = false\n").is_err());
+    }
+}

@@ -1,0 +1,85 @@
+//! Helpers shared by the integration tests: where the repo, the models and the binary are, and
+//! a scratch folder with some of the bundled demo calls.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The models folder `make models` fills (or $CALLGRADE_MODELS).
+pub fn models() -> PathBuf {
+    std::env::var_os("CALLGRADE_MODELS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("models"))
+}
+
+/// A converted model by file name, with a message that says how to get it.
+pub fn model(file: &str) -> PathBuf {
+    let path = models().join(file);
+    assert!(
+        path.is_file(),
+        "{} is missing: run `make models` (or `callgrade model install …`) first",
+        path.display()
+    );
+    path
+}
+
+/// The callgrade binary, with the test's models folder.
+pub fn callgrade() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_callgrade"));
+    cmd.env("CALLGRADE_MODELS", models());
+    cmd
+}
+
+/// A scratch folder holding the first `n` demo calls with their manifest lines, plus
+/// `extra` manifest lines (file name and contents) for bad inputs.
+pub fn workspace(n: usize, extra: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = repo().join("recordings/demo");
+    let manifest = std::fs::read_to_string(demo.join("manifest.csv")).unwrap();
+    let mut lines = manifest.lines();
+    let header = lines.next().unwrap();
+    let mut out = vec![header.to_string()];
+    for line in lines.filter(|l| !l.trim().is_empty()).take(n) {
+        let file = line.split(',').next().unwrap();
+        std::fs::copy(demo.join(file), dir.path().join(file)).unwrap();
+        out.push(line.to_string());
+    }
+    let template = out[1].clone();
+    for (name, bytes) in extra {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+        let rest = template.split_once(',').unwrap().1;
+        out.push(format!("{name},{rest}"));
+    }
+    let path = dir.path().join("manifest.csv");
+    std::fs::write(&path, out.join("\n") + "\n").unwrap();
+    (dir, path)
+}
+
+/// `callgrade run` arguments for the English demo rubric with the tiny.en model.
+pub fn run_args(manifest: &Path, db: &Path) -> Vec<String> {
+    let rubric = repo().join("rubrics/courtesy-en.toml");
+    vec![
+        "run".into(),
+        manifest.display().to_string(),
+        "--campaign".into(),
+        "2026Q4".into(),
+        "--rubric".into(),
+        rubric.display().to_string(),
+        "--db".into(),
+        db.display().to_string(),
+        "--model".into(),
+        model("ggml-tiny.en.bin").display().to_string(),
+        "--quiet".into(),
+    ]
+}
+
+/// Rows in a table of the test database.
+pub fn count(db: &Path, table: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}

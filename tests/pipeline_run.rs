@@ -1,0 +1,183 @@
+//! The whole pipeline through the binary: real recordings, a real Whisper model, a real SQLite
+//! file. Checks what a user relies on: bad files don't stop a batch, reruns add nothing, a killed
+//! run resumes without duplicates, and the JSON export keeps its contract.
+
+mod common;
+
+use common::{callgrade, count, run_args, workspace};
+use std::time::{Duration, Instant};
+
+const TABLES: [&str; 5] = [
+    "calls",
+    "transcripts",
+    "segments",
+    "call_scores",
+    "criterion_results",
+];
+
+#[test]
+fn bad_files_fail_alone_and_a_rerun_adds_nothing() {
+    let random: Vec<u8> = (0..4000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let (dir, manifest) = workspace(
+        2,
+        &[
+            ("empty.wav", b""),
+            ("notes.wav", b"call list for Tuesday\nroom 3\n"),
+            ("noise.mp3", &random),
+        ],
+    );
+    let db = dir.path().join("t.db");
+    let out = callgrade().args(run_args(&manifest, &db)).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "some calls failed → exit 1: {out:?}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for bad in ["empty.wav", "notes.wav", "noise.mp3"] {
+        assert!(stderr.contains(bad), "error names {bad}: {stderr}");
+    }
+
+    let export = |db: &std::path::Path| {
+        let out = callgrade()
+            .args(["export", "--campaign", "2026Q4", "--format", "json", "--db"])
+            .arg(db)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let json = export(&db);
+    let calls = json["calls"].as_array().unwrap();
+    assert_eq!(calls.len(), 5);
+    let scored: Vec<_> = calls.iter().filter(|c| c["status"] == "scored").collect();
+    let failed: Vec<_> = calls.iter().filter(|c| c["status"] == "failed").collect();
+    assert_eq!((scored.len(), failed.len()), (2, 3));
+    for f in &failed {
+        let err = f["error"].as_str().unwrap();
+        assert!(err.contains(f["file"].as_str().unwrap()), "{err}");
+        assert!(f["score"].is_null());
+    }
+    before_after_rerun(&db, || {
+        let out = callgrade().args(run_args(&manifest, &db)).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+    });
+    assert_eq!(
+        export(&db)["calls"],
+        json["calls"],
+        "a rerun changes nothing"
+    );
+}
+
+#[test]
+fn json_export_keeps_its_contract() {
+    let (dir, manifest) = workspace(1, &[]);
+    let db = dir.path().join("t.db");
+    let status = callgrade().args(run_args(&manifest, &db)).status().unwrap();
+    assert!(status.success());
+    let out_file = dir.path().join("out.json");
+    let status = callgrade()
+        .args(["export", "--campaign", "2026Q4", "--format", "json", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&out_file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+    assert_eq!(json["campaign"], "2026Q4");
+    assert!(json["rubric"]["id"].is_string());
+    assert_eq!(json["rubric"]["sha256"].as_str().unwrap().len(), 64);
+    let call = &json["calls"][0];
+    for key in [
+        "file",
+        "staff",
+        "unit",
+        "scenario",
+        "called_at",
+        "status",
+        "error",
+        "score",
+        "max",
+        "grade",
+        "criteria",
+        "transcript",
+    ] {
+        assert!(call.get(key).is_some(), "call has `{key}`: {call}");
+    }
+    assert_eq!(call["status"], "scored");
+    assert!(call["score"].as_f64().unwrap() <= call["max"].as_f64().unwrap());
+    let criterion = &call["criteria"][0];
+    for key in ["id", "passed", "applicable", "points", "max", "evidence"] {
+        assert!(criterion.get(key).is_some(), "criterion has `{key}`");
+    }
+    let with_evidence = call["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["evidence"].as_array().unwrap())
+        .next()
+        .expect("some criterion quotes evidence");
+    assert!(with_evidence["text"].is_string() && with_evidence["start"].is_f64());
+    let segment = &call["transcript"][0];
+    for key in ["speaker", "start", "end", "text"] {
+        assert!(segment.get(key).is_some(), "segment has `{key}`");
+    }
+}
+
+#[test]
+fn a_killed_run_resumes_without_duplicates() {
+    let (dir, manifest) = workspace(4, &[]);
+    let db = dir.path().join("t.db");
+    let mut args = run_args(&manifest, &db);
+    args.extend(["--jobs".into(), "1".into()]);
+    let mut child = callgrade().args(&args).spawn().unwrap();
+    let started = Instant::now();
+    // Kill (SIGKILL) as soon as the first call is committed, mid-way through the batch.
+    loop {
+        let scored = db.exists()
+            && rusqlite::Connection::open(&db)
+                .and_then(|c| {
+                    c.query_row(
+                        "SELECT COUNT(*) FROM calls WHERE status = 'scored'",
+                        [],
+                        |r| r.get::<_, i64>(0),
+                    )
+                })
+                .unwrap_or(0)
+                > 0;
+        if scored {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it could be killed"
+        );
+        assert!(started.elapsed() < Duration::from_secs(600));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let done_before = count(&db, "call_scores");
+    assert!(done_before < 4, "killed mid-way");
+
+    let status = callgrade().args(&args).status().unwrap();
+    assert!(status.success());
+    assert_eq!(count(&db, "calls"), 4);
+    assert_eq!(count(&db, "call_scores"), 4);
+    assert_eq!(count(&db, "transcripts"), 4);
+    before_after_rerun(&db, || {
+        assert!(callgrade().args(&args).status().unwrap().success());
+    });
+}
+
+/// Runs `rerun` and checks that no table gained or lost rows.
+fn before_after_rerun(db: &std::path::Path, rerun: impl FnOnce()) {
+    let before: Vec<i64> = TABLES.iter().map(|t| count(db, t)).collect();
+    rerun();
+    let after: Vec<i64> = TABLES.iter().map(|t| count(db, t)).collect();
+    assert_eq!(before, after, "rows per table {TABLES:?}");
+}
