@@ -3,14 +3,14 @@
 //! how many verdicts agree with the labels. A criterion scored "not applicable" counts as passed.
 //!
 //!   cargo run --release --example eval -- ../shared/eval/public-en ../shared/eval/public-zh
-//!   (options: --model PATH, --jobs N)
+//!   (options: --model PATH, --jobs N, --beam N for beam search instead of greedy decoding)
 
 use callgrade::audio::AudioSettings;
 use callgrade::pipeline::{self, Manifest, RunOptions};
 use callgrade::report::CampaignReport;
 use callgrade::score::{Rubric, Scenarios};
 use callgrade::store::Store;
-use callgrade::transcribe::TranscribeSettings;
+use callgrade::transcribe::{Sampling, TranscribeSettings};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -18,11 +18,15 @@ fn main() -> anyhow::Result<()> {
     let mut sets = Vec::new();
     let mut model: Option<PathBuf> = None;
     let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut beam: Option<u32> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--model" => model = args.next().map(PathBuf::from),
             "--jobs" => jobs = args.next().and_then(|j| j.parse().ok()).unwrap_or(jobs),
+            "--beam" => {
+                beam = args.next().and_then(|b| b.parse().ok());
+            }
             _ => sets.push(PathBuf::from(a)),
         }
     }
@@ -48,7 +52,13 @@ fn main() -> anyhow::Result<()> {
                 .max(1),
             force: true,
             audio: AudioSettings::default(),
-            transcribe: TranscribeSettings::default(),
+            transcribe: match beam {
+                Some(beam_size) => TranscribeSettings {
+                    sampling: Sampling::Beam { beam_size },
+                    ..TranscribeSettings::default()
+                },
+                None => TranscribeSettings::default(),
+            },
         };
         let summary = pipeline::run(&mut store, &manifest, &opts, &|_| {})?;
         let report = CampaignReport::load(&store, "eval", None)?;
@@ -84,7 +94,10 @@ fn main() -> anyhow::Result<()> {
             summary.wall_seconds
         );
         for (id, (a, t)) in &per {
-            println!("  {id:<14} {a:>3}/{t:<3} {:>5.1}%", 100.0 * *a as f64 / *t as f64);
+            println!(
+                "  {id:<14} {a:>3}/{t:<3} {:>5.1}%",
+                100.0 * *a as f64 / *t as f64
+            );
         }
         for m in &misses {
             println!("{m}");

@@ -8,7 +8,7 @@
 # are deterministic and sox runs with -R (fixed seeds for noise and dither), so running this
 # twice gives byte-identical files.
 #
-# Needs: sox (with libsox-fmt-all), espeak-ng, flite, festival + festvox-us-slt-hts.
+# Needs: sox (with libsox-fmt-all), espeak-ng, flite.
 # Usage: scripts/make-demo-recordings.sh   (writes into recordings/ next to scripts/;
 #        VERBOSE=1 also lists every line spoken with its length)
 
@@ -18,9 +18,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-for tool in sox soxi espeak-ng flite text2wave; do
+for tool in sox soxi espeak-ng flite; do
   if ! command -v "$tool" >/dev/null; then
-    echo "make-demo-recordings: '$tool' is not installed; install sox, libsox-fmt-all, espeak-ng, flite, festival and festvox-us-slt-hts" >&2
+    echo "make-demo-recordings: '$tool' is not installed; install sox, libsox-fmt-all, espeak-ng and flite" >&2
     exit 1
   fi
 done
@@ -68,7 +68,7 @@ ring() {
   local count=$1 i tone quiet
   next
   tone=$F
-  sx -r "$RATE" -c 1 -n -b 16 "$tone" synth 1 sine 440 sine mix 480 fade 0.01 1 0.01 gain -n -14
+  sx -r "$RATE" -c 1 -n -b 16 "$tone" synth 1 sine 440 synth 1 sine mix 480 fade 0.01 1 0.01 gain -n -14
   silence "$RATE"
   quiet=$F
   for ((i = 1; i <= count; i++)); do
@@ -87,14 +87,14 @@ tts() {
   out=$F
   case $voice in
     # Staff voices, one per staff member, the same in every call.
-    # festival's HTS voice ignores Duration_Stretch, so Amy's pace is set by tempo below.
-    amy) printf '%s\n' "$text" | text2wave -eval '(voice_cmu_us_slt_arctic_hts)' -o "$raw" ;;
+    # Amy and Grace share flite's clearest female voice (festival's HTS voice was tried:
+    # Whisper kept hearing "sir, the center"); Grace speaks higher and faster.
+    amy) flite -voice slt --setf duration_stretch=0.95 -t "$text" -o "$raw" ;;
     grace) flite -voice slt --setf int_f0_target_mean=215 --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
     david) flite -voice rms --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
     # Test-caller voices.
-    caller-espeak-m) espeak-ng -v en-us -s 175 -p 40 -w "$raw" "$text" ;;
-    caller-espeak-f) espeak-ng -v en-us+f3 -s 175 -w "$raw" "$text" ;;
-    caller-espeak-gb) espeak-ng -v en-gb-x-rp -s 170 -p 35 -w "$raw" "$text" ;;
+    caller-espeak) espeak-ng -v en-us -s 160 -p 40 -w "$raw" "$text" ;;
+    caller-rms) flite -voice rms --setf int_f0_target_mean=130 --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
     caller-awb) flite -voice awb --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
     caller-kal) flite -voice kal16 --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
     *)
@@ -102,10 +102,8 @@ tts() {
       exit 1
       ;;
   esac
-  local pace=1
-  [[ $voice == amy ]] && pace=1.08
   sx "$raw" -r "$RATE" -c 1 -b 16 "$out" \
-    silence 1 0.02 0.3% reverse silence 1 0.02 0.3% reverse tempo -s "$pace" gain -n -1
+    silence 1 0.02 0.3% reverse silence 1 0.02 0.3% reverse gain -n -1
   F=$out
 }
 
@@ -133,7 +131,7 @@ caller() { speak caller "$@"; }
 #   alaw      8 kHz G.711 A-law mono, telephone band
 #   pcm8k     8 kHz 16-bit PCM mono, telephone band
 #   u8pcm8k   8 kHz 8-bit unsigned linear PCM mono, telephone band (an old voice logger's format)
-#   noisy8k   as pcm8k plus a little line noise (pink, about 30 dB below speech peaks)
+#   noisy8k   as pcm8k plus a little line noise (pink, about -49 dBFS after band-limiting)
 #   pcm16k    16 kHz 16-bit PCM mono, wideband (100-7000 Hz)
 #   stereo8k  8 kHz 16-bit PCM stereo, caller LEFT, staff RIGHT, telephone band
 render() {
@@ -158,7 +156,7 @@ render() {
     noisy8k)
       next
       noise=$F
-      sx -r "$RATE" -c 1 -n -b 16 "$noise" synth "$(soxi -s "$mono")s" pinknoise gain -26
+      sx -r "$RATE" -c 1 -n -b 16 "$noise" synth "$(soxi -s "$mono")s" pinknoise gain -30
       local speech
       next
       speech=$F
@@ -192,19 +190,19 @@ echo "recordings/demo/"
 new_call
 pause 0.4
 ring 2
-staff amy "Good morning, Children's Welfare Service Center, this is Amy Chen. How may I help you?"
+staff amy "Good morning, Children's Welfare Service Center, this is Amy Chen. How can I help you?"
 pause 0.5
-caller caller-espeak-m "$Q_HOURS"
+caller caller-rms "$Q_HOURS"
 pause 0.5
 staff amy "Certainly. May I have your name, please?"
 pause 0.4
-caller caller-espeak-m "My name is Kevin Huang."
+caller caller-rms "My name is Kevin Huang."
 pause 0.4
 staff amy "Thank you. Please hold on a moment."
 pause 10
 staff amy "Thank you for waiting. We are open Monday to Friday, from eight thirty in the morning to five thirty in the afternoon."
 pause 0.5
-caller caller-espeak-m "Thank you."
+caller caller-rms "Thank you."
 pause 0.4
 staff amy "Thank you for calling, goodbye."
 pause 0.6
@@ -232,11 +230,11 @@ pause 0.3
 ring 1
 staff grace "Good morning, Children's Welfare Service Center, Grace Wu speaking."
 pause 0.4
-caller caller-espeak-gb "$Q_ASSESSMENT"
+caller caller-rms "$Q_ASSESSMENT"
 pause 0.5
 staff grace "I don't know, that's not my job. Well, call us to book, and bring the child's health handbook. The assessment is free."
 pause 0.5
-caller caller-espeak-gb "Okay. Thank you."
+caller caller-rms "Okay. Thank you."
 pause 0.4
 staff grace "Bye."
 pause 0.4
@@ -246,7 +244,7 @@ render stereo8k "$DEMO/call03-grace-developmental-assessment.wav"
 new_call
 pause 0.4
 ring 1
-staff david "Good afternoon, Children's Welfare Service Center, this is David Lin. How can I help?"
+staff david "Good afternoon, this is the Children's Welfare Service Center, David Lin speaking. How can I help?"
 pause 0.5
 caller caller-kal "$Q_HOURS"
 pause 0.6
@@ -264,11 +262,11 @@ pause 0.4
 ring 5
 staff grace "Good morning, Children's Welfare Service Center, this is Grace Wu. How may I help you?"
 pause 0.5
-caller caller-espeak-m "$Q_PARENTING"
+caller caller-rms "$Q_PARENTING"
 pause 0.5
 staff grace "Our parenting classes are on Saturday mornings. You can sign up online or by phone, and they are free of charge."
 pause 0.5
-caller caller-espeak-m "Thank you."
+caller caller-rms "Thank you."
 pause 0.4
 staff grace "Thank you for calling, goodbye."
 pause 0.5
@@ -278,7 +276,7 @@ render u8pcm8k "$DEMO/call05-grace-parenting-classes.wav"
 new_call
 pause 0.4
 ring 4
-staff amy "Good afternoon, Children's Welfare Service Center, this is Amy Chen. How may I help you?"
+staff amy "Good afternoon, Children's Welfare Service Center, this is Amy Chen. How can I help you?"
 pause 0.5
 caller caller-awb "$Q_SUBSIDY"
 pause 10.5
@@ -296,11 +294,11 @@ pause 0.4
 ring 2
 staff david "Children's Welfare Service Center, good afternoon. How can I help you?"
 pause 0.5
-caller caller-espeak-f "$Q_SUBSIDY"
+caller caller-kal "$Q_SUBSIDY"
 pause 0.6
 staff david "Please bring the application form and your child's household registration. That's all."
 pause 0.5
-caller caller-espeak-f "Okay, thank you."
+caller caller-kal "Okay, thank you."
 pause 0.4
 staff david "Thank you for calling, goodbye."
 pause 0.6
@@ -327,11 +325,11 @@ pause 0.4
 ring 5
 staff amy "Children's Welfare Service Center, good morning."
 pause 0.5
-caller caller-espeak-m "$Q_HOURS"
+caller caller-espeak "$Q_HOURS"
 pause 0.6
 staff amy "We are open Monday to Friday, from eight thirty in the morning to five thirty in the afternoon."
 pause 0.5
-caller caller-espeak-m "Thank you."
+caller caller-espeak "Thank you."
 pause 0.4
 staff amy "Bye."
 pause 0.5
@@ -353,7 +351,7 @@ staff david "I don't know."
 pause 0.6
 caller caller-awb "Okay, thanks."
 pause 0.4
-staff david "Yeah."
+staff david "Okay."
 pause 0.6
 render alaw "$Q3/call02-david-parenting-classes.wav"
 
@@ -363,11 +361,11 @@ pause 0.4
 ring 1
 staff grace "Good afternoon, Children's Welfare Service Center, this is Grace Wu."
 pause 0.5
-caller caller-espeak-gb "$Q_ASSESSMENT"
+caller caller-rms "$Q_ASSESSMENT"
 pause 10.5
 staff grace "Please call us to book, and bring the child's health handbook."
 pause 0.5
-caller caller-espeak-gb "Thank you."
+caller caller-rms "Thank you."
 pause 0.4
 staff grace "Thank you for calling, goodbye."
 pause 0.5

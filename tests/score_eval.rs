@@ -87,10 +87,11 @@ fn build_call(
 
 fn agreement(set: &str, zh: bool) -> Option<(usize, usize, Vec<String>)> {
     let dir = eval_dir().join(set);
-    if !dir.exists() {
-        eprintln!("skipping {set}: {} not found", dir.display());
-        return None;
-    }
+    assert!(
+        dir.exists(),
+        "{} not found: the labelled sets live in ../shared/eval beside the repo",
+        dir.display()
+    );
     let rubric = Rubric::load(&dir.join("rubric.toml")).expect("rubric");
     let scenarios = Scenarios::load_dir(&dir.join("scenarios")).expect("scenarios");
     let labels: serde_json::Value =

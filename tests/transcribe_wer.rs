@@ -23,7 +23,7 @@ fn tiny_en_transcribes_recorded_prompts_within_ten_percent_wer() {
         "the audio stage found no speech"
     );
     let transcript = transcriber
-        .transcribe(&audio, &Request::new("en", 2))
+        .transcribe(&audio, &Request::new("en", 1))
         .unwrap();
     let reference = std::fs::read_to_string(fixture("asterisk-prompts-en.txt")).unwrap();
     let heard: Vec<&str> = transcript

@@ -26,10 +26,13 @@ pub enum Command {
     Run(RunArgs),
     /// Score the stored transcripts of a campaign again with a (new) rubric, without transcribing.
     Score(ScoreArgs),
-    /// Write a campaign's scored calls to a file (JSON).
+    /// Write a campaign's scored calls to a file: JSON, CSV, Excel or a printable HTML report.
     Export(ExportArgs),
     /// Print one recording's transcript with timestamps (nothing is stored).
     Transcribe(TranscribeArgs),
+    /// History from the database: trends per unit or staff, training needs, one call's verdicts.
+    #[command(subcommand)]
+    Report(super::report::ReportCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,9 +112,26 @@ pub struct ScoreArgs {
     pub quiet: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+/// What `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
+    /// The documented JSON (every verdict, quote and transcript).
     Json,
+    /// A table for spreadsheets (UTF-8 with BOM, so Excel shows Chinese correctly).
+    Csv,
+    /// An Excel workbook: sheets Calls, Criteria, Trends and Training.
+    Xlsx,
+    /// One printable, self-contained HTML page (A4) with charts and every call's details.
+    Html,
+}
+
+/// The rows of a CSV export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportRows {
+    /// One row per call, with one passed/failed column per criterion.
+    Calls,
+    /// One row per criterion verdict, with its reason and quotes.
+    Criteria,
 }
 
 #[derive(Debug, Args)]
@@ -119,16 +139,29 @@ pub struct ExportArgs {
     /// The campaign to export.
     #[arg(long)]
     pub campaign: String,
+    /// File format: json, csv, xlsx (Excel) or html (printable report).
     #[arg(long, value_enum, default_value = "json")]
     pub format: ExportFormat,
+    /// CSV only: one row per call (`calls`) or per criterion verdict (`criteria`).
+    #[arg(long, value_enum, default_value = "calls")]
+    pub what: ExportRows,
     /// Rubric id whose scores to export. Default: the newest rubric version that scored the campaign.
     #[arg(long)]
     pub rubric: Option<String>,
-    /// File to write. Default: standard output.
+    /// File to write. Default: standard output (not for xlsx).
     #[arg(long)]
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub db: DbArg,
+    /// Open data: staff names become stable pseudonyms (Staff-3F9A2C, keyed with the secret
+    /// `callgrade.secret` beside the database, created on first use; keep it, never publish
+    /// it), recording names become Call-…, transcripts, quotes and error messages are removed.
+    #[arg(long)]
+    pub deidentify: bool,
+    /// Replace ID numbers, phone numbers, e-mail addresses and staff names in transcripts and
+    /// quotes with [ID], [PHONE], [EMAIL], [NAME]. Always on with --deidentify.
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[derive(Debug, Args)]

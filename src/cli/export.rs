@@ -1,21 +1,109 @@
-//! `callgrade export`.
+//! `callgrade export`: one campaign as JSON, CSV, an Excel workbook or a printable HTML report,
+//! optionally redacted or de-identified for publication.
 
-use super::args::{ExportArgs, ExportFormat};
-use crate::report::{CampaignReport, json};
+use super::args::{ExportArgs, ExportFormat, ExportRows};
+use crate::report::deidentify::{
+    Pseudonymizer, deidentify, deidentify_training, redact_training, redact_transcripts,
+    staff_names, training_names,
+};
+use crate::report::html::{ExportInput, to_html};
+use crate::report::training::{TrainingList, training};
+use crate::report::trends::{CampaignRange, GroupBy, Trends, trends};
+use crate::report::{CampaignReport, ReportError, csv, json, xlsx};
 use crate::store::Store;
 use anyhow::Context;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+
+/// Campaigns the training list in workbooks and HTML reports looks back over (a year of
+/// quarterly tests).
+pub const TRAINING_CAMPAIGNS: usize = 4;
+/// Failure rate at which a person is listed for a criterion: failed in half the calls.
+pub const TRAINING_MIN_RATE: f64 = 0.5;
 
 pub fn main(args: ExportArgs) -> anyhow::Result<i32> {
     let store = Store::open(&args.db.db)?;
-    let report = CampaignReport::load(&store, &args.campaign, args.rubric.as_deref())?;
-    let text = match args.format {
-        ExportFormat::Json => serde_json::to_string_pretty(&json::to_json(&report))? + "\n",
+    let mut report = CampaignReport::load(&store, &args.campaign, args.rubric.as_deref())?;
+    if args.format == ExportFormat::Xlsx && args.out.is_none() && std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "an Excel workbook cannot be shown in the terminal: add --out FILE.xlsx (or redirect the output to a file)"
+        );
+    }
+    let history = matches!(args.format, ExportFormat::Xlsx | ExportFormat::Html);
+    let rubric_id = report.rubric.as_ref().map(|r| r.rubric_id.clone());
+    let (mut trend, mut needs) = (None, None);
+    if history && rubric_id.is_some() {
+        trend = unit_trends(&store, &args.campaign, rubric_id.as_deref())?;
+        needs = training_list(&store, rubric_id.as_deref())?;
+    }
+
+    if args.deidentify {
+        let pseudo = Pseudonymizer::for_db(&args.db.db)?;
+        let mut names = staff_names(&report);
+        if let Some(list) = &needs {
+            names.extend(training_names(list));
+        }
+        report = deidentify(&report, &pseudo);
+        needs = needs.map(|list| deidentify_training(&list, &pseudo, &names));
+    } else if args.redact {
+        let mut names = staff_names(&report);
+        if let Some(list) = &needs {
+            names.extend(training_names(list));
+        }
+        report = redact_transcripts(&report);
+        needs = needs.map(|list| redact_training(&list, &names));
+    }
+
+    let input = ExportInput {
+        report: &report,
+        trends: trend.as_ref(),
+        training: needs.as_ref(),
+        deidentified: args.deidentify,
+    };
+    let bytes = match args.format {
+        ExportFormat::Json => {
+            (serde_json::to_string_pretty(&json::to_json(&report))? + "\n").into_bytes()
+        }
+        ExportFormat::Csv => match args.what {
+            ExportRows::Calls => csv::calls_csv(&report).into_bytes(),
+            ExportRows::Criteria => csv::criteria_csv(&report).into_bytes(),
+        },
+        ExportFormat::Xlsx => xlsx::to_xlsx(&input).context("cannot build the Excel workbook")?,
+        ExportFormat::Html => to_html(&input).into_bytes(),
     };
     match &args.out {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("{}: cannot write the export", path.display()))?,
-        None => std::io::stdout().write_all(text.as_bytes())?,
+        Some(path) => std::fs::write(path, bytes).with_context(|| {
+            format!(
+                "{}: cannot write the export. Check that the folder exists and is writable.",
+                path.display()
+            )
+        })?,
+        None => std::io::stdout().write_all(&bytes)?,
     }
     Ok(0)
+}
+
+/// Unit means of every campaign up to the exported one, or `None` when the database has no
+/// comparable history.
+fn unit_trends(
+    store: &Store,
+    campaign: &str,
+    rubric: Option<&str>,
+) -> anyhow::Result<Option<Trends>> {
+    let range = CampaignRange {
+        from: None,
+        to: Some(campaign.to_string()),
+    };
+    match trends(store, GroupBy::Unit, range, rubric) {
+        Ok(t) => Ok(Some(t)),
+        Err(ReportError::NoHistory { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn training_list(store: &Store, rubric: Option<&str>) -> anyhow::Result<Option<TrainingList>> {
+    match training(store, TRAINING_CAMPAIGNS, TRAINING_MIN_RATE, rubric) {
+        Ok(t) => Ok(Some(t)),
+        Err(ReportError::NoHistory { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }

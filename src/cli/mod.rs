@@ -4,6 +4,7 @@
 mod args;
 mod export;
 mod model;
+mod report;
 mod run;
 mod table;
 mod transcribe;
@@ -21,6 +22,7 @@ pub fn main() -> i32 {
         args::Command::Score(cmd) => run::score(cmd),
         args::Command::Export(cmd) => export::main(cmd),
         args::Command::Transcribe(cmd) => transcribe::main(cmd),
+        args::Command::Report(cmd) => report::main(cmd),
     };
     match result {
         Ok(code) => code,

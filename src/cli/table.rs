@@ -15,6 +15,13 @@ impl Table {
         }
     }
 
+    /// A table whose columns are only known at run time (e.g. one per rubric category).
+    pub fn from_rows(header: Vec<String>, rows: Vec<Vec<String>>) -> Table {
+        Table {
+            rows: std::iter::once(header).chain(rows).collect(),
+        }
+    }
+
     pub fn row<const N: usize>(&mut self, cells: [String; N]) {
         self.rows.push(cells.to_vec());
     }

@@ -96,11 +96,19 @@ impl Manifest {
         let dir = path.parent().unwrap_or(Path::new("."));
         let mut rows = Vec::new();
         for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                row_err(line, e.to_string())
-            })?;
-            let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+            // csv's own line count skips blank lines, and a record's position is where its
+            // parse began (before blank lines it skipped): count newlines to the first field.
+            let line_at = |p: Option<&csv::Position>| {
+                p.map_or(0, |p| {
+                    let mut at = (p.byte() as usize).min(bytes.len());
+                    while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
+                        at += 1;
+                    }
+                    bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1
+                })
+            };
+            let record = record.map_err(|e| row_err(line_at(e.position()), e.to_string()))?;
+            let line = line_at(record.position());
             if record.iter().all(|f| f.is_empty()) {
                 continue;
             }

@@ -168,7 +168,11 @@ pub fn run(
                         row.file,
                         row.line,
                         manifest.path.display(),
-                        opts.scenarios.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                        opts.scenarios
+                            .iter()
+                            .map(|s| s.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     );
                     failed(store, &mut summary, &record, msg)?;
                     continue;
@@ -347,10 +351,10 @@ fn process(
             initial_prompt: job.scenario.map(|s| s.key_terms().join("，")),
             ..request
         };
-        if let Ok(t) = transcriber.transcribe(&audio, &retry) {
-            if !t.quality.is_bad() || t.quality.garbage_ratio < transcript.quality.garbage_ratio {
-                transcript = t;
-            }
+        if let Ok(t) = transcriber.transcribe(&audio, &retry)
+            && (!t.quality.is_bad() || t.quality.garbage_ratio < transcript.quality.garbage_ratio)
+        {
+            transcript = t;
         }
     }
     let score = score_with(&audio.facts, &transcript.segments);

@@ -1,7 +1,16 @@
 //! Report stage: reads only the store, never transcribes. Builds the data behind exports and
 //! terminal tables; the CLI decides how to print it.
 
+pub mod call;
+pub mod charts;
+pub mod csv;
+pub mod deidentify;
+pub mod html;
 pub mod json;
+pub mod redact;
+pub mod training;
+pub mod trends;
+pub mod xlsx;
 
 use crate::store::{CallView, ScoreRunView, Store, StoreError};
 
@@ -34,6 +43,21 @@ pub enum ReportError {
         campaign: String,
         rubric: String,
         known: String,
+    },
+    /// A history report found nothing to show; `what` names what is missing, `hint` what to do.
+    #[error("{db}: {what}. {hint}")]
+    NoHistory {
+        db: String,
+        what: String,
+        hint: String,
+    },
+    /// `report call` could not find the call asked for.
+    #[error("{db}: no stored call `{call}`{scope}. {hint}")]
+    NoCall {
+        db: String,
+        call: String,
+        scope: String,
+        hint: String,
     },
 }
 

@@ -172,6 +172,9 @@ pub struct Rubric {
     pub language: Language,
     /// Scale raw points to this total (e.g. 55 raw → 100); `None` keeps raw points.
     pub scale_to: Option<f64>,
+    /// Score (after scaling) a call needs to pass, from the header's optional `pass_mark`;
+    /// see [`Rubric::pass_mark`] for the default.
+    pub pass_mark: Option<f64>,
     pub matching: Matching,
     /// Highest band first.
     pub grades: Vec<Grade>,
@@ -204,6 +207,7 @@ struct RawHeader {
     #[serde(default)]
     description: Option<String>,
     scale_to: Option<Spanned<f64>>,
+    pass_mark: Option<Spanned<f64>>,
     match_threshold: Option<Spanned<f64>>,
     unit_floor: Option<Spanned<f64>>,
     insert_cost: Option<Spanned<f64>>,
@@ -355,6 +359,13 @@ impl Rubric {
             other => other.map(Spanned::into_inner),
         };
 
+        let pass_mark = match h.pass_mark {
+            Some(p) if *p.get_ref() < 0.0 => {
+                return Err(cx.err(p.span(), "`pass_mark` must not be negative"));
+            }
+            other => other.map(Spanned::into_inner),
+        };
+
         if raw.grade.is_empty() {
             return Err(cx.err(
                 0..0,
@@ -425,6 +436,7 @@ impl Rubric {
             title: h.title,
             language,
             scale_to,
+            pass_mark,
             matching,
             grades,
             criteria,
@@ -437,6 +449,20 @@ impl Rubric {
     /// Sum of all criteria's points before scaling.
     pub fn raw_max(&self) -> f64 {
         self.criteria.iter().map(|c| c.points).sum()
+    }
+
+    /// The score a call needs to pass: the header's `pass_mark`, or else the lowest grade band
+    /// whose `min` is above 0 (the band below it is the failing one); 0 when every band starts
+    /// at 0, i.e. the form has no failing band.
+    pub fn pass_mark(&self) -> f64 {
+        self.pass_mark.unwrap_or_else(|| {
+            self.grades
+                .iter()
+                .rev()
+                .map(|g| g.min)
+                .find(|&m| m > 0.0)
+                .unwrap_or(0.0)
+        })
     }
 
     /// Every phrase the rubric listens for (useful as a transcription prompt).

@@ -103,6 +103,11 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
         let c = chars[i];
         if c.is_ascii_digit() {
             i = scan_number(&chars, i, &mut out);
+        } else if c == '$' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()) {
+            // ASR writes amounts as "$30" (or "NT$30"); say them as words so they match
+            // "thirty dollars" in a scenario.
+            i = scan_number(&chars, i + 1, &mut out);
+            push_word("dollars", &mut out);
         } else if c.is_ascii_alphabetic() {
             let start = i;
             while i < chars.len()
@@ -242,6 +247,15 @@ mod tests {
                 Tok::Name => "*".into(),
             })
             .collect()
+    }
+
+    #[test]
+    fn dollar_amounts_read_as_words() {
+        assert_eq!(
+            show("it costs $30 per hour"),
+            show("it costs thirty dollars per hour")
+        );
+        assert_eq!(show("NT$50"), ["nt", "50", "dollars"]);
     }
 
     #[test]

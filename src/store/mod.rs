@@ -4,11 +4,13 @@
 //! rerun picks up where it stopped. WAL mode lets reports read while a run writes.
 
 mod calls;
+mod history;
 mod read;
 mod schema;
 mod transcripts;
 
 pub use calls::{CallKey, CallRecord, CallStatus, TranscriptRef};
+pub use history::{CallLocation, CampaignRun, ScoredCall};
 pub use read::{CallView, CriterionView, ScoreRunView};
 pub use transcripts::{CachedTranscript, TranscriptKey};
 

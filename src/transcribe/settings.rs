@@ -41,7 +41,8 @@ pub struct TranscribeSettings {
     pub suppress_blank: bool,
     /// Do not condition a window on earlier windows' text; stops one hallucination spreading.
     pub no_context: bool,
-    /// Flash attention in whisper.cpp (context-wide; measured slower on this CPU, see report).
+    /// Flash attention in whisper.cpp (whole model). Off: with whisper.cpp 1.8.3 on this CPU it
+    /// made base 1.7× slower (real-time factor 0.27 vs 0.16 at one thread).
     pub flash_attention: bool,
     /// Pack a channel's speech regions into shared 30 s windows (false: one window per region).
     pub pack: bool,

@@ -1,0 +1,296 @@
+//! Open-data exports: people become stable pseudonyms and free text is dropped or redacted.
+//!
+//! A pseudonym is a keyed hash (HMAC-SHA256) of the name with a secret that stays beside the
+//! database, never in an export. The same name gets the same pseudonym in every export made
+//! from that database, so quarters can be compared, yet nobody without the secret can test a
+//! guessed name against a pseudonym (which a plain hash would allow).
+
+use super::CampaignReport;
+use super::redact::redact;
+use super::training::{Need, TrainingList};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use std::io::{Read, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// File name of the pseudonym secret, kept in the database's folder.
+pub const SECRET_FILE: &str = "callgrade.secret";
+const SECRET_LEN: usize = 32;
+
+/// Why the pseudonym secret could not be used; each message names the file and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error(
+        "{path}: cannot create the pseudonym secret: {source}. Check that the database folder is writable."
+    )]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: cannot read the pseudonym secret: {source}. Check the file's permissions.")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path}: the pseudonym secret is {found} bytes, expected {SECRET_LEN}. Restore it from a backup to keep earlier pseudonyms, or delete it to start new ones."
+    )]
+    Damaged { path: PathBuf, found: usize },
+    #[error(
+        "{path}: the pseudonym secret can be read by other users (mode {mode:o}). Run `chmod 600 {path}`."
+    )]
+    Exposed { path: PathBuf, mode: u32 },
+}
+
+/// Turns names into pseudonyms with a secret key.
+pub struct Pseudonymizer {
+    key: [u8; SECRET_LEN],
+}
+
+impl Pseudonymizer {
+    /// Uses a given key (tests, or a secret managed elsewhere).
+    pub fn from_key(key: [u8; SECRET_LEN]) -> Pseudonymizer {
+        Pseudonymizer { key }
+    }
+
+    /// The secret beside the database `db` (`<db folder>/callgrade.secret`), created from
+    /// /dev/urandom with mode 0600 on first use.
+    pub fn for_db(db: &Path) -> Result<Pseudonymizer, SecretError> {
+        let folder = match db.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        Pseudonymizer::from_secret_file(&folder.join(SECRET_FILE))
+    }
+
+    /// Reads the secret at `path`, creating it when missing.
+    pub fn from_secret_file(path: &Path) -> Result<Pseudonymizer, SecretError> {
+        if !path.exists() {
+            create_secret(path)?;
+        }
+        let read_err = |source| SecretError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mode = std::fs::metadata(path)
+            .map_err(read_err)?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(SecretError::Exposed {
+                path: path.to_path_buf(),
+                mode: mode & 0o777,
+            });
+        }
+        let bytes = std::fs::read(path).map_err(read_err)?;
+        let key: [u8; SECRET_LEN] =
+            bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| SecretError::Damaged {
+                    path: path.to_path_buf(),
+                    found: bytes.len(),
+                })?;
+        Ok(Pseudonymizer { key })
+    }
+
+    /// A readable pseudonym such as `Staff-3F9A2C`: `prefix`, a dash and 24 bits of the keyed
+    /// hash of the trimmed name (collisions stay unlikely for a few thousand people).
+    pub fn pseudonym(&self, prefix: &str, name: &str) -> String {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key)
+            .expect("HMAC accepts keys of any length");
+        // The prefix is hashed too, so a unit and a person with the same name differ.
+        mac.update(prefix.as_bytes());
+        mac.update(&[0]);
+        mac.update(name.trim().as_bytes());
+        let digest = mac.finalize().into_bytes();
+        format!("{prefix}-{}", hex::encode_upper(&digest[..3]))
+    }
+}
+
+fn create_secret(path: &Path) -> Result<(), SecretError> {
+    let create_err = |source| SecretError::Create {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut key = [0u8; SECRET_LEN];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut key))
+        .map_err(create_err)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(create_err)?;
+    file.write_all(&key)
+        .and_then(|_| file.sync_all())
+        .map_err(create_err)
+}
+
+/// Every distinct staff name of the campaign: the names redaction looks for.
+pub fn staff_names(report: &CampaignReport) -> Vec<String> {
+    let mut names: Vec<String> = report
+        .calls
+        .iter()
+        .map(|c| c.staff.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The report with every transcript segment and evidence quote redacted (`--redact`).
+pub fn redact_transcripts(report: &CampaignReport) -> CampaignReport {
+    let names = staff_names(report);
+    let mut out = report.clone();
+    for call in &mut out.calls {
+        for s in &mut call.transcript {
+            s.text = redact(&s.text, &names);
+        }
+        for c in &mut call.criteria {
+            for e in &mut c.evidence {
+                e.text = redact(&e.text, &names);
+            }
+            c.reason = redact(&c.reason, &names);
+        }
+    }
+    out
+}
+
+/// The report as open data: staff become `Staff-XXXXXX`, file names `Call-XXXXXX`, stored
+/// paths disappear, transcripts, evidence quotes and error messages are dropped (their times
+/// stay), and the verdicts' reasons (which may quote the call) are redacted.
+pub fn deidentify(report: &CampaignReport, pseudo: &Pseudonymizer) -> CampaignReport {
+    let names = staff_names(report);
+    let mut out = report.clone();
+    for call in &mut out.calls {
+        if !call.staff.trim().is_empty() {
+            call.staff = pseudo.pseudonym("Staff", &call.staff);
+        }
+        // File names often carry the staff member's name (call01-amy-….wav).
+        call.file = pseudo.pseudonym("Call", &format!("{}\0{}", call.campaign, call.file));
+        call.path = String::new();
+        call.transcript.clear();
+        call.error = call.error.as_ref().map(|_| "[redacted]".to_string());
+        for c in &mut call.criteria {
+            c.reason = redact(&c.reason, &names);
+            for e in &mut c.evidence {
+                e.text = "[redacted]".to_string();
+            }
+        }
+    }
+    out
+}
+
+/// Staff names in a training list (it spans campaigns, so it may name people the exported
+/// campaign does not).
+pub fn training_names(list: &TrainingList) -> Vec<String> {
+    let mut names: Vec<String> = list.by_person.iter().map(|p| p.staff.clone()).collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn each_need(list: &mut TrainingList, mut f: impl FnMut(&mut Need)) {
+    for p in &mut list.by_person {
+        p.needs.iter_mut().for_each(&mut f);
+    }
+    for c in &mut list.by_criterion {
+        c.people.iter_mut().for_each(&mut f);
+    }
+}
+
+/// The training list with its quotes and reasons redacted (`--redact`).
+pub fn redact_training(list: &TrainingList, names: &[String]) -> TrainingList {
+    let mut out = list.clone();
+    each_need(&mut out, |n| {
+        if let Some(e) = &mut n.latest {
+            e.reason = redact(&e.reason, names);
+            for q in &mut e.evidence {
+                q.text = redact(&q.text, names);
+            }
+        }
+    });
+    out
+}
+
+/// The training list as open data, with the same pseudonyms [`deidentify`] gives.
+pub fn deidentify_training(
+    list: &TrainingList,
+    pseudo: &Pseudonymizer,
+    names: &[String],
+) -> TrainingList {
+    // The list says `(none)` for calls whose manifest left the staff empty: nobody to hide.
+    let hide = |name: &str| match name {
+        "(none)" => name.to_string(),
+        _ => pseudo.pseudonym("Staff", name),
+    };
+    let mut out = list.clone();
+    for p in &mut out.by_person {
+        p.staff = hide(&p.staff);
+    }
+    each_need(&mut out, |n| {
+        n.staff = hide(&n.staff);
+        if let Some(e) = &mut n.latest {
+            e.file = pseudo.pseudonym("Call", &format!("{}\0{}", e.campaign, e.file));
+            e.reason = redact(&e.reason, names);
+            for q in &mut e.evidence {
+                q.text = "[redacted]".to_string();
+            }
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pseudonyms_are_stable_keyed_and_distinct() {
+        let a = Pseudonymizer::from_key([7; 32]);
+        let b = Pseudonymizer::from_key([8; 32]);
+        let p = a.pseudonym("Staff", "林美華");
+        assert!(
+            p.starts_with("Staff-") && p.len() == "Staff-".len() + 6,
+            "{p}"
+        );
+        assert_eq!(p, a.pseudonym("Staff", " 林美華 "));
+        assert_ne!(p, a.pseudonym("Staff", "王小明"));
+        assert_ne!(
+            p,
+            b.pseudonym("Staff", "林美華"),
+            "another secret, another pseudonym"
+        );
+    }
+
+    #[test]
+    fn the_secret_is_created_once_private_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("x.db");
+        let first = Pseudonymizer::for_db(&db)
+            .unwrap()
+            .pseudonym("Staff", "Amy");
+        let secret = dir.path().join(SECRET_FILE);
+        let mode = std::fs::metadata(&secret).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(std::fs::read(&secret).unwrap().len(), SECRET_LEN);
+        assert_eq!(
+            Pseudonymizer::for_db(&db)
+                .unwrap()
+                .pseudonym("Staff", "Amy"),
+            first
+        );
+
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = Pseudonymizer::for_db(&db).err().unwrap().to_string();
+        assert!(err.contains("chmod 600"), "{err}");
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::write(&secret, b"short").unwrap();
+        let err = Pseudonymizer::for_db(&db).err().unwrap().to_string();
+        assert!(err.contains("5 bytes"), "{err}");
+    }
+}
