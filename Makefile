@@ -5,16 +5,27 @@
 CARGO      ?= cargo
 BIN        := target/release/callgrade
 DB         ?= demo.db
-APT_NEEDS  := cmake libclang-dev g++ python3-pip sox
+APT_NEEDS  := cmake libclang-dev g++
+# Tests also render the HTML report in headless Chromium (with a CJK font for the zh labels).
+APT_TEST   := chromium fonts-wqy-microhei
 export CALLGRADE_MODELS ?= $(CURDIR)/models
 
-.PHONY: all deps build models demo test lint bench eval clean-demo
+.PHONY: all deps test-deps apt build models demo test lint bench eval
 
 all: build
 
 # Build tools whisper.cpp needs (cmake, a C++ compiler; libclang-dev lets bindgen run).
 deps:
-	@missing=""; for p in $(APT_NEEDS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_NEEDS)"
+	@command -v cargo >/dev/null || { echo "cargo is missing: install Rust (rustup) first."; exit 1; }
+	@python3 -m pip --version >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PACKAGES=python3-pip
+
+test-deps:
+	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_TEST)"
+
+# Installs the Debian packages in PACKAGES that are missing (as root), or says which to install.
+apt:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -22,7 +33,6 @@ deps:
 	    echo "missing packages:$$missing. Install them (sudo apt-get install$$missing) and run make again."; exit 1; \
 	  fi; \
 	fi
-	@command -v cargo >/dev/null || { echo "cargo is missing: install Rust (rustup) first."; exit 1; }
 
 build: deps
 	$(CARGO) build --release
@@ -41,7 +51,7 @@ demo: models
 	$(BIN) export --db $(DB) --campaign 2026Q4 --format json --out demo-2026Q4.json
 	@echo "Wrote $(DB) and demo-2026Q4.json"
 
-test: models
+test: models test-deps
 	$(CARGO) test --release -- --test-threads=2
 
 lint:

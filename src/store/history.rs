@@ -176,7 +176,7 @@ impl Store {
             .prepare(
                 "SELECT c.id, k.name, c.file FROM calls c JOIN campaigns k ON k.id = c.campaign_id
                  WHERE (c.id = ?1 OR c.file = ?2 OR c.file = ?3
-                        OR c.file LIKE '%/' || ?3 OR c.path = ?2)
+                        OR substr(c.file, -length(?3) - 1) = '/' || ?3 OR c.path = ?2)
                    AND (?4 IS NULL OR k.name = ?4)
                  ORDER BY k.name, c.file",
             )
