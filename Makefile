@@ -48,8 +48,12 @@ demo: models
 	    --rubric rubrics/courtesy-en.toml --db $(DB)
 	$(BIN) run recordings/demo/manifest.csv --campaign 2026Q4 \
 	    --rubric rubrics/courtesy-en.toml --db $(DB)
+	$(BIN) report trends --db $(DB) --by unit
+	$(BIN) report training --db $(DB)
 	$(BIN) export --db $(DB) --campaign 2026Q4 --format json --out demo-2026Q4.json
-	@echo "Wrote $(DB) and demo-2026Q4.json"
+	$(BIN) export --db $(DB) --campaign 2026Q4 --format xlsx --out demo-2026Q4.xlsx
+	$(BIN) export --db $(DB) --campaign 2026Q4 --format html --out demo-2026Q4.html
+	@echo "Wrote $(DB), demo-2026Q4.json, demo-2026Q4.xlsx and demo-2026Q4.html (open it in a browser)"
 
 test: models test-deps
 	$(CARGO) test --release -- --test-threads=2

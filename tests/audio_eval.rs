@@ -1,20 +1,12 @@
 //! Ring counts against the labelled calls in `../shared/eval` (beside the clone in CI), and a
 //! printout of speech regions for two calls (`--nocapture`) so they can be checked by ear.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use callgrade::audio::{self, AudioSettings, StaffChannel};
-
-fn eval_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is not there", dir.display());
-        None
-    }
-}
 
 /// (wav path, staff channel, labelled rings) for every labelled call in every set.
 fn labelled_calls(eval: &Path) -> Vec<(PathBuf, StaffChannel, u32)> {
@@ -57,7 +49,7 @@ fn labelled_calls(eval: &Path) -> Vec<(PathBuf, StaffChannel, u32)> {
 
 #[test]
 fn ring_counts_agree_with_labels() {
-    let Some(eval) = eval_dir() else { return };
+    let eval = common::eval_dir();
     let calls = labelled_calls(&eval);
     assert!(
         !calls.is_empty(),
@@ -94,7 +86,7 @@ fn ring_counts_agree_with_labels() {
 
 #[test]
 fn speech_regions_of_two_eval_calls() {
-    let Some(eval) = eval_dir() else { return };
+    let eval = common::eval_dir();
     let settings = AudioSettings::default();
     for (rel, staff) in [
         ("public-en/2026Q4/call002.wav", StaffChannel::Right),

@@ -6,13 +6,14 @@
 //! The eval sets live in `../shared/eval` next to the repository; without them this test
 //! says so and passes.
 
+mod common;
+
 use callgrade::audio::{AudioFacts, Speaker, SpeechRegion};
 use callgrade::score::{Rubric, Scenarios, score_call};
 use callgrade::transcribe::Segment;
-use std::path::{Path, PathBuf};
 
-fn eval_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval")
+fn eval_dir() -> std::path::PathBuf {
+    common::eval_dir()
 }
 
 /// Lines after which the staff is back from a hold; a silence is placed before them.
@@ -87,11 +88,6 @@ fn build_call(
 
 fn agreement(set: &str, zh: bool) -> Option<(usize, usize, Vec<String>)> {
     let dir = eval_dir().join(set);
-    assert!(
-        dir.exists(),
-        "{} not found: the labelled sets live in ../shared/eval beside the repo",
-        dir.display()
-    );
     let rubric = Rubric::load(&dir.join("rubric.toml")).expect("rubric");
     let scenarios = Scenarios::load_dir(&dir.join("scenarios")).expect("scenarios");
     let labels: serde_json::Value =

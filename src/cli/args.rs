@@ -33,6 +33,14 @@ pub enum Command {
     /// History from the database: trends per unit or staff, training needs, one call's verdicts.
     #[command(subcommand)]
     Report(super::report::ReportCommand),
+    /// Override one verdict of a call after listening (with a reason), list a call's
+    /// overrides, or undo the latest. Reports and exports then use the reviewed verdicts.
+    ///
+    ///   callgrade review call01.wav --criterion greeting --pass --reason "says good morning at 0:03"
+    ///   callgrade review call01.wav --list
+    ///   callgrade review call01.wav --criterion greeting --undo
+    #[command(verbatim_doc_comment)]
+    Review(super::review::ReviewArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@ mod args;
 mod export;
 mod model;
 mod report;
+mod review;
 mod run;
 mod table;
 mod transcribe;
@@ -23,6 +24,7 @@ pub fn main() -> i32 {
         args::Command::Export(cmd) => export::main(cmd),
         args::Command::Transcribe(cmd) => transcribe::main(cmd),
         args::Command::Report(cmd) => report::main(cmd),
+        args::Command::Review(cmd) => review::main(cmd),
     };
     match result {
         Ok(code) => code,

@@ -3,7 +3,7 @@
 
 use super::ReportError;
 use crate::score::{Evidence, Rubric};
-use crate::store::Store;
+use crate::store::{AppliedOverride, Store, automatic_verdict};
 use crate::transcribe::Segment;
 use serde::Serialize;
 
@@ -41,6 +41,10 @@ pub struct CriterionLine {
     pub evidence: Vec<Evidence>,
     /// Training topic from the rubric (its `training`, else the title) when the criterion failed.
     pub topic: Option<String>,
+    /// A supervisor's override in effect: verdict, points and reason above are then the
+    /// reviewer's, and the automatic verdict is kept here.
+    #[serde(rename = "override")]
+    pub overridden: Option<AppliedOverride>,
 }
 
 /// The rubric version the call's verdicts come from.
@@ -168,9 +172,20 @@ pub fn call_report(
                 verdict,
                 points: k.points,
                 max: k.max,
-                reason: k.reason.clone(),
+                // Who overrode it sits next to the verdict, where a supervisor reads it.
+                reason: match &k.overridden {
+                    Some(o) => format!(
+                        "overridden by {} on {}: {} (automatic verdict: {})",
+                        o.by,
+                        o.at.get(..10).unwrap_or(&o.at),
+                        o.reason,
+                        automatic_verdict(o, k.max)
+                    ),
+                    None => k.reason.clone(),
+                },
                 evidence: k.evidence.clone(),
                 topic: (verdict == Verdict::Failed).then(|| topic_of(&k.id, &k.title)),
+                overridden: k.overridden.clone(),
             }
         })
         .collect();

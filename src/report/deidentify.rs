@@ -155,6 +155,10 @@ pub fn redact_transcripts(report: &CampaignReport) -> CampaignReport {
                 e.text = redact(&e.text, &names);
             }
             c.reason = redact(&c.reason, &names);
+            if let Some(o) = &mut c.overridden {
+                o.reason = redact(&o.reason, &names);
+                o.original_reason = redact(&o.original_reason, &names);
+            }
         }
     }
     out
@@ -179,6 +183,12 @@ pub fn deidentify(report: &CampaignReport, pseudo: &Pseudonymizer) -> CampaignRe
             c.reason = redact(&c.reason, &names);
             for e in &mut c.evidence {
                 e.text = "[redacted]".to_string();
+            }
+            // Reviewers are people too: open data keeps that a verdict was overridden, not who.
+            if let Some(o) = &mut c.overridden {
+                o.by = "[redacted]".to_string();
+                o.reason = redact(&o.reason, &names);
+                o.original_reason = redact(&o.original_reason, &names);
             }
         }
     }

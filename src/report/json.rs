@@ -45,6 +45,15 @@ pub fn to_json(report: &CampaignReport) -> Value {
                         "text": e.text, "start": e.start, "end": e.end,
                         "speaker": e.speaker, "similarity": e.similarity,
                     })).collect::<Vec<_>>(),
+                    // A supervisor's override in effect (null when none): `passed`, `points`
+                    // and `reason` above are then the reviewer's.
+                    "override": k.overridden.as_ref().map(|o| json!({
+                        "by": o.by, "at": o.at, "reason": o.reason,
+                        "original_passed": o.original_passed,
+                        "original_points": o.original_points,
+                        "original_applicable": o.original_applicable,
+                        "original_reason": o.original_reason,
+                    })),
                 })).collect::<Vec<_>>(),
                 "transcript": c.transcript.iter().map(|s| json!({
                     "speaker": s.speaker, "start": s.start, "end": s.end,

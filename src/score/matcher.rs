@@ -30,15 +30,28 @@ pub(crate) struct Hit {
 }
 
 /// What a name wildcard may stand for: any Han character, or a Latin word that is not a
-/// common word (so "this is the …" or "I'm sorry" are not self-introductions).
+/// common word (so "this is the …" or "I'm sorry" are not self-introductions). With the
+/// manifest's staff name, a word that sounds like it also counts, common or not: "Wu" is
+/// heard as "we" or "who" far more often than as itself.
 pub(crate) struct NameRule<'a> {
     pub common_words: &'a HashSet<String>,
+    /// The words of the staff's name (titles removed), if known.
+    pub staff_name: &'a [Word],
 }
+
+/// How close a heard word must sound to the staff's name to fill the slot.
+const NAME_SOUND_SIM: f64 = 0.85;
 
 fn name_sim(t: &Tok, rule: Option<&NameRule>) -> f64 {
     match (t, rule) {
         (Tok::Han { .. }, Some(_)) => 1.0,
         (Tok::Word(w), Some(r)) if !r.common_words.contains(&w.text) && w.text.len() >= 2 => 1.0,
+        (Tok::Word(w), Some(r)) => r
+            .staff_name
+            .iter()
+            .map(|n| word_sim(&n.text, &n.key, &w.text, &w.key))
+            .filter(|&s| s >= NAME_SOUND_SIM)
+            .fold(0.0, f64::max),
         _ => 0.0,
     }
 }
@@ -149,6 +162,19 @@ pub(crate) fn best_match(
                 && pw.key.chars().next() == a.key.chars().next()
             {
                 let c = cost[(i - 1) * w + j - 2] + wp * (1.0 - sim_floor(p, &joined(a, b)));
+                if c < best {
+                    best = c;
+                    from = start[(i - 1) * w + j - 2];
+                }
+            }
+            // A name slot filled by a contraction ("Wu speaking" → "we're speaking"): the
+            // name is the base word and the expanded tail is part of the same sound.
+            if j >= 2
+                && matches!(p, Tok::Name)
+                && let (Tok::Word(_), Tok::Word(tail)) = (&text[j - 2], t)
+                && tail.clitic
+            {
+                let c = cost[(i - 1) * w + j - 2] + wp * (1.0 - sim_floor(p, &text[j - 2]));
                 if c < best {
                     best = c;
                     from = start[(i - 1) * w + j - 2];

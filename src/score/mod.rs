@@ -94,19 +94,25 @@ pub fn score_call(
             }
         })
         .collect();
-    let raw: f64 = criteria.iter().map(|c| c.points).sum();
-    let raw_max = rubric.raw_max();
-    let (score, max) = match rubric.scale_to {
-        Some(to) if raw_max > 0.0 => (raw / raw_max * to, to),
-        _ => (raw, raw_max),
-    };
-    let score = round_to(score, 10.0);
+    let (score, max) = scaled_total(rubric, criteria.iter().map(|c| c.points).sum());
     CallScore {
         score,
         max,
         grade: grade_for(rubric, score),
         criteria,
     }
+}
+
+/// A call's total and maximum from the sum of its criteria's points: scaled to the rubric's
+/// `scale_to` (when set) and rounded to one decimal. Shared with supervisor overrides, so an
+/// overridden call is totalled exactly as a scored one.
+pub fn scaled_total(rubric: &Rubric, raw: f64) -> (f64, f64) {
+    let raw_max = rubric.raw_max();
+    let (score, max) = match rubric.scale_to {
+        Some(to) if raw_max > 0.0 => (raw / raw_max * to, to),
+        _ => (raw, raw_max),
+    };
+    (round_to(score, 10.0), max)
 }
 
 fn round_to(x: f64, per_unit: f64) -> f64 {

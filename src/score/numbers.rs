@@ -73,6 +73,52 @@ fn zh_run_value(run: &[char]) -> Option<String> {
     Some((total + section).to_string())
 }
 
+/// Can `run` be read as one positional number? Units must fall (三百五十, not 十三十) and
+/// two non-zero digits may not touch (一百二三 is two numbers); 萬 starts a new section.
+fn well_formed(run: &[char]) -> bool {
+    if run.iter().all(|&c| zh_digit(c).is_some()) {
+        return true;
+    }
+    let mut last_unit = u64::MAX;
+    let mut prev_digit = false;
+    for &c in run {
+        if let Some(d) = zh_digit(c) {
+            if prev_digit && d != 0 {
+                return false;
+            }
+            prev_digit = d != 0;
+        } else if let Some(u) = zh_unit(c) {
+            if u == 10_000 {
+                last_unit = u64::MAX;
+            } else if u >= last_unit {
+                return false;
+            } else {
+                last_unit = u;
+            }
+            prev_digit = false;
+        }
+    }
+    true
+}
+
+/// Splits a numeral run that is not one number into numbers, longest well-formed piece
+/// first from the right. Whisper writes homophones of 時/是 (shi) as 十, so "每頁是二十元"
+/// arrives as "每頁十二十元": the number next to the measure word (二十) is the one meant,
+/// and the stray 十 on its left stays a separate unit that still sounds like 時.
+fn split_run(run: &[char]) -> Vec<&[char]> {
+    let mut pieces = Vec::new();
+    let mut end = run.len();
+    while end > 0 {
+        let start = (0..end)
+            .find(|&s| well_formed(&run[s..end]))
+            .unwrap_or(end - 1);
+        pieces.push(&run[start..end]);
+        end = start;
+    }
+    pieces.reverse();
+    pieces
+}
+
 /// Replaces runs of Chinese numerals with ASCII digits. A lone 萬/千/百 (as in 萬一) is not
 /// a number and stays as it is.
 pub(crate) fn zh_numerals_to_digits(text: &str) -> String {
@@ -91,9 +137,16 @@ pub(crate) fn zh_numerals_to_digits(text: &str) -> String {
         while j < chars.len() && (zh_digit(chars[j]).is_some() || zh_unit(chars[j]).is_some()) {
             j += 1;
         }
-        match zh_run_value(&chars[i..j]) {
-            Some(v) => out.push_str(&v),
-            None => out.extend(&chars[i..j]),
+        let pieces = split_run(&chars[i..j]);
+        for (k, piece) in pieces.iter().enumerate() {
+            if k > 0 {
+                // Keep the numbers apart: "10 30", not "1030".
+                out.push(' ');
+            }
+            match zh_run_value(piece) {
+                Some(v) => out.push_str(&v),
+                None => out.extend(piece.iter()),
+            }
         }
         i = j;
     }
@@ -152,6 +205,9 @@ fn word_value(w: &str) -> Option<(u64, bool)> {
 pub(crate) fn fold_english(tokens: Vec<Tok>) -> Vec<Tok> {
     // Pass 1: number words.
     let mut nums: Vec<Tok> = Vec::with_capacity(tokens.len());
+    // Which numbers were spoken as words: only "eight thirty" is a clock time, two digit
+    // groups side by side ("10 30" from a split Chinese numeral run) are not.
+    let mut spoken: Vec<bool> = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
         if let Tok::Word(w) = &tokens[i]
@@ -174,9 +230,11 @@ pub(crate) fn fold_english(tokens: Vec<Tok>) -> Vec<Tok> {
                 i += 1;
             }
             nums.push(Tok::Num(v));
+            spoken.push(true);
             continue;
         }
         nums.push(tokens[i].clone());
+        spoken.push(false);
         i += 1;
     }
     // Pass 2: clock phrases.
@@ -199,6 +257,7 @@ pub(crate) fn fold_english(tokens: Vec<Tok>) -> Vec<Tok> {
         {
             let next = nums.get(i + 1);
             if let Some(Tok::Num(m)) = next
+                && (spoken[i] || spoken[i + 1])
                 && (10..60).contains(m)
                 && let Some(time) = clock(*h, *m)
             {
@@ -265,5 +324,15 @@ mod tests {
         assert_eq!(zh_numerals_to_digits("八三零"), "830");
         assert_eq!(zh_numerals_to_digits("萬一"), "萬1");
         assert_eq!(zh_numerals_to_digits("三個工作天"), "3個工作天");
+    }
+
+    #[test]
+    fn runs_that_are_not_one_number_split_from_the_right() {
+        // 是 heard as 十 in front of the amount.
+        assert_eq!(zh_numerals_to_digits("每頁十二十元"), "每頁10 20元");
+        assert_eq!(zh_numerals_to_digits("十三十五"), "10 35");
+        assert_eq!(zh_numerals_to_digits("二十三"), "23");
+        assert_eq!(zh_numerals_to_digits("一千零五十"), "1050");
+        assert_eq!(zh_numerals_to_digits("五萬三千"), "53000");
     }
 }

@@ -5,7 +5,7 @@
 //! dropped. Whisper's segment times are loose (the first segment often "starts" at 0 s inside
 //! the ringback), so each segment is snapped onto the measured speech regions.
 
-use super::matcher::{Params, best_match};
+use super::matcher::{Params, best_match, tok_sim};
 use super::rubric::Matching;
 use super::scenario::Scenario;
 use super::tokens::{Tok, pattern_mask, text_mask, tokenize};
@@ -104,9 +104,70 @@ fn fragment_bound(toks: &[Tok], line_mask: u128) -> f64 {
     hits as f64 / toks.len().max(1) as f64
 }
 
-/// Cuts the caller's scripted lines out of a mono utterance. Returns the staff's pieces.
+/// Does transcript unit `t` sound like any unit of the script line? Used to trim the
+/// edges of a cut so a neighbouring staff word aligned to nothing is not cut with it.
+fn in_line(t: &Tok, line: &super::rubric::Phrase, floor: f64) -> bool {
+    line.toks.iter().any(|p| tok_sim(p, t, None) >= floor)
+}
+
+/// Finds the script line in the consecutive mono pieces read as one stream and cuts the
+/// matched stretch out of every piece it touches. Whisper splits a caller's sentence into
+/// several segments ("Hello," / "I lost my card." / "How do I …?"); matched piece by piece,
+/// a short opening like "Hello," would stay behind and count as the staff's greeting.
+/// Returns `None` when the line is not there.
+fn cut_line<'a>(
+    pieces: &[Utterance<'a>],
+    line: &super::rubric::Phrase,
+    params: Params,
+    threshold: f64,
+) -> Option<Vec<Utterance<'a>>> {
+    let stream: Vec<Tok> = pieces.iter().flat_map(|p| p.toks.iter().cloned()).collect();
+    let stream_mask = pieces.iter().fold(0, |m, p| m | p.mask);
+    if line.upper_bound(stream_mask) < threshold {
+        return None;
+    }
+    let h = best_match(&line.toks, &stream, params, None)?;
+    if h.sim < threshold {
+        return None;
+    }
+    let (mut a, mut b) = (h.start, h.end);
+    while a < b && !in_line(&stream[a], line, params.floor) {
+        a += 1;
+    }
+    while b > a && !in_line(&stream[b - 1], line, params.floor) {
+        b -= 1;
+    }
+    if a == b {
+        return None;
+    }
+    let mut out = Vec::with_capacity(pieces.len() + 1);
+    let mut offset = 0;
+    for p in pieces {
+        let n = p.toks.len();
+        // This piece's share of the cut, in its own token positions.
+        let (ca, cb) = (
+            a.clamp(offset, offset + n) - offset,
+            b.clamp(offset, offset + n) - offset,
+        );
+        if ca == cb {
+            out.push(p.clone());
+        } else {
+            if ca > 0 {
+                out.push(p.piece(0, ca));
+            }
+            if cb < n {
+                out.push(p.piece(cb, n));
+            }
+        }
+        offset += n;
+    }
+    Some(out)
+}
+
+/// Cuts the caller's scripted lines out of the mono utterances (in time order). Returns the
+/// staff's pieces.
 fn strip_caller<'a>(
-    u: Utterance<'a>,
+    utts: Vec<Utterance<'a>>,
     script: &[super::rubric::Phrase],
     m: &Matching,
 ) -> Vec<Utterance<'a>> {
@@ -114,35 +175,24 @@ fn strip_caller<'a>(
         floor: m.unit_floor,
         insert_cost: m.insert_cost,
     };
-    let mut pieces = vec![u];
+    let mut pieces = utts;
     for line in script {
-        let mut next = Vec::new();
-        for p in pieces {
-            // The whole line (or most of it) inside this piece: cut that stretch out.
-            if line.upper_bound(p.mask) >= m.caller_threshold
-                && let Some(h) = best_match(&line.toks, &p.toks, params, None)
-                && h.sim >= m.caller_threshold
-            {
-                if h.start > 0 {
-                    next.push(p.piece(0, h.start));
-                }
-                if h.end < p.toks.len() {
-                    next.push(p.piece(h.end, p.toks.len()));
-                }
-                continue;
+        // The whole line (or most of it), possibly spread over several pieces; a caller may
+        // repeat it, so look again after each cut.
+        for _ in 0..2 {
+            match cut_line(&pieces, line, params, m.caller_threshold) {
+                Some(next) => pieces = next,
+                None => break,
             }
-            // This piece is a fragment of the line (Whisper split the caller's sentence).
-            // Short pieces are kept: staff also say "您好" or "hello".
-            if p.toks.len() >= 4
-                && fragment_bound(&p.toks, line_mask(line)) >= m.caller_threshold.max(0.8)
-                && let Some(h) = best_match(&p.toks, &line.toks, params, None)
-                && h.sim >= m.caller_threshold.max(0.8)
-            {
-                continue;
-            }
-            next.push(p);
         }
-        pieces = next;
+        // A piece that is a fragment of the line (the caller repeating part of it).
+        // Short pieces are kept: staff also say "您好" or "hello".
+        pieces.retain(|p| {
+            !(p.toks.len() >= 4
+                && fragment_bound(&p.toks, line_mask(line)) >= m.caller_threshold.max(0.8)
+                && best_match(&p.toks, &line.toks, params, None)
+                    .is_some_and(|h| h.sim >= m.caller_threshold.max(0.8)))
+        });
     }
     pieces.retain(|p| !p.toks.is_empty());
     pieces
@@ -157,6 +207,7 @@ pub(crate) fn staff_speech<'a>(
 ) -> StaffSpeech<'a> {
     let script: &[super::rubric::Phrase] = scenario.map_or(&[], |s| &s.caller_script);
     let mut utts = Vec::new();
+    let mut mono = Vec::new();
     for seg in segments {
         if seg.invented || seg.speaker == Speaker::Caller || seg.text.trim().is_empty() {
             continue;
@@ -177,9 +228,11 @@ pub(crate) fn staff_speech<'a>(
         if seg.speaker == Speaker::Staff {
             utts.push(u);
         } else {
-            utts.extend(strip_caller(u, script, m));
+            mono.push(u);
         }
     }
+    mono.sort_by(|a, b| a.start.total_cmp(&b.start));
+    utts.extend(strip_caller(mono, script, m));
     utts.sort_by(|a, b| a.start.total_cmp(&b.start));
     let first = audio
         .first_staff_speech

@@ -13,6 +13,9 @@ use super::phonetic::{
 pub(crate) struct Word {
     pub text: String,
     pub key: String,
+    /// The expanded tail of a contraction ("are" of "we're"): one sound with the word
+    /// before it, which matters when a name is heard as a contraction ("Wu" → "we're").
+    pub clitic: bool,
 }
 
 impl Word {
@@ -20,6 +23,7 @@ impl Word {
         Word {
             text: text.to_string(),
             key: english_key(text),
+            clitic: false,
         }
     }
 }
@@ -194,8 +198,10 @@ fn scan_number(chars: &[char], i: usize, out: &mut Vec<Tok>) -> usize {
 /// Splits English contractions so "don't" compares as "do not" and "children's" as
 /// "children".
 fn push_word(raw: &str, out: &mut Vec<Tok>) {
-    for part in expand_contraction(raw) {
-        out.push(Tok::Word(Word::new(part)));
+    for (k, part) in expand_contraction(raw).into_iter().enumerate() {
+        let mut w = Word::new(part);
+        w.clitic = k > 0;
+        out.push(Tok::Word(w));
     }
 }
 

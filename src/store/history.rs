@@ -77,8 +77,8 @@ impl Store {
         .map_err(|e| self.sql_err(e))
     }
 
-    /// The scored calls of `campaign` under `score_run`, each with its verdicts, ordered by
-    /// called_at then file.
+    /// The scored calls of `campaign` under `score_run`, each with its verdicts (supervisors'
+    /// overrides applied), ordered by called_at then file.
     pub fn scored_calls(
         &self,
         campaign: &str,
@@ -117,13 +117,16 @@ impl Store {
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.sql_err(e))?;
         let mut criteria = self.criteria_of_run(campaign, score_run)?;
-        Ok(rows
-            .into_iter()
+        let overrides = self.effective_overrides(score_run, None)?;
+        rows.into_iter()
             .map(|(score_id, mut call)| {
                 call.criteria = criteria.remove(&score_id).unwrap_or_default();
-                call
+                let mut total = (call.score, call.max, std::mem::take(&mut call.grade));
+                overrides.apply(self, call.call_id, &mut total, &mut call.criteria)?;
+                (call.score, call.max, call.grade) = total;
+                Ok(call)
             })
-            .collect())
+            .collect()
     }
 
     /// All verdicts of a campaign under a score run in one query, keyed by call_scores.id.
@@ -293,7 +296,7 @@ impl Store {
         let Some((score_id, score, max, grade)) = score else {
             return Ok(Some(call));
         };
-        call.score = Some((score, max, grade));
+        let mut total = (score, max, grade);
         let mut stmt = self
             .conn
             .prepare(
@@ -310,6 +313,13 @@ impl Store {
             c.evidence = self.parse_json(&evidence, "criterion evidence")?;
             call.criteria.push(c);
         }
+        self.effective_overrides(run, Some(call_id))?.apply(
+            self,
+            call_id,
+            &mut total,
+            &mut call.criteria,
+        )?;
+        call.score = Some(total);
         Ok(Some(call))
     }
 }
@@ -327,6 +337,7 @@ fn criterion_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, CriterionView,
             max: r.get(7)?,
             reason: r.get(8)?,
             evidence: Vec::new(),
+            overridden: None,
         },
         r.get(9)?,
     ))

@@ -5,12 +5,16 @@
 
 mod calls;
 mod history;
+mod overrides;
 mod read;
 mod schema;
 mod transcripts;
 
 pub use calls::{CallKey, CallRecord, CallStatus, TranscriptRef};
 pub use history::{CallLocation, CampaignRun, ScoredCall};
+pub use overrides::{
+    AppliedOverride, NewOverride, Override, OverrideError, automatic_verdict, utc,
+};
 pub use read::{CallView, CriterionView, ScoreRunView};
 pub use transcripts::{CachedTranscript, TranscriptKey};
 

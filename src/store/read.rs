@@ -1,6 +1,7 @@
 //! Reading back what runs stored, for exports, reports and re-scoring.
 
 use super::calls::insert_score;
+use super::overrides::{AppliedOverride, Effective};
 use super::{Store, StoreError};
 use crate::audio::AudioFacts;
 use crate::score::{CallScore, Evidence};
@@ -29,6 +30,9 @@ pub struct CriterionView {
     pub max: f64,
     pub reason: String,
     pub evidence: Vec<Evidence>,
+    /// The supervisor's override in effect on this verdict (`passed`, `points` and `reason`
+    /// above are then the reviewer's; the automatic verdict is kept here).
+    pub overridden: Option<AppliedOverride>,
 }
 
 /// One stored call with its score under a chosen rubric version (if scored) and transcript.
@@ -139,6 +143,9 @@ impl Store {
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.sql_err(e))?;
+        let overrides = score_run
+            .map(|run| self.effective_overrides(run, None))
+            .transpose()?;
         let mut calls = Vec::with_capacity(rows.len());
         for (mut call, facts) in rows {
             if let Some(f) = facts {
@@ -147,15 +154,21 @@ impl Store {
             if let Some(t) = call.transcript_id {
                 call.transcript = self.segments(t)?;
             }
-            if let Some(run) = score_run {
-                self.attach_score(&mut call, run)?;
+            if let (Some(run), Some(overrides)) = (score_run, &overrides) {
+                self.attach_score(&mut call, run, overrides)?;
             }
             calls.push(call);
         }
         Ok(calls)
     }
 
-    fn attach_score(&self, call: &mut CallView, run: i64) -> Result<(), StoreError> {
+    /// Loads the call's verdicts under `run`, with supervisors' overrides applied.
+    fn attach_score(
+        &self,
+        call: &mut CallView,
+        run: i64,
+        overrides: &Effective,
+    ) -> Result<(), StoreError> {
         let score = self
             .conn
             .query_row(
@@ -175,7 +188,7 @@ impl Store {
         let Some((score_id, score, max, grade)) = score else {
             return Ok(());
         };
-        call.score = Some((score, max, grade));
+        let mut total = (score, max, grade);
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -196,6 +209,7 @@ impl Store {
                         max: r.get(6)?,
                         reason: r.get(7)?,
                         evidence: Vec::new(),
+                        overridden: None,
                     },
                     r.get::<_, String>(8)?,
                 ))
@@ -206,6 +220,8 @@ impl Store {
             c.evidence = self.parse_json(&evidence, "criterion evidence")?;
             call.criteria.push(c);
         }
+        overrides.apply(self, call.id, &mut total, &mut call.criteria)?;
+        call.score = Some(total);
         Ok(())
     }
 

@@ -104,6 +104,27 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX calls_by_campaign ON calls(campaign_id);
     CREATE INDEX scores_by_call ON call_scores(call_id);
     "#,
+    // 2: supervisors' overrides of single verdicts. Keyed by call + rubric id + criterion id
+    // (not by a call_scores row) so they survive re-scoring with a new version of the rubric.
+    // Rows are never deleted: undo sets `withdrawn_at`, keeping the audit trail. `points` NULL
+    // means "the default": the criterion's full points when passed, 0 when failed, taken from
+    // whichever rubric version is being read.
+    r#"
+    CREATE TABLE overrides (
+        id            INTEGER PRIMARY KEY,
+        call_id       INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+        rubric_id     TEXT NOT NULL,
+        criterion_id  TEXT NOT NULL,
+        passed        INTEGER NOT NULL,
+        points        REAL,
+        reason        TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+        reviewer      TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        withdrawn_at  INTEGER,
+        withdrawn_by  TEXT
+    );
+    CREATE INDEX overrides_by_call ON overrides(call_id, rubric_id, criterion_id);
+    "#,
 ];
 
 pub(super) fn migrate(store: &mut Store) -> Result<(), StoreError> {

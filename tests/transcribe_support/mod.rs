@@ -24,9 +24,10 @@ pub fn model(name: &str) -> PathBuf {
 }
 
 /// The shared labelled eval sets, next to the repository.
-pub fn eval_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval")
-}
+#[path = "../common/mod.rs"]
+mod common;
+#[allow(unused_imports)] // not every test crate that includes this module needs it
+pub use common::eval_dir;
 
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

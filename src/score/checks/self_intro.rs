@@ -5,10 +5,11 @@
 //! name as a hint. The slot accepts any Han character, so a misheard surname next to
 //! 姓/小姐/先生 still counts; in English it accepts any word that is not a common word.
 
-use super::{Ctx, Found, Verdict, quote};
-use crate::score::matcher::NameRule;
+use super::{Ctx, Found, Verdict, quote, round3};
+use crate::score::Evidence;
+use crate::score::matcher::{NameRule, best_match, tok_sim};
 use crate::score::rubric::{Criterion, Language, Phrase};
-use crate::score::tokens::{Tok, tokenize};
+use crate::score::tokens::{Tok, Word, tokenize};
 use std::sync::OnceLock;
 
 const ZH: [&str; 10] = [
@@ -33,14 +34,20 @@ const EN: [&str; 6] = [
     "i am {name}",
 ];
 
-/// Patterns built from the staff's own name, e.g. 郭 → 郭小姐, 姓郭, 是郭; Cheng → Ms Cheng.
-fn hint_patterns(lang: Language, name: &str) -> Vec<Phrase> {
+/// The manifest's staff name without titles ("郭小姐" → "郭", "Ms Cheng" → "Cheng").
+fn bare_name(name: &str) -> String {
     let mut name = name.trim().to_string();
     for title in [
         "小姐", "先生", "Ms.", "Mr.", "Mrs.", "Miss", "Ms", "Mr", "Mrs",
     ] {
         name = name.replace(title, " ");
     }
+    name
+}
+
+/// Patterns built from the staff's own name, e.g. 郭 → 郭小姐, 姓郭, 是郭; Cheng → Ms Cheng.
+fn hint_patterns(lang: Language, name: &str) -> Vec<Phrase> {
+    let name = bare_name(name);
     let toks = tokenize(&name);
     if toks.is_empty() {
         return Vec::new();
@@ -92,6 +99,98 @@ fn builtin(lang: Language) -> &'static [Phrase] {
     })
 }
 
+/// Clause punctuation Whisper puts in Chinese transcripts ('.' and ':' are left out: they
+/// sit inside numbers and times).
+const CLAUSE_BREAKS: [char; 10] = ['，', '。', '、', '！', '？', '；', ',', '!', '?', ';'];
+
+/// Longest clause read as a blurred self-introduction: prefix (one or two units) + name.
+const BLURRED_MAX_UNITS: usize = 4;
+
+/// Self-introductions whose prefix was half heard, with the manifest's surname as the
+/// anchor. At pickup the first syllables are often clipped or blurred and a syllable
+/// dropped: 敝姓吳 arrives as 第五. Such a clause is accepted when it is short and stands
+/// alone, ends with a homophone of the staff's surname, and every unit before the surname
+/// sounds like part of an introduction prefix (敝/姓/我/是/叫 …), in order. A clause that
+/// is only the surname's sound (午安 for 吳) or has it mid-word (服務中心) does not count.
+fn blurred_openings<'p>(cx: &Ctx, surname: &Tok, patterns: &'p [Phrase]) -> Vec<Found<'p>> {
+    let params = cx.params();
+    let mut out = Vec::new();
+    for u in &cx.staff.utts {
+        let clauses: Vec<Vec<Tok>> = u
+            .text
+            .split(CLAUSE_BREAKS)
+            .map(tokenize)
+            .filter(|c| !c.is_empty())
+            .collect();
+        // Only whole transcript segments: a piece left after cutting the caller's line has
+        // lost its clause boundaries.
+        if clauses.iter().map(Vec::len).sum::<usize>() != u.toks.len() {
+            continue;
+        }
+        let mut offset = 0;
+        for clause in &clauses {
+            let at = offset;
+            offset += clause.len();
+            let n = clause.len();
+            if !(2..=BLURRED_MAX_UNITS).contains(&n)
+                || tok_sim(surname, &clause[n - 1], None) < 0.95
+            {
+                continue;
+            }
+            let heard = &clause[..n - 1];
+            let Some(p) = patterns
+                .iter()
+                .find(|p| prefix_heard(p, heard, params.floor))
+            else {
+                continue;
+            };
+            let mut anchored = p.toks.clone();
+            if let Some(last) = anchored.last_mut() {
+                *last = surname.clone();
+            }
+            let sim = best_match(&anchored, clause, params, None).map_or(0.0, |h| h.sim);
+            let (start, end) = u.span_time(at, at + n);
+            out.push(Found {
+                phrase: p,
+                evidence: Evidence {
+                    text: u.text.trim().to_string(),
+                    start: round3(start),
+                    end: round3(end),
+                    speaker: u.speaker,
+                    similarity: round3(sim),
+                },
+            });
+        }
+    }
+    out
+}
+
+/// Is `heard` a blurred form of the prefix of `p`, a pattern of the form prefix + name?
+/// Each heard unit must sound like a prefix unit (at least a rhyme), in order, and nothing
+/// else may be heard.
+fn prefix_heard(p: &Phrase, heard: &[Tok], floor: f64) -> bool {
+    let Some((Tok::Name, prefix)) = p.toks.split_last() else {
+        return false;
+    };
+    if heard.is_empty()
+        || heard.len() > prefix.len()
+        || prefix.iter().any(|t| matches!(t, Tok::Name))
+    {
+        return false;
+    }
+    let mut k = 0;
+    for h in heard {
+        match prefix[k..]
+            .iter()
+            .position(|t| tok_sim(t, h, None) >= floor)
+        {
+            Some(i) => k += i + 1,
+            None => return false,
+        }
+    }
+    true
+}
+
 pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f64>) -> Verdict {
     let lang = cx.lang();
     let mut patterns: Vec<Phrase> = builtin(lang).to_vec();
@@ -99,11 +198,28 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
     if let Some(name) = cx.staff_name {
         patterns.extend(hint_patterns(lang, name));
     }
+    let name_toks = cx
+        .staff_name
+        .map(|n| tokenize(&bare_name(n)))
+        .unwrap_or_default();
+    let name_words: Vec<Word> = name_toks
+        .iter()
+        .filter_map(|t| match t {
+            Tok::Word(w) => Some(w.clone()),
+            _ => None,
+        })
+        .collect();
     let rule = NameRule {
         common_words: &cx.rubric.common_words,
+        staff_name: &name_words,
     };
     let base = (cx.threshold(c) - cx.rubric.matching.self_intro_slack).max(0.0);
-    let found = cx.find(&patterns, base, Some(&rule));
+    let mut found = cx.find(&patterns, base, Some(&rule));
+    let surname = name_toks.iter().find(|t| matches!(t, Tok::Han { .. }));
+    if let Some(surname) = surname {
+        found.extend(blurred_openings(cx, surname, &patterns));
+        found.sort_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
+    }
     let early = |f: &&Found| match (within, cx.staff.first) {
         (Some(w), Some(first)) => f.evidence.start - first <= w + 1e-9,
         _ => true,
