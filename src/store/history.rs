@@ -2,6 +2,7 @@
 //!
 //! These read only; they never write, so reports can run while a batch is being stored.
 
+use super::read::score_run_view;
 use super::read::{CallView, CriterionView, ScoreRunView};
 use super::{Store, StoreError};
 use rusqlite::{OptionalExtension, params};
@@ -206,17 +207,9 @@ impl Store {
              ORDER BY r.id DESC"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.sql_err(e))?;
-        stmt.query_map([call_id], |r| {
-            Ok(ScoreRunView {
-                id: r.get(0)?,
-                rubric_id: r.get(1)?,
-                sha256: r.get(2)?,
-                title: r.get(3)?,
-                toml: r.get(4)?,
-            })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.sql_err(e))
+        stmt.query_map([call_id], score_run_view)
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.sql_err(e))
     }
 
     /// One call with its audio facts, transcript and (when `score_run` is given and the call

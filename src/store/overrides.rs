@@ -6,6 +6,7 @@
 //! Overrides are applied where the store hands out verdicts (`campaign_calls`, `scored_calls`,
 //! `call_detail`), so every report and export sees the same effective scores.
 
+use super::read::score_run_view;
 use super::read::{CriterionView, ScoreRunView};
 use super::{Store, StoreError, now};
 use crate::score::{Rubric, grade_for, scaled_total};
@@ -406,15 +407,7 @@ impl Store {
                 "SELECT id, rubric_id, rubric_sha256, rubric_title, rubric_toml
                  FROM score_runs WHERE id = ?1",
                 [run],
-                |r| {
-                    Ok(ScoreRunView {
-                        id: r.get(0)?,
-                        rubric_id: r.get(1)?,
-                        sha256: r.get(2)?,
-                        title: r.get(3)?,
-                        toml: r.get(4)?,
-                    })
-                },
+                score_run_view,
             )
             .optional()
             .map_err(|e| self.sql_err(e))

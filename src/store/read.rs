@@ -56,6 +56,17 @@ pub struct CallView {
     pub transcript: Vec<Segment>,
 }
 
+/// Maps a row of `SELECT r.id, r.rubric_id, r.rubric_sha256, r.rubric_title, r.rubric_toml`.
+pub(super) fn score_run_view(r: &rusqlite::Row<'_>) -> rusqlite::Result<ScoreRunView> {
+    Ok(ScoreRunView {
+        id: r.get(0)?,
+        rubric_id: r.get(1)?,
+        sha256: r.get(2)?,
+        title: r.get(3)?,
+        toml: r.get(4)?,
+    })
+}
+
 impl Store {
     /// The rubric versions that scored calls of `campaign`, most recently created first.
     pub fn score_runs(&self, campaign: &str) -> Result<Vec<ScoreRunView>, StoreError> {
@@ -70,17 +81,9 @@ impl Store {
                  WHERE k.name = ?1 ORDER BY r.id DESC",
             )
             .map_err(|e| self.sql_err(e))?;
-        stmt.query_map([campaign], |r| {
-            Ok(ScoreRunView {
-                id: r.get(0)?,
-                rubric_id: r.get(1)?,
-                sha256: r.get(2)?,
-                title: r.get(3)?,
-                toml: r.get(4)?,
-            })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.sql_err(e))
+        stmt.query_map([campaign], score_run_view)
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.sql_err(e))
     }
 
     /// Whether a campaign of this name has any calls.

@@ -249,18 +249,32 @@ fn clauses(tokens: &[TimedToken], seg_start: f64, seg_end: f64) -> Vec<(f64, f64
     ];
     let mut out: Vec<(f64, f64, Vec<u8>)> = Vec::new();
     let mut open: Option<(f64, f64, Vec<u8>)> = None;
-    for t in tokens {
+    for (i, t) in tokens.iter().enumerate() {
         let start = t.start.clamp(seg_start, seg_end);
         let end = t.end.clamp(start, seg_end);
         let c = open.get_or_insert_with(|| (start, end, Vec::new()));
         c.1 = end;
         c.2.extend_from_slice(&t.bytes);
-        if std::str::from_utf8(&c.2).is_ok_and(|s| s.trim_end().ends_with(ENDS)) {
+        let next_is_digit = tokens
+            .get(i + 1)
+            .is_some_and(|n| n.bytes.first().is_some_and(u8::is_ascii_digit));
+        if std::str::from_utf8(&c.2).is_ok_and(|s| {
+            let s = s.trim_end();
+            s.ends_with(ENDS) && !(next_is_digit && inside_number(s))
+        }) {
             out.extend(open.take());
         }
     }
     out.extend(open);
     out
+}
+
+/// True when `text` ends with a separator between digits ("8." of "8.30", "1," of "1,000"):
+/// with a digit following, it is part of a number or clock time, not the end of a clause.
+fn inside_number(text: &str) -> bool {
+    let mut rev = text.chars().rev();
+    matches!(rev.next(), Some('.' | ',' | ':' | '：'))
+        && rev.next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// True when a clause ends a sentence (。？！ or . ? ! not after a title like "Mr.").
@@ -417,6 +431,24 @@ mod tests {
         assert_eq!(texts, ["Okay, thanks.", "Mr. Chen speaking!", "再見。"]);
         let times: Vec<(f64, f64)> = got.iter().map(|p| (p.start, p.end)).collect();
         assert_eq!(times, [(10.4, 11.6), (12.0, 13.2), (13.5, 14.1)]);
+    }
+
+    #[test]
+    fn a_clock_time_split_into_tokens_is_not_cut_at_its_dot() {
+        let w = one(plan(&[r(10.0, 20.0)], 28.0, 0.4, true));
+        let toks = [
+            tok(" from", 0.5, 0.8),
+            tok(" 8", 0.8, 1.0),
+            tok(".", 1.0, 1.1),
+            tok("30", 1.1, 1.4),
+            tok(" to", 1.4, 1.6),
+            tok(" 5:", 1.6, 1.8),
+            tok("30.", 1.8, 2.2),
+            tok(" Bye.", 2.5, 2.8),
+        ];
+        let got = place(&w, 0.4, 2.9, &toks);
+        let texts: Vec<&str> = got.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["from 8.30 to 5:30.", "Bye."]);
     }
 
     #[test]
