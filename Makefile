@@ -64,6 +64,7 @@ lint:
 
 bench: models
 	$(CARGO) run --release --example bench
+	$(CARGO) test --release --test transcribe_bench -- --ignored --nocapture
 
 eval: models
 	$(CARGO) run --release --example eval -- ../shared/eval/public-en ../shared/eval/public-zh

@@ -109,6 +109,11 @@ fn json_export_keeps_its_contract() {
         assert!(call.get(key).is_some(), "call has `{key}`: {call}");
     }
     assert_eq!(call["status"], "scored");
+    assert_eq!(
+        call["transcript_flagged"], false,
+        "a clean synthetic call is not flagged as an unreliable transcript"
+    );
+    assert!(call["transcript_quality"]["windows"].as_u64().unwrap() >= 1);
     assert!(call["score"].as_f64().unwrap() <= call["max"].as_f64().unwrap());
     let criterion = &call["criteria"][0];
     for key in ["id", "passed", "applicable", "points", "max", "evidence"] {

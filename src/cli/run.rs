@@ -72,10 +72,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         }
         Progress::Done(done) => {
             let bar = bar.lock().unwrap();
-            if let Outcome::Failed(msg) = &done.outcome {
+            let note = match &done.outcome {
+                Outcome::Failed(msg) => Some(format!("failed: {msg}")),
+                Outcome::Scored { flagged: true, .. } => Some(format!(
+                    "check: {}: Whisper's transcript still looks unreliable (a loop or garbage) after a retry; review it with `callgrade report call {}` before relying on its score",
+                    done.file, done.file
+                )),
+                _ => None,
+            };
+            if let Some(note) = note {
                 match bar.as_ref() {
-                    Some(b) => b.println(format!("failed: {msg}")),
-                    None => eprintln!("failed: {msg}"),
+                    Some(b) => b.println(note),
+                    None => eprintln!("{note}"),
                 }
             }
             if let (Some(b), false) = (bar.as_ref(), matches!(done.outcome, Outcome::Unchanged)) {

@@ -7,7 +7,7 @@ use crate::score::{self, CallScore, Rubric, Scenario, Scenarios};
 use crate::store::{
     CachedTranscript, CallKey, CallRecord, CallStatus, Store, TranscriptKey, TranscriptRef,
 };
-use crate::transcribe::{Request, Segment, TranscribeSettings, Transcriber};
+use crate::transcribe::{Quality, Request, Segment, TranscribeSettings, Transcriber};
 use anyhow::Context;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -50,6 +50,8 @@ pub enum Outcome {
         score: f64,
         grade: String,
         transcribed: bool,
+        /// The transcript still looked like a loop or garbage after a retry: review it.
+        flagged: bool,
     },
     /// Already scored with this rubric and the recording has not changed.
     Unchanged,
@@ -249,6 +251,13 @@ pub fn run(
             let outcome = match result {
                 Ok((fresh, score)) => {
                     let transcribed = fresh.is_some();
+                    let quality = fresh
+                        .as_ref()
+                        .map(|f| &f.quality)
+                        .or(job.cached.as_ref().map(|c| &c.quality));
+                    let flagged = quality
+                        .and_then(|q| serde_json::from_value::<Quality>(q.clone()).ok())
+                        .is_some_and(|q| q.is_bad());
                     let (facts, transcript) = match (&fresh, &job.cached) {
                         (Some(f), _) => (
                             &f.facts,
@@ -272,6 +281,7 @@ pub fn run(
                         score: score.score,
                         grade: score.grade.clone(),
                         transcribed,
+                        flagged,
                     }
                 }
                 Err(msg) => {

@@ -32,6 +32,10 @@ pub fn to_json(report: &CampaignReport) -> Value {
                 "grade": grade,
                 "rings": c.facts.as_ref().map(|f| f.rings),
                 "duration": c.facts.as_ref().map(|f| f.duration),
+                // A transcript that stayed a loop or garbage after a retry: its verdicts need a
+                // human look before anyone relies on them.
+                "transcript_flagged": c.quality.as_ref().is_some_and(|q| q.is_bad()),
+                "transcript_quality": c.quality,
                 "criteria": c.criteria.iter().map(|k| json!({
                     "id": k.id,
                     "title": k.title,

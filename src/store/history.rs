@@ -2,8 +2,9 @@
 //!
 //! These read only; they never write, so reports can run while a batch is being stored.
 
-use super::read::score_run_view;
-use super::read::{CallView, CriterionView, ScoreRunView};
+use super::read::{
+    CALL_VIEW_SELECT, CallView, CriterionView, ScoreRunView, call_row, score_run_view,
+};
 use super::{Store, StoreError};
 use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
@@ -222,51 +223,16 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT c.id, k.name, c.file, c.path, COALESCE(st.name, ''), COALESCE(u.name, ''),
-                        COALESCE(sc.key, ''), COALESCE(c.called_at, ''), c.staff_channel, c.status,
-                        c.error, c.transcript_id, c.audio_facts
-                 FROM calls c
-                 JOIN campaigns k ON k.id = c.campaign_id
-                 LEFT JOIN staff st ON st.id = c.staff_id
-                 LEFT JOIN units u ON u.id = c.unit_id
-                 LEFT JOIN scenarios sc ON sc.id = c.scenario_id
-                 WHERE c.id = ?1",
+                &format!("{CALL_VIEW_SELECT} WHERE c.id = ?1"),
                 [call_id],
-                |r| {
-                    Ok((
-                        CallView {
-                            id: r.get(0)?,
-                            campaign: r.get(1)?,
-                            file: r.get(2)?,
-                            path: r.get(3)?,
-                            staff: r.get(4)?,
-                            unit: r.get(5)?,
-                            scenario: r.get(6)?,
-                            called_at: r.get(7)?,
-                            staff_channel: r.get(8)?,
-                            status: r.get(9)?,
-                            error: r.get(10)?,
-                            transcript_id: r.get(11)?,
-                            facts: None,
-                            score: None,
-                            criteria: Vec::new(),
-                            transcript: Vec::new(),
-                        },
-                        r.get::<_, Option<String>>(12)?,
-                    ))
-                },
+                call_row,
             )
             .optional()
             .map_err(|e| self.sql_err(e))?;
-        let Some((mut call, facts)) = row else {
+        let Some(row) = row else {
             return Ok(None);
         };
-        if let Some(f) = facts {
-            call.facts = Some(self.parse_json(&f, "audio facts")?);
-        }
-        if let Some(t) = call.transcript_id {
-            call.transcript = self.segments(t)?;
-        }
+        let mut call = self.call_view(row)?;
         let Some(run) = score_run else {
             return Ok(Some(call));
         };

@@ -5,7 +5,7 @@ use super::overrides::{AppliedOverride, Effective};
 use super::{Store, StoreError};
 use crate::audio::AudioFacts;
 use crate::score::{CallScore, Evidence};
-use crate::transcribe::Segment;
+use crate::transcribe::{Quality, Segment};
 use rusqlite::{OptionalExtension, params};
 
 /// A rubric version that scored calls.
@@ -54,6 +54,49 @@ pub struct CallView {
     pub score: Option<(f64, f64, String)>,
     pub criteria: Vec<CriterionView>,
     pub transcript: Vec<Segment>,
+    /// How trustworthy Whisper's output looked (None for calls never transcribed).
+    pub quality: Option<Quality>,
+}
+
+/// The columns [`Store::call_view`] reads, with the joins they need; append a WHERE clause.
+pub(super) const CALL_VIEW_SELECT: &str =
+    "SELECT c.id, k.name, c.file, c.path, COALESCE(st.name, ''), COALESCE(u.name, ''),
+            COALESCE(sc.key, ''), COALESCE(c.called_at, ''), c.staff_channel, c.status,
+            c.error, c.transcript_id, c.audio_facts, t.quality
+     FROM calls c
+     JOIN campaigns k ON k.id = c.campaign_id
+     LEFT JOIN staff st ON st.id = c.staff_id
+     LEFT JOIN units u ON u.id = c.unit_id
+     LEFT JOIN scenarios sc ON sc.id = c.scenario_id
+     LEFT JOIN transcripts t ON t.id = c.transcript_id";
+
+/// A call row as selected by [`CALL_VIEW_SELECT`], with its JSON columns still as text.
+pub(super) struct CallRow(CallView, Option<String>, Option<String>);
+
+pub(super) fn call_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CallRow> {
+    Ok(CallRow(
+        CallView {
+            id: r.get(0)?,
+            campaign: r.get(1)?,
+            file: r.get(2)?,
+            path: r.get(3)?,
+            staff: r.get(4)?,
+            unit: r.get(5)?,
+            scenario: r.get(6)?,
+            called_at: r.get(7)?,
+            staff_channel: r.get(8)?,
+            status: r.get(9)?,
+            error: r.get(10)?,
+            transcript_id: r.get(11)?,
+            facts: None,
+            score: None,
+            criteria: Vec::new(),
+            transcript: Vec::new(),
+            quality: None,
+        },
+        r.get(12)?,
+        r.get(13)?,
+    ))
 }
 
 /// Maps a row of `SELECT r.id, r.rubric_id, r.rubric_sha256, r.rubric_title, r.rubric_toml`.
@@ -108,61 +151,44 @@ impl Store {
     ) -> Result<Vec<CallView>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT c.id, c.file, c.path, COALESCE(st.name, ''), COALESCE(u.name, ''),
-                        COALESCE(sc.key, ''), COALESCE(c.called_at, ''), c.staff_channel, c.status,
-                        c.error, c.transcript_id, c.audio_facts
-                 FROM calls c
-                 JOIN campaigns k ON k.id = c.campaign_id
-                 LEFT JOIN staff st ON st.id = c.staff_id
-                 LEFT JOIN units u ON u.id = c.unit_id
-                 LEFT JOIN scenarios sc ON sc.id = c.scenario_id
-                 WHERE k.name = ?1 ORDER BY c.called_at, c.file",
-            )
+            .prepare(&format!(
+                "{CALL_VIEW_SELECT} WHERE k.name = ?1 ORDER BY c.called_at, c.file"
+            ))
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
-            .query_map([campaign], |r| {
-                Ok((
-                    CallView {
-                        id: r.get(0)?,
-                        campaign: campaign.to_string(),
-                        file: r.get(1)?,
-                        path: r.get(2)?,
-                        staff: r.get(3)?,
-                        unit: r.get(4)?,
-                        scenario: r.get(5)?,
-                        called_at: r.get(6)?,
-                        staff_channel: r.get(7)?,
-                        status: r.get(8)?,
-                        error: r.get(9)?,
-                        transcript_id: r.get(10)?,
-                        facts: None,
-                        score: None,
-                        criteria: Vec::new(),
-                        transcript: Vec::new(),
-                    },
-                    r.get::<_, Option<String>>(11)?,
-                ))
-            })
+            .query_map([campaign], call_row)
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.sql_err(e))?;
         let overrides = score_run
             .map(|run| self.effective_overrides(run, None))
             .transpose()?;
         let mut calls = Vec::with_capacity(rows.len());
-        for (mut call, facts) in rows {
-            if let Some(f) = facts {
-                call.facts = Some(self.parse_json(&f, "audio facts")?);
-            }
-            if let Some(t) = call.transcript_id {
-                call.transcript = self.segments(t)?;
-            }
+        for row in rows {
+            let mut call = self.call_view(row)?;
             if let (Some(run), Some(overrides)) = (score_run, &overrides) {
                 self.attach_score(&mut call, run, overrides)?;
             }
             calls.push(call);
         }
         Ok(calls)
+    }
+
+    /// Completes a selected call row: parses its audio facts and transcript quality and loads
+    /// its transcript.
+    pub(super) fn call_view(
+        &self,
+        CallRow(mut call, facts, quality): CallRow,
+    ) -> Result<CallView, StoreError> {
+        if let Some(f) = facts {
+            call.facts = Some(self.parse_json(&f, "audio facts")?);
+        }
+        if let Some(q) = quality.filter(|q| q != "null") {
+            call.quality = Some(self.parse_json(&q, "transcript quality")?);
+        }
+        if let Some(t) = call.transcript_id {
+            call.transcript = self.segments(t)?;
+        }
+        Ok(call)
     }
 
     /// Loads the call's verdicts under `run`, with supervisors' overrides applied.
