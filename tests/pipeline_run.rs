@@ -134,6 +134,34 @@ fn json_export_keeps_its_contract() {
 }
 
 #[test]
+fn a_recording_replaced_by_a_broken_file_loses_its_old_score() {
+    let (dir, manifest) = workspace(1, &[]);
+    let db = dir.path().join("t.db");
+    assert!(
+        callgrade()
+            .args(run_args(&manifest, &db))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let first = std::fs::read_to_string(&manifest).unwrap();
+    let file = first.lines().nth(1).unwrap().split(',').next().unwrap();
+    std::fs::write(dir.path().join(file), b"RIFF\x10\0\0\0WAVEfmt garbage").unwrap();
+    let out = callgrade().args(run_args(&manifest, &db)).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let out = callgrade()
+        .args(["export", "--campaign", "2026Q4", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let call = &json["calls"][0];
+    assert_eq!(call["status"], "failed");
+    assert!(call["score"].is_null() && call["criteria"].as_array().unwrap().is_empty());
+    assert!(call["error"].as_str().unwrap().contains(file));
+}
+
+#[test]
 fn a_killed_run_resumes_without_duplicates() {
     let (dir, manifest) = workspace(4, &[]);
     let db = dir.path().join("t.db");

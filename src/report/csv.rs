@@ -4,7 +4,6 @@
 
 use super::CampaignReport;
 use super::html::clock;
-use crate::store::CallView;
 
 /// Byte-order mark written first so that Excel reads the file as UTF-8.
 pub const BOM: &str = "\u{feff}";
@@ -15,15 +14,6 @@ fn verdict(passed: bool, applicable: bool) -> &'static str {
         (false, _) => "n/a",
         (true, true) => "passed",
         (true, false) => "failed",
-    }
-}
-
-/// Status as the JSON export names it: `scored` when the call has a score, else `failed`.
-pub fn status(call: &CallView) -> &'static str {
-    if call.score.is_some() {
-        "scored"
-    } else {
-        "failed"
     }
 }
 
@@ -78,7 +68,7 @@ pub fn calls_csv(report: &CampaignReport) -> String {
             call.unit.clone(),
             call.scenario.clone(),
             call.called_at.clone(),
-            status(call).to_string(),
+            super::call_status(call).to_string(),
             score,
             max,
             grade,

@@ -13,11 +13,7 @@ pub fn to_json(report: &CampaignReport) -> Value {
                 Some((s, m, g)) => (json!(s), json!(m), json!(g)),
                 None => (Value::Null, Value::Null, Value::Null),
             };
-            let status = if c.score.is_some() {
-                "scored"
-            } else {
-                "failed"
-            };
+            let status = super::call_status(c);
             json!({
                 "file": c.file,
                 "staff": c.staff,

@@ -14,6 +14,17 @@ pub mod xlsx;
 
 use crate::store::{CallView, ScoreRunView, Store, StoreError};
 
+/// A call's status in exports: `scored` (has a current score under the exported rubric),
+/// `failed` (the recording could not be processed) or `pending` (stored, never scored with this
+/// rubric, e.g. a run that was interrupted).
+pub fn call_status(call: &CallView) -> &'static str {
+    match (&call.score, call.status.as_str()) {
+        (Some(_), _) => "scored",
+        (None, "failed") => "failed",
+        (None, _) => "pending",
+    }
+}
+
 /// A campaign's calls under one rubric version: what every export starts from.
 #[derive(Debug, Clone)]
 pub struct CampaignReport {

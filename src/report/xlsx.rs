@@ -133,10 +133,9 @@ fn verdict(l: &Labels, passed: bool, applicable: bool) -> &'static str {
 }
 
 fn status(l: &Labels, call: &CallView) -> &'static str {
-    if call.score.is_some() {
-        l.scored
-    } else {
-        l.not_scored
+    match super::call_status(call) {
+        "scored" => l.scored,
+        _ => l.not_scored,
     }
 }
 

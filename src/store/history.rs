@@ -3,7 +3,8 @@
 //! These read only; they never write, so reports can run while a batch is being stored.
 
 use super::read::{
-    CALL_VIEW_SELECT, CallView, CriterionView, ScoreRunView, call_row, score_run_view,
+    CALL_VIEW_SELECT, CURRENT_SCORE, CallView, CriterionView, ScoreRunView, call_row,
+    score_run_view,
 };
 use super::{Store, StoreError};
 use rusqlite::{OptionalExtension, params};
@@ -44,7 +45,6 @@ pub struct CallLocation {
 // A score only counts while it belongs to the call's current transcript and the call is scored:
 // a recording that changed and then failed keeps its old verdicts in the table, but they no
 // longer describe the call.
-const CURRENT_SCORE: &str = "c.status = 'scored' AND s.transcript_id IS c.transcript_id";
 
 impl Store {
     /// Every (campaign, score run) pair with current scores, campaigns by name, newest run
@@ -236,49 +236,11 @@ impl Store {
         let Some(run) = score_run else {
             return Ok(Some(call));
         };
-        let sql = format!(
-            "SELECT s.id, s.score, s.max, s.grade FROM call_scores s JOIN calls c ON c.id = s.call_id
-             WHERE c.id = ?1 AND s.score_run_id = ?2 AND {CURRENT_SCORE}"
-        );
-        let score = self
-            .conn
-            .query_row(&sql, params![call_id, run], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, f64>(1)?,
-                    r.get::<_, f64>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            })
-            .optional()
-            .map_err(|e| self.sql_err(e))?;
-        let Some((score_id, score, max, grade)) = score else {
-            return Ok(Some(call));
-        };
-        let mut total = (score, max, grade);
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT call_score_id, criterion_id, title, category, passed, applicable, points,
-                        max, reason, evidence
-                 FROM criterion_results WHERE call_score_id = ?1 ORDER BY idx",
-            )
-            .map_err(|e| self.sql_err(e))?;
-        let rows = stmt
-            .query_map([score_id], criterion_row)
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| self.sql_err(e))?;
-        for (_, mut c, evidence) in rows {
-            c.evidence = self.parse_json(&evidence, "criterion evidence")?;
-            call.criteria.push(c);
-        }
-        self.effective_overrides(run, Some(call_id))?.apply(
-            self,
-            call_id,
-            &mut total,
-            &mut call.criteria,
+        self.attach_score(
+            &mut call,
+            run,
+            &self.effective_overrides(run, Some(call_id))?,
         )?;
-        call.score = Some(total);
         Ok(Some(call))
     }
 }

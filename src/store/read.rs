@@ -58,6 +58,10 @@ pub struct CallView {
     pub quality: Option<Quality>,
 }
 
+/// A score counts only while it belongs to the call's current transcript and the call is still
+/// scored: a recording that was replaced and now fails keeps no score from before.
+pub(super) const CURRENT_SCORE: &str = "c.status = 'scored' AND s.transcript_id IS c.transcript_id";
+
 /// The columns [`Store::call_view`] reads, with the joins they need; append a WHERE clause.
 pub(super) const CALL_VIEW_SELECT: &str =
     "SELECT c.id, k.name, c.file, c.path, COALESCE(st.name, ''), COALESCE(u.name, ''),
@@ -192,7 +196,7 @@ impl Store {
     }
 
     /// Loads the call's verdicts under `run`, with supervisors' overrides applied.
-    fn attach_score(
+    pub(super) fn attach_score(
         &self,
         call: &mut CallView,
         run: i64,
@@ -201,7 +205,10 @@ impl Store {
         let score = self
             .conn
             .query_row(
-                "SELECT id, score, max, grade FROM call_scores WHERE call_id = ?1 AND score_run_id = ?2",
+                &format!(
+                    "SELECT s.id, s.score, s.max, s.grade FROM call_scores s JOIN calls c ON c.id = s.call_id
+                     WHERE c.id = ?1 AND s.score_run_id = ?2 AND {CURRENT_SCORE}"
+                ),
                 params![call.id, run],
                 |r| {
                     Ok((
