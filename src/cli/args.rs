@@ -59,7 +59,7 @@ pub enum ModelCommand {
 /// Where the database is.
 #[derive(Debug, Args)]
 pub struct DbArg {
-    /// SQLite database holding calls, transcripts and scores (created when missing).
+    /// SQLite database holding calls, transcripts and scores (`run` creates it when missing).
     #[arg(long, default_value = "callgrade.db")]
     pub db: PathBuf,
 }
