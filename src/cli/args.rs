@@ -64,6 +64,21 @@ pub struct DbArg {
     pub db: PathBuf,
 }
 
+/// Which call: shared by the commands that look at or change one call.
+#[derive(Debug, Args)]
+pub struct CallArg {
+    /// The call: its file name as in the manifest (e.g. call01.wav) or its id.
+    pub call: String,
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Campaign holding the call. Default: the newest campaign that has this file.
+    #[arg(long)]
+    pub campaign: Option<String>,
+    /// Rubric id whose verdicts to use. Default: the newest that scored the call.
+    #[arg(long)]
+    pub rubric: Option<String>,
+}
+
 /// Which model transcribes.
 #[derive(Debug, Args)]
 pub struct ModelArg {

@@ -1,7 +1,7 @@
 //! `callgrade report …`: history tables from the database (trends, training needs, one call).
 //! Reads only SQLite; never transcribes.
 
-use super::args::DbArg;
+use super::args::{CallArg, DbArg};
 use super::table::Table;
 use crate::report::call::{CallReport, Verdict, call_report, mmss};
 use crate::report::training::{TrainingList, training};
@@ -83,16 +83,8 @@ pub struct TrainingArgs {
 
 #[derive(Debug, Args)]
 pub struct CallArgs {
-    /// The call: its file name as in the manifest (e.g. call01.wav) or its id.
-    pub call: String,
     #[command(flatten)]
-    pub db: DbArg,
-    /// Campaign holding the call. Default: the newest campaign that has this file.
-    #[arg(long)]
-    pub campaign: Option<String>,
-    /// Rubric id whose verdicts to show. Default: the newest that scored the call.
-    #[arg(long)]
-    pub rubric: Option<String>,
+    pub which: CallArg,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
 }
@@ -137,10 +129,10 @@ pub fn main(cmd: ReportCommand) -> anyhow::Result<i32> {
                 Format::Json => json(&t)?,
             }
         }
-        ReportCommand::Call(a) => {
+        ReportCommand::Call(CallArgs { which: a, format }) => {
             let store = open(&a.db)?;
             let c = call_report(&store, &a.call, a.campaign.as_deref(), a.rubric.as_deref())?;
-            match a.format {
+            match format {
                 Format::Table => call_text(&c),
                 Format::Csv => call_csv(&c)?,
                 Format::Json => json(&c)?,
@@ -151,8 +143,9 @@ pub fn main(cmd: ReportCommand) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// Reports never create a database: a mistyped --db should say so, not print an empty table.
-fn open(db: &DbArg) -> anyhow::Result<Store> {
+/// Reports and reviews never create a database: a mistyped --db should say so, not print an
+/// empty table.
+pub(super) fn open(db: &DbArg) -> anyhow::Result<Store> {
     if !db.db.is_file() {
         anyhow::bail!(
             "{}: no such database. Give the file `callgrade run` wrote with --db (default callgrade.db).",

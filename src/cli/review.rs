@@ -2,7 +2,7 @@
 //! call's overrides, or undoes the latest one. Every report and export then uses the effective
 //! verdicts; the automatic ones and the whole history stay in the database.
 
-use super::args::DbArg;
+use super::args::CallArg;
 use super::table::Table;
 use crate::report::ReportError;
 use crate::report::call::{CallReport, call_report};
@@ -13,16 +13,8 @@ use clap::{ArgGroup, Args};
 #[command(group(ArgGroup::new("action").required(true).args(["pass", "fail", "list", "undo"])))]
 #[command(group(ArgGroup::new("verdict").args(["pass", "fail"])))]
 pub struct ReviewArgs {
-    /// The call: its file name as in the manifest (e.g. call01.wav) or its id.
-    pub call: String,
     #[command(flatten)]
-    pub db: DbArg,
-    /// Campaign holding the call. Default: the newest campaign that has this file.
-    #[arg(long)]
-    pub campaign: Option<String>,
-    /// Rubric id whose verdict to override. Default: the newest that scored the call.
-    #[arg(long)]
-    pub rubric: Option<String>,
+    pub which: CallArg,
     /// The criterion's id, as `callgrade report call FILE` lists it (e.g. greeting).
     #[arg(long, required_unless_present = "list")]
     pub criterion: Option<String>,
@@ -51,13 +43,7 @@ pub struct ReviewArgs {
 }
 
 pub fn main(args: ReviewArgs) -> anyhow::Result<i32> {
-    if !args.db.db.is_file() {
-        anyhow::bail!(
-            "{}: no such database. Give the file `callgrade run` wrote with --db (default callgrade.db).",
-            args.db.db.display()
-        );
-    }
-    let mut store = Store::open(&args.db.db)?;
+    let mut store = super::report::open(&args.which.db)?;
     let before = find(&store, &args)?;
     if args.list {
         print!("{}", list(&store, &before)?);
@@ -122,9 +108,9 @@ pub fn main(args: ReviewArgs) -> anyhow::Result<i32> {
 fn find(store: &Store, args: &ReviewArgs) -> anyhow::Result<CallReport> {
     match call_report(
         store,
-        &args.call,
-        args.campaign.as_deref(),
-        args.rubric.as_deref(),
+        &args.which.call,
+        args.which.campaign.as_deref(),
+        args.which.rubric.as_deref(),
     ) {
         Err(ReportError::NoCall {
             db, call, scope, ..
