@@ -79,9 +79,9 @@ pub(crate) fn tok_sim(p: &Tok, t: &Tok, rule: Option<&NameRule>) -> f64 {
         (Tok::Word(a), Tok::Word(b)) => word_sim(&a.text, &a.key, &b.text, &b.key),
         (Tok::Num(a), Tok::Num(b)) => f64::from(u8::from(a == b)),
         (Tok::Time(h1, m1), Tok::Time(h2, m2)) => f64::from(u8::from(h1 == h2 && m1 == m2)),
-        // 830 said as a bare number is 8:30.
+        // 830 said as a bare number is 8:30; "at 9" is 9:00.
         (Tok::Time(h, m), Tok::Num(n)) | (Tok::Num(n), Tok::Time(h, m))
-            if *n == u64::from(*h) * 100 + u64::from(*m) =>
+            if *n == u64::from(*h) * 100 + u64::from(*m) || (*m == 0 && *n == u64::from(*h)) =>
         {
             0.95
         }
@@ -239,6 +239,9 @@ mod tests {
         ));
         assert!(matches("營業時間八點半", "營業時間8:30", 0.8));
         assert!(matches("eight thirty", "8/30", 0.8));
+        assert!(matches("open at nine", "we open at nine in the morning", 0.8));
+        assert!(matches("open at 9", "we open at 9:00", 0.8));
+        assert!(!matches("open at 9", "we open at 9:30", 0.8));
         assert!(matches("請稍候", "請稍後", 0.8));
         assert!(matches("兒童福利服務中心", "兒童福利服務中信您好", 0.8));
         assert!(matches("请问贵姓", "請問您貴姓", 0.8));

@@ -257,7 +257,9 @@ pub(crate) fn fold_english(tokens: Vec<Tok>) -> Vec<Tok> {
         {
             let next = nums.get(i + 1);
             if let Some(Tok::Num(m)) = next
-                && (spoken[i] || spoken[i + 1])
+                // Digit groups side by side are a time only when spoken as words or followed by
+                // "a.m."/"in the morning": Whisper writes "8 30 in the morning".
+                && (spoken[i] || spoken[i + 1] || is_meridiem(&nums, i + 2).is_some())
                 && (10..60).contains(m)
                 && let Some(time) = clock(*h, *m)
             {
@@ -305,6 +307,11 @@ fn is_meridiem(t: &[Tok], i: usize) -> Option<usize> {
     match w(i)? {
         "am" | "pm" => Some(1),
         "a" | "p" if w(i + 1) == Some("m") => Some(2),
+        "in" if w(i + 1) == Some("the")
+            && matches!(w(i + 2), Some("morning" | "afternoon" | "evening")) =>
+        {
+            Some(3)
+        }
         _ => None,
     }
 }

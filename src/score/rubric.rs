@@ -250,7 +250,8 @@ const COMMON_WORDS: &str = "a an the this that it is are am was be been my your 
     sorry sure glad happy afraid fine good great well going calling speaking with from for to of \
     in on at by and or but how what who whom which where when why can could may might will would \
     shall should do does did have has had please thank thanks hello hi hey welcome office center \
-    centre department service services unit desk line phone ma am sir madam one";
+    centre department service services unit desk line phone ma am sir madam one all everything \
+    nothing something anything that's it's fine right done";
 
 struct Ctx<'a> {
     origin: &'a str,

@@ -256,6 +256,13 @@ mod tests {
     }
 
     #[test]
+    fn digit_groups_before_a_time_of_day_are_a_clock_time() {
+        assert_eq!(show("from 8 30 in the morning"), ["from", "8:30"]);
+        assert_eq!(show("to 5 30 in the afternoon"), show("to 5:30 p.m."));
+        assert_eq!(show("room 8 30 people"), ["room", "8", "30", "people"]);
+    }
+
+    #[test]
     fn dollar_amounts_read_as_words() {
         assert_eq!(
             show("it costs $30 per hour"),
