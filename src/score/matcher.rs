@@ -239,7 +239,11 @@ mod tests {
         ));
         assert!(matches("營業時間八點半", "營業時間8:30", 0.8));
         assert!(matches("eight thirty", "8/30", 0.8));
-        assert!(matches("open at nine", "we open at nine in the morning", 0.8));
+        assert!(matches(
+            "open at nine",
+            "we open at nine in the morning",
+            0.8
+        ));
         assert!(matches("open at 9", "we open at 9:00", 0.8));
         assert!(!matches("open at 9", "we open at 9:30", 0.8));
         assert!(matches("請稍候", "請稍後", 0.8));
