@@ -590,7 +590,7 @@ fn one_call_report_shows_verdicts_evidence_and_transcript() {
         .flat_map(|k| &k.evidence)
         .next()
         .expect("some criterion quotes the call");
-    let at = callgrade::report::call::mmss(quoted.start);
+    let at = callgrade::audio::mmss(quoted.start);
     assert!(
         text.contains(&format!("{at}–")),
         "evidence time {at}: {text}"

@@ -43,6 +43,23 @@ pub enum Speaker {
     Unknown,
 }
 
+impl Speaker {
+    /// The name used in the database, exports and tables (as serde spells it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Speaker::Staff => "staff",
+            Speaker::Caller => "caller",
+            Speaker::Unknown => "unknown",
+        }
+    }
+}
+
+/// A time on the call's time line as people read it off a player: `m:ss`, rounded down.
+pub fn mmss(seconds: f64) -> String {
+    let s = seconds.max(0.0).floor() as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
 /// Which side of the recording is the staff member (the manifest's `staff_channel`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -94,4 +111,21 @@ pub struct CallAudio {
     /// Caller side in stereo recordings; `None` in mono.
     pub caller: Option<Vec<f32>>,
     pub facts: AudioFacts,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn mmss_is_minutes_and_padded_seconds_rounded_down() {
+        for (t, want) in [
+            (0.0, "0:00"),
+            (3.9, "0:03"),
+            (9.99, "0:09"),
+            (65.2, "1:05"),
+            (600.0, "10:00"),
+            (-1.0, "0:00"),
+        ] {
+            assert_eq!(super::mmss(t), want);
+        }
+    }
 }

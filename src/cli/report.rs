@@ -3,7 +3,8 @@
 
 use super::args::{CallArg, DbArg};
 use super::table::Table;
-use crate::report::call::{CallReport, Verdict, call_report, mmss};
+use crate::audio::mmss;
+use crate::report::call::{CallReport, Verdict, call_report};
 use crate::report::training::{TrainingList, training};
 use crate::report::trends::{CampaignRange, GroupBy, Trends, trends};
 use crate::score::Evidence;
@@ -519,7 +520,7 @@ fn call_text(c: &CallReport) -> String {
                     "      {}–{} {}: \"{}\"\n",
                     mmss(e.start),
                     mmss(e.end),
-                    speaker(e.speaker),
+                    e.speaker.as_str(),
                     e.text
                 );
             }
@@ -535,7 +536,7 @@ fn call_text(c: &CallReport) -> String {
                 "{:>5}–{:<5} {:<7} {}{}\n",
                 mmss(s.start),
                 mmss(s.end),
-                speaker(s.speaker),
+                s.speaker.as_str(),
                 if s.invented {
                     "[dropped: likely invented by Whisper] "
                 } else {
@@ -546,14 +547,6 @@ fn call_text(c: &CallReport) -> String {
         }
     }
     out
-}
-
-fn speaker(s: crate::audio::Speaker) -> &'static str {
-    match s {
-        crate::audio::Speaker::Staff => "staff",
-        crate::audio::Speaker::Caller => "caller",
-        crate::audio::Speaker::Unknown => "unknown",
-    }
 }
 
 /// The verdicts as rows (the transcript is in `--format json`).
@@ -589,11 +582,7 @@ fn call_csv(c: &CallReport) -> anyhow::Result<String> {
                 num(k.points),
                 num(k.max),
                 k.reason.clone(),
-                k.evidence
-                    .iter()
-                    .map(|e| format!("{}-{} \"{}\"", mmss(e.start), mmss(e.end), e.text))
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                crate::report::quotes(&k.evidence, " | "),
                 k.topic.clone().unwrap_or_default(),
             ]
         })

@@ -122,8 +122,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
 pub fn score(args: ScoreArgs) -> anyhow::Result<i32> {
     let (rubric, scenarios) = load_rubric(&args.rubric, args.scenarios.as_deref())?;
     let mut store = Store::open(&args.db.db)?;
-    let report = CampaignReport::load(&store, &args.campaign, None)?;
-    drop(report);
+    crate::report::ensure_campaign(&store, &args.campaign)?;
     let (scored, missing) = pipeline::rescore(&mut store, &args.campaign, &rubric, &scenarios)?;
     if !args.quiet {
         print_scores(&store, &args.campaign, Some(&rubric.id))?;

@@ -242,20 +242,3 @@ fn known_ids(runs: &[crate::store::ScoreRunView]) -> String {
     ids.dedup();
     ids.join(", ")
 }
-
-/// Seconds as `m:ss` (e.g. 75.4 → `1:15`), the way people quote a recording.
-pub fn mmss(seconds: f64) -> String {
-    let s = seconds.max(0.0).floor() as u64;
-    format!("{}:{:02}", s / 60, s % 60)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn mmss_rounds_down_to_the_second() {
-        assert_eq!(super::mmss(0.0), "0:00");
-        assert_eq!(super::mmss(9.99), "0:09");
-        assert_eq!(super::mmss(75.4), "1:15");
-        assert_eq!(super::mmss(600.0), "10:00");
-    }
-}

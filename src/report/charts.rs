@@ -112,6 +112,17 @@ fn open_svg(out: &mut String, height: f64, title: &str) {
     );
 }
 
+/// A light horizontal gridline across the plot at height `y`, labelled `value` on the axis.
+fn gridline(out: &mut String, left: f64, right: f64, y: f64, value: f64) {
+    let _ = write!(
+        out,
+        r##"<line x1="{left}" x2="{right}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" text-anchor="end" fill="#444">{}</text>"##,
+        left - 6.0,
+        y + 4.0,
+        number(value),
+    );
+}
+
 /// The line chart as an `<svg>` element, with y gridlines, x labels, point markers, value
 /// labels on the last point of each line, and a legend below.
 pub fn line_chart(chart: &LineChart) -> String {
@@ -135,15 +146,7 @@ pub fn line_chart(chart: &LineChart) -> String {
     let mut s = String::new();
     open_svg(&mut s, height, &chart.title);
     for t in ticks(lo, hi) {
-        let _ = write!(
-            s,
-            r##"<line x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" text-anchor="end" fill="#444">{}</text>"##,
-            left + plot_w,
-            left - 6.0,
-            y(t) + 4.0,
-            number(t),
-            y = y(t),
-        );
+        gridline(&mut s, left, left + plot_w, y(t), t);
     }
     let _ = write!(
         s,
@@ -255,15 +258,7 @@ pub fn column_chart(title: &str, bars: &[Bar], y_caption: &str) -> String {
     let mut s = String::new();
     open_svg(&mut s, height, title);
     for t in axis {
-        let _ = write!(
-            s,
-            r##"<line x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" text-anchor="end" fill="#444">{}</text>"##,
-            left + plot_w,
-            left - 6.0,
-            y(t) + 4.0,
-            number(t),
-            y = y(t)
-        );
+        gridline(&mut s, left, left + plot_w, y(t), t);
     }
     let _ = write!(
         s,

@@ -3,7 +3,6 @@
 //! unit and staff names as mojibake.
 
 use super::CampaignReport;
-use super::html::clock;
 
 /// Byte-order mark written first so that Excel reads the file as UTF-8.
 pub const BOM: &str = "\u{feff}";
@@ -110,11 +109,6 @@ pub fn criteria_csv(report: &CampaignReport) -> String {
     .expect("in-memory write");
     for call in &report.calls {
         for c in &call.criteria {
-            let evidence: Vec<String> = c
-                .evidence
-                .iter()
-                .map(|e| format!("[{}] {}", clock(e.start), e.text))
-                .collect();
             w.write_record([
                 call.file.as_str(),
                 &call.staff,
@@ -128,7 +122,7 @@ pub fn criteria_csv(report: &CampaignReport) -> String {
                 &format!("{}", c.points),
                 &format!("{}", c.max),
                 &c.reason,
-                &evidence.join(" | "),
+                &super::quotes(&c.evidence, " | "),
             ])
             .expect("in-memory write");
         }

@@ -9,7 +9,7 @@ use super::CampaignReport;
 use super::charts::{Bar, LineChart, Series, bar_chart, column_chart, escape, line_chart};
 use super::training::TrainingList;
 use super::trends::Trends;
-use crate::audio::Speaker;
+use crate::audio::{Speaker, mmss};
 use crate::score::{Language, Rubric};
 use crate::store::CallView;
 use std::fmt::Write;
@@ -22,12 +22,6 @@ pub struct ExportInput<'a> {
     pub training: Option<&'a TrainingList>,
     /// Open-data export: adds a note that names are pseudonyms and free text was removed.
     pub deidentified: bool,
-}
-
-/// `seconds` on the call's time line as `m:ss`.
-pub fn clock(seconds: f64) -> String {
-    let s = seconds.max(0.0).floor() as u64;
-    format!("{}:{:02}", s / 60, s % 60)
 }
 
 /// A manifest time (`2026-10-05T09:12:00`) as people write it: `2026-10-05 09:12`.
@@ -559,7 +553,7 @@ fn training(h: &mut String, list: Option<&TrainingList>, l: &Labels) {
                     let _ = write!(
                         s,
                         "<span class=\"quote\"><span class=\"t\">[{}]</span> 「{}」</span>",
-                        clock(q.start),
+                        mmss(q.start),
                         escape(&q.text)
                     );
                 }
@@ -639,8 +633,8 @@ fn call_section(h: &mut String, call: &CallView, l: &Labels) {
                 let _ = write!(
                     quotes,
                     "<span class=\"quote\"><span class=\"t\">[{}–{}]</span> 「{}」</span>",
-                    clock(e.start),
-                    clock(e.end),
+                    mmss(e.start),
+                    mmss(e.end),
                     escape(&e.text)
                 );
             }
@@ -675,7 +669,7 @@ fn call_section(h: &mut String, call: &CallView, l: &Labels) {
         let _ = write!(
             h,
             "<p><span class=\"t\">[{}]</span> <span class=\"who\">{}</span>{}<span{class}>{}</span>{}</p>",
-            clock(s.start),
+            mmss(s.start),
             escape(speaker(s.speaker, l)),
             l.colon,
             escape(&s.text),
@@ -683,17 +677,4 @@ fn call_section(h: &mut String, call: &CallView, l: &Labels) {
         );
     }
     h.push_str("</div></section>");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clock_is_minutes_and_padded_seconds() {
-        assert_eq!(clock(0.0), "0:00");
-        assert_eq!(clock(3.9), "0:03");
-        assert_eq!(clock(65.2), "1:05");
-        assert_eq!(clock(-1.0), "0:00");
-    }
 }

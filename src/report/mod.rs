@@ -12,7 +12,35 @@ pub mod training;
 pub mod trends;
 pub mod xlsx;
 
+use crate::audio::mmss;
+use crate::score::Evidence;
 use crate::store::{CallView, ScoreRunView, Store, StoreError};
+
+/// Fails with a message listing the known campaigns when `campaign` is not in the database.
+pub fn ensure_campaign(store: &Store, campaign: &str) -> Result<(), ReportError> {
+    if store.campaign_exists(campaign)? {
+        return Ok(());
+    }
+    let known = store.campaigns()?;
+    Err(ReportError::NoCampaign {
+        db: store.path().display().to_string(),
+        campaign: campaign.into(),
+        known: if known.is_empty() {
+            "none yet".into()
+        } else {
+            known.join(", ")
+        },
+    })
+}
+
+/// Evidence quotes for one cell of a table or sheet: `[m:ss] text` per quote, joined by `sep`.
+pub fn quotes(evidence: &[Evidence], sep: &str) -> String {
+    evidence
+        .iter()
+        .map(|e| format!("[{}] {}", mmss(e.start), e.text))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
 
 /// A call's status in exports: `scored` (has a current score under the exported rubric),
 /// `failed` (the recording could not be processed) or `pending` (stored, never scored with this
@@ -80,19 +108,8 @@ impl CampaignReport {
         campaign: &str,
         rubric_id: Option<&str>,
     ) -> Result<CampaignReport, ReportError> {
+        ensure_campaign(store, campaign)?;
         let db = store.path().display().to_string();
-        if !store.campaign_exists(campaign)? {
-            let known = store.campaigns()?;
-            return Err(ReportError::NoCampaign {
-                db,
-                campaign: campaign.into(),
-                known: if known.is_empty() {
-                    "none yet".into()
-                } else {
-                    known.join(", ")
-                },
-            });
-        }
         let runs = store.score_runs(campaign)?;
         let rubric = match rubric_id {
             None => runs.first().cloned(),

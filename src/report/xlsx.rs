@@ -2,7 +2,7 @@
 //! each with a frozen, filterable header row, columns sized for Chinese text, scores shown to
 //! one decimal and rates as percentages. Headers are in the rubric's language.
 
-use super::html::{ExportInput, Labels, clock, language};
+use super::html::{ExportInput, Labels, language};
 use crate::store::CallView;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
@@ -218,11 +218,6 @@ fn criteria_sheet(input: &ExportInput, l: &Labels) -> (Vec<String>, Vec<Vec<Cell
     let mut rows = Vec::new();
     for c in &input.report.calls {
         for k in &c.criteria {
-            let quotes: Vec<String> = k
-                .evidence
-                .iter()
-                .map(|e| format!("[{}] {}", clock(e.start), e.text))
-                .collect();
             rows.push(vec![
                 text(&c.file),
                 text(&c.staff),
@@ -234,7 +229,7 @@ fn criteria_sheet(input: &ExportInput, l: &Labels) -> (Vec<String>, Vec<Vec<Cell
                 Cell::Number(k.points, Kind::Score),
                 Cell::Number(k.max, Kind::Score),
                 text(&k.reason),
-                text(quotes.join("\n")),
+                text(super::quotes(&k.evidence, "\n")),
             ]);
         }
     }
@@ -321,15 +316,7 @@ fn training_sheet(input: &ExportInput, l: &Labels) -> (Vec<String>, Vec<Vec<Cell
                 latest.map_or(Cell::Empty, |e| text(&e.campaign)),
                 latest.map_or(Cell::Empty, |e| text(&e.file)),
                 latest.map_or(Cell::Empty, |e| text(&e.reason)),
-                latest.map_or(Cell::Empty, |e| {
-                    text(
-                        e.evidence
-                            .iter()
-                            .map(|q| format!("[{}] {}", clock(q.start), q.text))
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                    )
-                }),
+                latest.map_or(Cell::Empty, |e| text(super::quotes(&e.evidence, "\n"))),
             ]
         })
         .collect();

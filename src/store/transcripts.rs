@@ -156,7 +156,7 @@ pub(super) fn insert_transcript(
         insert.execute(params![
             id,
             i as i64,
-            speaker_str(s.speaker),
+            s.speaker.as_str(),
             s.start,
             s.end,
             s.text,
@@ -164,14 +164,6 @@ pub(super) fn insert_transcript(
         ])?;
     }
     Ok(id)
-}
-
-pub(super) fn speaker_str(s: Speaker) -> &'static str {
-    match s {
-        Speaker::Staff => "staff",
-        Speaker::Caller => "caller",
-        Speaker::Unknown => "unknown",
-    }
 }
 
 pub(super) fn parse_speaker(s: &str) -> Speaker {

@@ -4,7 +4,8 @@
 //! hold) after the staff's first words and before their last. Without measured regions the
 //! transcript's own segment times stand in.
 
-use super::{Ctx, Verdict, mmss, quote};
+use super::{Ctx, Verdict, quote};
+use crate::audio::mmss;
 use crate::score::rubric::{Criterion, Phrase};
 
 /// Silent gaps longer than `max`, as (start, end).

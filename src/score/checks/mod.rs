@@ -11,7 +11,7 @@ use super::Evidence;
 use super::matcher::{NameRule, Params, best_match, required_similarity};
 use super::rubric::{Check, Criterion, Language, Phrase, Rubric};
 use super::scenario::Scenario;
-use super::speakers::StaffSpeech;
+use super::speakers::{StaffSpeech, Utterance};
 use crate::audio::AudioFacts;
 
 /// What a check decided. `fraction` is the share of the criterion's points earned.
@@ -73,6 +73,23 @@ pub(crate) struct Found<'p> {
     pub evidence: Evidence,
 }
 
+impl<'p> Found<'p> {
+    /// `phrase` matched tokens spanning `start..end` s of utterance `u` with similarity `sim`;
+    /// the whole utterance is quoted.
+    pub fn new(phrase: &'p Phrase, u: &Utterance<'_>, (start, end): (f64, f64), sim: f64) -> Self {
+        Found {
+            phrase,
+            evidence: Evidence {
+                text: u.text.trim().to_string(),
+                start: round3(start),
+                end: round3(end),
+                speaker: u.speaker,
+                similarity: round3(sim),
+            },
+        }
+    }
+}
+
 impl Ctx<'_> {
     pub fn lang(&self) -> Language {
         self.rubric.language
@@ -110,17 +127,7 @@ impl Ctx<'_> {
                 if h.sim + 1e-9 < need {
                     continue;
                 }
-                let (start, end) = u.span_time(h.start, h.end);
-                out.push(Found {
-                    phrase: p,
-                    evidence: Evidence {
-                        text: u.text.trim().to_string(),
-                        start: round3(start),
-                        end: round3(end),
-                        speaker: u.speaker,
-                        similarity: round3(h.sim),
-                    },
-                });
+                out.push(Found::new(p, u, u.span_time(h.start, h.end), h.sim));
             }
         }
         out.sort_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
@@ -130,12 +137,6 @@ impl Ctx<'_> {
 
 pub(crate) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
-}
-
-/// "0:31" style clock for times within a call.
-pub(crate) fn mmss(t: f64) -> String {
-    let s = t.max(0.0).round() as u64;
-    format!("{}:{:02}", s / 60, s % 60)
 }
 
 /// A few phrases of a list, quoted for a reason line.

@@ -5,8 +5,7 @@
 //! name as a hint. The slot accepts any Han character, so a misheard surname next to
 //! 姓/小姐/先生 still counts; in English it accepts any word that is not a common word.
 
-use super::{Ctx, Found, Verdict, quote, round3};
-use crate::score::Evidence;
+use super::{Ctx, Found, Verdict, quote};
 use crate::score::matcher::{NameRule, best_match, tok_sim};
 use crate::score::rubric::{Criterion, Language, Phrase};
 use crate::score::tokens::{Tok, Word, tokenize};
@@ -149,17 +148,7 @@ fn blurred_openings<'p>(cx: &Ctx, surname: &Tok, patterns: &'p [Phrase]) -> Vec<
                 *last = surname.clone();
             }
             let sim = best_match(&anchored, clause, params, None).map_or(0.0, |h| h.sim);
-            let (start, end) = u.span_time(at, at + n);
-            out.push(Found {
-                phrase: p,
-                evidence: Evidence {
-                    text: u.text.trim().to_string(),
-                    start: round3(start),
-                    end: round3(end),
-                    speaker: u.speaker,
-                    similarity: round3(sim),
-                },
-            });
+            out.push(Found::new(p, u, u.span_time(at, at + n), sim));
         }
     }
     out
