@@ -7,7 +7,7 @@
 //!   cargo run --release --example bench [-- --quick]   (`make bench`)
 
 use callgrade::audio::{AudioSettings, Speaker};
-use callgrade::pipeline::{self, Manifest, RunOptions};
+use callgrade::pipeline::{self, FileScope, Manifest, RunOptions};
 use callgrade::score::{Rubric, Scenarios, score_call};
 use callgrade::store::Store;
 use callgrade::transcribe::TranscribeSettings;
@@ -34,7 +34,10 @@ fn main() -> anyhow::Result<()> {
             )
             .unwrap_or_default()
     );
-    let manifest = Manifest::load(&root.join("recordings/demo/manifest.csv"))?;
+    let manifest = Manifest::load(
+        &root.join("recordings/demo/manifest.csv"),
+        FileScope::ManifestFolder,
+    )?;
     let rubric = Rubric::load(&root.join("rubrics/courtesy-en.toml"))?;
     let scenarios = Scenarios::load_dir(&root.join("rubrics/scenarios"))?;
 

@@ -6,7 +6,7 @@
 //!   (options: --model PATH, --jobs N, --beam N for beam search instead of greedy decoding)
 
 use callgrade::audio::AudioSettings;
-use callgrade::pipeline::{self, Manifest, RunOptions};
+use callgrade::pipeline::{self, FileScope, Manifest, RunOptions};
 use callgrade::report::CampaignReport;
 use callgrade::score::{Rubric, Scenarios};
 use callgrade::store::Store;
@@ -34,7 +34,7 @@ fn main() -> anyhow::Result<()> {
     let model = model.unwrap_or_else(|| models.join("ggml-base.bin"));
     let mut worst: f64 = 1.0;
     for set in &sets {
-        let manifest = Manifest::load(&set.join("2026Q4/manifest.csv"))?;
+        let manifest = Manifest::load(&set.join("2026Q4/manifest.csv"), FileScope::ManifestFolder)?;
         let rubric = Rubric::load(&set.join("rubric.toml"))?;
         let scenarios = Scenarios::load_dir(&set.join("scenarios"))?;
         let labels: serde_json::Value =

@@ -219,3 +219,80 @@ fn missing_files_name_the_path() {
     let err = Scenarios::load_dir(Path::new("/nonexistent/scenarios")).unwrap_err();
     assert!(err.to_string().contains("/nonexistent/scenarios"), "{err}");
 }
+
+#[test]
+fn non_finite_and_negative_numbers_are_refused_where_written() {
+    let pickup = |points: &str, extra: &str| {
+        parse(&format!(
+            "\n[[criterion]]\nid = \"p\"\ntitle = \"P\"\ncategory = \"c\"\npoints = {points}\ncheck = \"pickup\"\nmax_rings = 3\n{extra}"
+        ))
+    };
+    for (points, extra, key) in [
+        ("nan", "", "points"),
+        ("-1", "", "points"),
+        ("3", "max_seconds = -5\n", "max_seconds"),
+        ("3", "max_seconds = inf\n", "max_seconds"),
+    ] {
+        let (line, _, message) = located(pickup(points, extra));
+        assert!(message.contains(&format!("`{key}`")), "{key}: {message}");
+        assert!(message.contains("finite"), "{key}: {message}");
+        let text = format!(
+            "{HEADER}\n[[criterion]]\nid = \"p\"\ntitle = \"P\"\ncategory = \"c\"\npoints = {points}\ncheck = \"pickup\"\nmax_rings = 3\n{extra}"
+        );
+        let at = text.lines().nth(line - 1).unwrap();
+        assert!(at.starts_with(key), "{key}: line {line} is {at:?}");
+    }
+    let hold = |v: &str| {
+        parse(&format!(
+            "\n[[criterion]]\nid = \"h\"\ntitle = \"H\"\ncategory = \"c\"\npoints = 3\ncheck = \"hold\"\nmax_silence_seconds = {v}\nannounce = [\"please hold\"]\n"
+        ))
+    };
+    assert!(located(hold("-1")).2.contains("max_silence_seconds"));
+    assert!(located(hold("nan")).2.contains("max_silence_seconds"));
+    let phrase = |k: &str, v: &str| {
+        parse(&format!(
+            "\n[[criterion]]\nid = \"g\"\ntitle = \"G\"\ncategory = \"c\"\npoints = 3\ncheck = \"phrase\"\nany = [\"hello\"]\n{k} = {v}\n"
+        ))
+    };
+    assert!(
+        located(phrase("within_seconds", "-15"))
+            .2
+            .contains("within_seconds")
+    );
+    assert!(
+        located(phrase("last_seconds", "-inf"))
+            .2
+            .contains("last_seconds")
+    );
+    assert!(phrase("within_seconds", "15").is_ok());
+}
+
+#[test]
+fn header_and_grade_numbers_must_be_finite() {
+    let body = "\n[[criterion]]\nid = \"p\"\ntitle = \"P\"\ncategory = \"c\"\npoints = 3\ncheck = \"pickup\"\nmax_rings = 3\n";
+    for (from, to, key) in [
+        ("scale_to = 100", "scale_to = inf", "scale_to"),
+        ("scale_to = 100", "scale_to = nan", "scale_to"),
+        (
+            "scale_to = 100",
+            "scale_to = 100\npass_mark = nan",
+            "pass_mark",
+        ),
+        (
+            "scale_to = 100",
+            "scale_to = 100\nannounce_lookback_seconds = nan",
+            "announce_lookback_seconds",
+        ),
+        ("min = 80", "min = nan", "`min`"),
+        ("min = 0", "min = -inf", "`min`"),
+    ] {
+        let text = format!("{HEADER}{body}").replacen(from, to, 1);
+        let (line, _, message) = located(Rubric::parse(&text, "t.toml"));
+        assert!(message.contains(key), "{to}: {message}");
+        let at = text.lines().nth(line - 1).unwrap();
+        assert!(
+            at.contains(key.trim_matches('`')),
+            "{to}: line {line} is {at:?}"
+        );
+    }
+}

@@ -112,6 +112,10 @@ pub struct RunArgs {
     /// Transcribe and score again even calls that are stored and unchanged.
     #[arg(long)]
     pub force: bool,
+    /// Let the manifest name recordings outside its own folder (absolute paths or `..`).
+    /// Without it such a line is refused, so a manifest cannot make callgrade read other files.
+    #[arg(long)]
+    pub allow_outside: bool,
     /// No progress bar or table; only errors (for scripts).
     #[arg(long, short)]
     pub quiet: bool,

@@ -8,6 +8,7 @@ mod report;
 mod review;
 mod run;
 mod table;
+mod terminal;
 mod transcribe;
 
 use clap::Parser;
@@ -28,8 +29,9 @@ pub fn main() -> i32 {
     };
     match result {
         Ok(code) => code,
+        Err(e) if terminal::reader_went_away(&e) => 0,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            terminal::say(&format!("error: {}", terminal::error_message(&e)));
             2
         }
     }

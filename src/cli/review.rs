@@ -46,7 +46,7 @@ pub fn main(args: ReviewArgs) -> anyhow::Result<i32> {
     let mut store = super::report::open(&args.which.db)?;
     let before = find(&store, &args)?;
     if args.list {
-        print!("{}", list(&store, &before)?);
+        super::terminal::out(&list(&store, &before)?)?;
         return Ok(0);
     }
     let criterion = args.criterion.clone().unwrap_or_default();
@@ -79,11 +79,11 @@ pub fn main(args: ReviewArgs) -> anyhow::Result<i32> {
         format!("Override #{} by {} stored: {}", o.id, o.by, o.reason)
     };
     let after = find(&store, &args)?;
-    println!(
-        "{} (campaign {}, rubric {rubric})",
+    super::terminal::out(&format!(
+        "{} (campaign {}, rubric {rubric})\n",
         after.file, after.campaign
-    );
-    println!("{what}");
+    ))?;
+    super::terminal::out(&format!("{what}\n"))?;
     let verdict = |c: &CallReport| {
         c.criteria
             .iter()
@@ -91,7 +91,11 @@ pub fn main(args: ReviewArgs) -> anyhow::Result<i32> {
             .map(|k| format!("{} {}/{}", k.verdict.label(), k.points, k.max))
             .unwrap_or_else(|| "-".into())
     };
-    println!("{criterion}: {} → {}", verdict(&before), verdict(&after));
+    super::terminal::out(&format!(
+        "{criterion}: {} → {}\n",
+        verdict(&before),
+        verdict(&after)
+    ))?;
     let total = |c: &CallReport| {
         format!(
             "{}/{} {}",
@@ -100,7 +104,7 @@ pub fn main(args: ReviewArgs) -> anyhow::Result<i32> {
             c.grade.clone().unwrap_or_default()
         )
     };
-    println!("score: {} → {}", total(&before), total(&after));
+    super::terminal::out(&format!("score: {} → {}\n", total(&before), total(&after)))?;
     Ok(0)
 }
 

@@ -4,7 +4,7 @@ use super::args::{RunArgs, ScoreArgs};
 use super::table::Table;
 use crate::audio::AudioSettings;
 use crate::pipeline::Progress;
-use crate::pipeline::{self, Manifest, Outcome, RunOptions};
+use crate::pipeline::{self, FileScope, Manifest, Outcome, RunOptions};
 use crate::report::CampaignReport;
 use crate::score::{Rubric, Scenarios};
 use crate::store::Store;
@@ -15,7 +15,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub fn run(args: RunArgs) -> anyhow::Result<i32> {
-    let manifest = Manifest::load(&args.manifest)?;
+    let scope = if args.allow_outside {
+        FileScope::Anywhere
+    } else {
+        FileScope::ManifestFolder
+    };
+    let manifest = Manifest::load(&args.manifest, scope)?;
     let campaign = match args.campaign {
         Some(c) => c,
         None => quarter_of(&manifest.rows[0].called_at).ok_or_else(|| {
@@ -51,14 +56,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
     let progress = |p: Progress<'_>| match p {
         Progress::Planned {
             total,
+            unchanged,
+            failed,
             todo,
             transcribe,
         } => {
             if !args.quiet {
-                eprintln!(
-                    "{campaign}: {total} calls, {} already scored, {transcribe} to transcribe",
-                    total - todo
-                );
+                let failed = match failed {
+                    0 => String::new(),
+                    n => format!(", {n} failed"),
+                };
+                super::terminal::say(&format!(
+                    "{campaign}: {total} calls, {unchanged} already scored{failed}, {transcribe} to transcribe"
+                ));
             }
             if show && todo > 0 {
                 let b = ProgressBar::new(todo as u64).with_style(
@@ -81,13 +91,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
                 _ => None,
             };
             if let Some(note) = note {
+                let note = super::terminal::clean(&note);
                 match bar.as_ref() {
                     Some(b) => b.println(note),
-                    None => eprintln!("{note}"),
+                    None => super::terminal::say(&note),
                 }
             }
             if let (Some(b), false) = (bar.as_ref(), matches!(done.outcome, Outcome::Unchanged)) {
-                b.set_message(done.file.clone());
+                b.set_message(super::terminal::clean(&done.file).into_owned());
                 b.inc(1);
             }
         }
@@ -107,14 +118,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         } else {
             String::new()
         };
-        eprintln!(
+        super::terminal::say(&format!(
             "{} scored, {} unchanged, {} failed in {:.1} s{speed}. Database: {}",
             summary.scored,
             summary.unchanged,
             summary.failed,
             summary.wall_seconds,
             args.db.db.display()
-        );
+        ));
     }
     Ok(if summary.failed > 0 { 1 } else { 0 })
 }
@@ -123,15 +134,21 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<i32> {
     let (rubric, scenarios) = load_rubric(&args.rubric, args.scenarios.as_deref())?;
     let mut store = Store::open(&args.db.db)?;
     crate::report::ensure_campaign(&store, &args.campaign)?;
-    let (scored, missing) = pipeline::rescore(&mut store, &args.campaign, &rubric, &scenarios)?;
+    let done = pipeline::rescore(&mut store, &args.campaign, &rubric, &scenarios)?;
+    for (_, msg) in &done.failed {
+        super::terminal::say(&format!("failed: {msg}"));
+    }
     if !args.quiet {
         print_scores(&store, &args.campaign, Some(&rubric.id))?;
-        eprintln!(
-            "{scored} calls scored again with {} ({} without a transcript: run them first)",
-            rubric.id, missing
-        );
+        super::terminal::say(&format!(
+            "{} calls scored again with {}, {} failed; {} left as they were (failed, or their recording changed since it was transcribed: `callgrade run` them)",
+            done.scored,
+            rubric.id,
+            done.failed.len(),
+            done.skipped
+        ));
     }
-    Ok(0)
+    Ok(if done.failed.is_empty() { 0 } else { 1 })
 }
 
 fn load_rubric(path: &Path, scenarios: Option<&Path>) -> anyhow::Result<(Rubric, Scenarios)> {
@@ -166,7 +183,7 @@ fn print_scores(store: &Store, campaign: &str, rubric: Option<&str>) -> anyhow::
         };
         t.row([c.file.clone(), c.staff.clone(), score, grade, failed]);
     }
-    print!("{t}");
+    super::terminal::out(&t.to_string())?;
     Ok(())
 }
 

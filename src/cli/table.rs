@@ -18,13 +18,23 @@ impl Table {
     /// A table whose columns are only known at run time (e.g. one per rubric category).
     pub fn from_rows(header: Vec<String>, rows: Vec<Vec<String>>) -> Table {
         Table {
-            rows: std::iter::once(header).chain(rows).collect(),
+            rows: std::iter::once(header)
+                .chain(rows.into_iter().map(cleaned))
+                .collect(),
         }
     }
 
     pub fn row<const N: usize>(&mut self, cells: [String; N]) {
-        self.rows.push(cells.to_vec());
+        self.rows.push(cleaned(cells.to_vec()));
     }
+}
+
+/// Cells are cleaned when added, so that column widths are measured on what will be shown.
+fn cleaned(cells: Vec<String>) -> Vec<String> {
+    cells
+        .into_iter()
+        .map(|c| super::terminal::clean(&c).into_owned())
+        .collect()
 }
 
 impl fmt::Display for Table {

@@ -23,25 +23,25 @@ pub fn main(args: TranscribeArgs) -> anyhow::Result<i32> {
         threads,
     };
     let transcript = transcriber.transcribe(&audio, &request)?;
-    println!(
-        "{}: {:.1} s, {} ring(s) before pickup",
+    super::terminal::out(&format!(
+        "{}: {:.1} s, {} ring(s) before pickup\n",
         args.file.display(),
         audio.facts.duration,
         audio.facts.rings
-    );
+    ))?;
     for s in &transcript.segments {
         let mark = if s.invented {
             "  (dropped: likely invented)"
         } else {
             ""
         };
-        println!(
-            "[{:>6.2} → {:>6.2}] {:<7} {}{mark}",
+        super::terminal::out(&format!(
+            "[{:>6.2} → {:>6.2}] {:<7} {}{mark}\n",
             s.start,
             s.end,
             format!("{:?}", s.speaker).to_lowercase(),
             s.text
-        );
+        ))?;
     }
     Ok(0)
 }

@@ -7,5 +7,7 @@
 mod manifest;
 mod run;
 
-pub use manifest::{Manifest, ManifestError, ManifestRow, channel_name};
-pub use run::{CallOutcome, Outcome, Progress, RunOptions, RunSummary, rescore, run};
+pub use manifest::{FileScope, Manifest, ManifestError, ManifestRow, channel_name};
+pub use run::{
+    CallOutcome, Outcome, Progress, RescoreSummary, RunOptions, RunSummary, rescore, run,
+};

@@ -61,9 +61,13 @@ pub enum Outcome {
 
 /// Progress reports while a run goes on (the CLI draws them).
 pub enum Progress<'a> {
-    /// Work is planned: `todo` of `total` calls need processing, `transcribe` of them need Whisper.
+    /// Work is planned: of `total` calls, `unchanged` are already scored, `failed` could not
+    /// even be planned (unreadable file, unknown scenario), `todo` need processing and
+    /// `transcribe` of those need Whisper.
     Planned {
         total: usize,
+        unchanged: usize,
+        failed: usize,
         todo: usize,
         transcribe: usize,
     },
@@ -162,19 +166,14 @@ pub fn run(
         }
         let scenario = match row.scenario.as_str() {
             "" => None,
-            id => match opts.scenarios.get(id) {
-                Some(s) => Some(s),
-                None => {
+            id => match opts.scenarios.require(id) {
+                Ok(s) => Some(s),
+                Err(e) => {
                     let msg = format!(
-                        "{}: scenario `{id}` (line {} of {}) is not among the scenario files ({}). Add rubrics/scenarios/{id}.toml or fix the manifest.",
+                        "{}: {e} (line {} of {})",
                         row.file,
                         row.line,
-                        manifest.path.display(),
-                        opts.scenarios
-                            .iter()
-                            .map(|s| s.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        manifest.path.display()
                     );
                     failed(store, &mut summary, &record, msg)?;
                     continue;
@@ -218,6 +217,8 @@ pub fn run(
     let need_whisper = jobs.iter().filter(|j| j.cached.is_none()).count();
     progress(Progress::Planned {
         total: manifest.rows.len(),
+        unchanged: summary.unchanged,
+        failed: summary.failed,
         todo: jobs.len(),
         transcribe: need_whisper,
     });
@@ -384,31 +385,62 @@ fn settings_fingerprint(opts: &RunOptions) -> String {
     hex::encode(hash.finalize())
 }
 
-/// Scores every stored transcript of `campaign` again with `rubric`, without transcribing.
-/// Returns (re-scored calls, calls without a transcript).
+/// What `callgrade score` did.
+#[derive(Debug, Clone, Default)]
+pub struct RescoreSummary {
+    /// Calls scored again from their stored transcript.
+    pub scored: usize,
+    /// Calls left alone: failed, never transcribed, or whose stored transcript belongs to an
+    /// earlier version of the recording (only `run` can bring those up to date).
+    pub skipped: usize,
+    /// Calls that failed now, with the reason (a scenario the folder does not have).
+    pub failed: Vec<(String, String)>,
+}
+
+/// Scores every call of `campaign` again with `rubric`, from its stored transcript, without
+/// transcribing. Only calls that are scored now and whose transcript is of the recording as it
+/// was last read are touched: a call whose file later failed must not come back to life.
 pub fn rescore(
     store: &mut Store,
     campaign: &str,
     rubric: &Rubric,
     scenarios: &Scenarios,
-) -> anyhow::Result<(usize, usize)> {
+) -> anyhow::Result<RescoreSummary> {
     let score_run = store.score_run(&rubric.id, &rubric.sha256, &rubric.title, &rubric.source)?;
     let calls = store.campaign_calls(campaign, None)?;
-    let scored: Vec<_> = calls
+    let current = store.calls_with_current_transcript(campaign)?;
+    let results: Vec<_> = calls
         .par_iter()
+        .filter(|c| current.contains(&c.id))
         .filter_map(|c| {
             let (tid, facts) = (c.transcript_id?, c.facts.as_ref()?);
-            let scenario = scenarios.get(&c.scenario);
+            let scenario = match c.scenario.as_str() {
+                "" => None,
+                id => match scenarios.require(id) {
+                    Ok(s) => Some(s),
+                    Err(e) => return Some((c, Err(format!("{}: {e}", c.file)))),
+                },
+            };
             let staff = Some(c.staff.as_str()).filter(|s| !s.is_empty());
-            Some((
-                c.id,
-                tid,
-                score::score_call(rubric, scenario, &c.transcript, facts, staff),
-            ))
+            let score = score::score_call(rubric, scenario, &c.transcript, facts, staff);
+            Some((c, Ok((tid, score))))
         })
         .collect();
-    for (call, tid, score) in &scored {
-        store.save_rescore(*call, *tid, score_run, score)?;
+    let mut summary = RescoreSummary {
+        skipped: calls.len() - results.len(),
+        ..RescoreSummary::default()
+    };
+    for (call, result) in results {
+        match result {
+            Ok((tid, score)) => {
+                store.save_rescore(call.id, tid, score_run, &score)?;
+                summary.scored += 1;
+            }
+            Err(msg) => {
+                store.fail_call(call.id, &msg)?;
+                summary.failed.push((call.file.clone(), msg));
+            }
+        }
     }
-    Ok((scored.len(), calls.len() - scored.len()))
+    Ok(summary)
 }

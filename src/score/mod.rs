@@ -15,7 +15,7 @@ mod tokens;
 
 pub use error::ScoreFileError;
 pub use rubric::{Check, Criterion, Grade, Language, Matching, Phrase, Rubric};
-pub use scenario::{Point, Scenario, Scenarios};
+pub use scenario::{Point, Scenario, Scenarios, UnknownScenario};
 
 use crate::audio::{AudioFacts, Speaker};
 use crate::transcribe::Segment;

@@ -235,12 +235,12 @@ struct RawCriterion {
     description: Option<String>,
     threshold: Option<Spanned<f64>>,
     max_rings: Option<u32>,
-    max_seconds: Option<f64>,
+    max_seconds: Option<Spanned<f64>>,
     any: Option<Spanned<Vec<String>>>,
-    within_seconds: Option<f64>,
-    last_seconds: Option<f64>,
+    within_seconds: Option<Spanned<f64>>,
+    last_seconds: Option<Spanned<f64>>,
     patterns: Option<Spanned<Vec<String>>>,
-    max_silence_seconds: Option<f64>,
+    max_silence_seconds: Option<Spanned<f64>>,
     announce: Option<Spanned<Vec<String>>>,
 }
 
@@ -288,6 +288,38 @@ impl Ctx<'_> {
                 })
             })
             .collect()
+    }
+
+    /// A number that must be finite and at least `min` (above it when `strict`): `nan` and
+    /// `inf` are valid TOML, but a score built on them is meaningless.
+    fn number(
+        &self,
+        v: Spanned<f64>,
+        key: &str,
+        min: f64,
+        strict: bool,
+    ) -> Result<f64, ScoreFileError> {
+        let x = *v.get_ref();
+        let ok = x.is_finite() && if strict { x > min } else { x >= min };
+        if ok {
+            return Ok(x);
+        }
+        let bound = if strict { "greater than" } else { "at least" };
+        Err(self.err(
+            v.span(),
+            format!("`{key}` is {x}; it must be a finite number {bound} {min}"),
+        ))
+    }
+
+    /// [`Ctx::number`] for an optional key.
+    fn opt_number(
+        &self,
+        v: Option<Spanned<f64>>,
+        key: &str,
+        min: f64,
+        strict: bool,
+    ) -> Result<Option<f64>, ScoreFileError> {
+        v.map(|v| self.number(v, key, min, strict)).transpose()
     }
 
     fn unit_interval(
@@ -347,25 +379,16 @@ impl Rubric {
         if let Some(v) = cx.unit_interval(h.caller_match_threshold, "caller_match_threshold")? {
             matching.caller_threshold = v;
         }
-        if let Some(v) = h.announce_lookback_seconds {
-            if *v.get_ref() < 0.0 {
-                return Err(cx.err(v.span(), "`announce_lookback_seconds` must not be negative"));
-            }
-            matching.announce_lookback = v.into_inner();
+        if let Some(v) = cx.opt_number(
+            h.announce_lookback_seconds,
+            "announce_lookback_seconds",
+            0.0,
+            false,
+        )? {
+            matching.announce_lookback = v;
         }
-        let scale_to = match h.scale_to {
-            Some(s) if *s.get_ref() <= 0.0 => {
-                return Err(cx.err(s.span(), "`scale_to` must be greater than 0"));
-            }
-            other => other.map(Spanned::into_inner),
-        };
-
-        let pass_mark = match h.pass_mark {
-            Some(p) if *p.get_ref() < 0.0 => {
-                return Err(cx.err(p.span(), "`pass_mark` must not be negative"));
-            }
-            other => other.map(Spanned::into_inner),
-        };
+        let scale_to = cx.opt_number(h.scale_to, "scale_to", 0.0, true)?;
+        let pass_mark = cx.opt_number(h.pass_mark, "pass_mark", 0.0, false)?;
 
         if raw.grade.is_empty() {
             return Err(cx.err(
@@ -375,22 +398,19 @@ impl Rubric {
         }
         let mut grades = Vec::new();
         for g in raw.grade {
+            let min = cx.number(g.min.clone(), "min", 0.0, false)?;
             if let Some(prev) = grades.last().map(|p: &Grade| p.min)
-                && *g.min.get_ref() >= prev
+                && min >= prev
             {
                 return Err(cx.err(
                     g.min.span(),
                     format!(
                         "grade {:?} has min {} but the band above has {prev}; list [[grade]] bands highest first",
-                        g.name,
-                        g.min.get_ref()
+                        g.name, min
                     ),
                 ));
             }
-            grades.push(Grade {
-                name: g.name,
-                min: g.min.into_inner(),
-            });
+            grades.push(Grade { name: g.name, min });
         }
 
         if raw.criterion.is_empty() {
@@ -498,12 +518,13 @@ fn criterion(
             format!("criterion {id:?} (check = \"{kind}\") needs `{key}`"),
         )
     };
-    if *c.points.get_ref() < 0.0 {
-        return Err(cx.err(
-            c.points.span(),
-            format!("criterion {id:?}: points must not be negative"),
-        ));
-    }
+    let points = cx.number(c.points.clone(), "points", 0.0, false)?;
+    // Times are limits in seconds on the call's time line: zero or less can never be met.
+    let seconds = |v: Option<Spanned<f64>>, key: &str| cx.opt_number(v, key, 0.0, true);
+    let max_seconds = seconds(c.max_seconds.clone(), "max_seconds")?;
+    let within_seconds = seconds(c.within_seconds.clone(), "within_seconds")?;
+    let last_seconds = seconds(c.last_seconds.clone(), "last_seconds")?;
+    let max_silence_seconds = seconds(c.max_silence_seconds.clone(), "max_silence_seconds")?;
     let threshold = cx.unit_interval(c.threshold, "threshold")?;
     let _ = c.description;
     // Keys that belong to another check are almost always a typo in the check name or a
@@ -542,33 +563,32 @@ fn criterion(
     }
     let check = match kind {
         "pickup" => {
-            if c.max_rings.is_none() && c.max_seconds.is_none() {
+            if c.max_rings.is_none() && max_seconds.is_none() {
                 return Err(missing("max_rings` or `max_seconds"));
             }
             Check::Pickup {
                 max_rings: c.max_rings,
-                max_seconds: c.max_seconds,
+                max_seconds,
             }
         }
         "phrase" => Check::Phrase {
             any: cx.phrases(c.any.ok_or_else(|| missing("any"))?, "any")?,
-            within_seconds: c.within_seconds,
-            last_seconds: c.last_seconds,
+            within_seconds,
+            last_seconds,
         },
         "self_intro" => Check::SelfIntro {
             patterns: match c.patterns {
                 Some(p) => cx.phrases(p, "patterns")?,
                 None => Vec::new(),
             },
-            within_seconds: c.within_seconds,
+            within_seconds,
         },
         "forbidden" => Check::Forbidden {
             any: cx.phrases(c.any.ok_or_else(|| missing("any"))?, "any")?,
-            within_seconds: c.within_seconds,
+            within_seconds,
         },
         "hold" => Check::Hold {
-            max_silence_seconds: c
-                .max_silence_seconds
+            max_silence_seconds: max_silence_seconds
                 .ok_or_else(|| missing("max_silence_seconds"))?,
             announce: cx.phrases(c.announce.ok_or_else(|| missing("announce"))?, "announce")?,
         },
@@ -579,7 +599,7 @@ fn criterion(
         id,
         title: c.title,
         category: c.category,
-        points: c.points.into_inner(),
+        points,
         training: c.training,
         threshold,
         check,

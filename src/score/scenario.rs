@@ -5,7 +5,7 @@ use super::error::{ScoreFileError, from_toml};
 use super::rubric::Phrase;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 /// One fact the staff should tell the caller.
@@ -160,10 +160,21 @@ impl Scenario {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scenarios {
     by_id: BTreeMap<String, Scenario>,
+    /// The folder they came from (empty for [`Scenarios::from_list`]), for messages.
+    dir: PathBuf,
+    /// File stem → id, to explain a manifest naming a file whose `id` differs.
+    id_of_stem: BTreeMap<String, String>,
 }
 
+/// A manifest names a scenario that no file provides. The message says which id, what there is,
+/// and what to change; `run` and `score` both fail the call with it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct UnknownScenario(String);
+
 impl Scenarios {
-    /// Loads every `*.toml` in `dir` (not recursive). Two files with one id is an error.
+    /// Loads every `*.toml` in `dir` (not recursive). Two files with one id is an error, and so
+    /// is a folder with none: every call would then lose its content scores.
     pub fn load_dir(dir: &Path) -> Result<Scenarios, ScoreFileError> {
         let entries = std::fs::read_dir(dir).map_err(|e| ScoreFileError::read(dir, e))?;
         let mut files: Vec<_> = entries
@@ -172,7 +183,16 @@ impl Scenarios {
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
         files.sort();
-        let mut out = Scenarios::default();
+        if files.is_empty() {
+            return Err(ScoreFileError::Folder {
+                path: dir.display().to_string(),
+                message: "holds no scenario files (*.toml). Point --scenarios at the folder with the questions' answer keys (by default `scenarios/` beside the rubric).".into(),
+            });
+        }
+        let mut out = Scenarios {
+            dir: dir.to_path_buf(),
+            ..Scenarios::default()
+        };
         let mut origin_of: BTreeMap<String, String> = BTreeMap::new();
         for f in files {
             let s = Scenario::load(&f)?;
@@ -185,15 +205,43 @@ impl Scenarios {
                     ),
                 });
             }
+            if let Some(stem) = f.file_stem() {
+                let stem = stem.to_string_lossy().into_owned();
+                out.id_of_stem.insert(stem, s.id.clone());
+            }
             out.by_id.insert(s.id.clone(), s);
         }
         Ok(out)
+    }
+
+    /// The scenario with this id, or a message for the call that names it.
+    pub fn require(&self, id: &str) -> Result<&Scenario, UnknownScenario> {
+        if let Some(s) = self.get(id) {
+            return Ok(s);
+        }
+        let known: Vec<&str> = self.by_id.keys().map(String::as_str).collect();
+        let file = self.dir.join(format!("{id}.toml"));
+        let fix = match self.id_of_stem.get(id) {
+            Some(other) => format!(
+                "{} exists but its `id` is `{other}`: scenarios are found by the id inside the file, so set id = \"{id}\" there or write `{other}` in the manifest",
+                file.display()
+            ),
+            None => format!(
+                "add {} or fix the manifest's scenario column",
+                file.display()
+            ),
+        };
+        Err(UnknownScenario(format!(
+            "scenario `{id}` is not among the scenario files ({}); {fix}",
+            known.join(", ")
+        )))
     }
 
     /// Builds a set from already-parsed scenarios (later ones replace earlier ones with the same id).
     pub fn from_list(list: Vec<Scenario>) -> Scenarios {
         Scenarios {
             by_id: list.into_iter().map(|s| (s.id.clone(), s)).collect(),
+            ..Scenarios::default()
         }
     }
 

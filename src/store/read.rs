@@ -7,6 +7,7 @@ use crate::audio::AudioFacts;
 use crate::score::{CallScore, Evidence};
 use crate::transcribe::{Quality, Segment};
 use rusqlite::{OptionalExtension, params};
+use std::collections::HashSet;
 
 /// A rubric version that scored calls.
 #[derive(Debug, Clone, PartialEq)]
@@ -276,12 +277,38 @@ impl Store {
         };
         let tx = self.conn.transaction().map_err(sql)?;
         insert_score(&tx, call_id, score_run, transcript_id, score).map_err(sql)?;
-        tx.execute(
-            "UPDATE calls SET status = 'scored', error = NULL WHERE id = ?1",
-            [call_id],
-        )
-        .map_err(sql)?;
         tx.commit().map_err(sql)
+    }
+
+    /// Ids of the calls of `campaign` that are scored and whose stored transcript was made
+    /// from the recording as it was last read (same sha256): the only ones re-scoring may touch.
+    pub fn calls_with_current_transcript(
+        &self,
+        campaign: &str,
+    ) -> Result<HashSet<i64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT c.id FROM calls c
+                 JOIN campaigns k ON k.id = c.campaign_id
+                 JOIN transcripts t ON t.id = c.transcript_id
+                 WHERE k.name = ?1 AND c.status = 'scored' AND t.audio_sha256 = c.sha256",
+            )
+            .map_err(|e| self.sql_err(e))?;
+        stmt.query_map([campaign], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.sql_err(e))
+    }
+
+    /// Marks a stored call failed with `error` (its old scores stop counting everywhere).
+    pub fn fail_call(&mut self, call_id: i64, error: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE calls SET status = 'failed', error = ?2, updated_at = ?3 WHERE id = ?1",
+                params![call_id, error, super::now()],
+            )
+            .map(drop)
+            .map_err(|e| self.sql_err(e))
     }
 
     /// Names of every campaign, oldest first.
