@@ -70,7 +70,7 @@ fn main() -> anyhow::Result<()> {
                 let Some(expected) = truth.get(&c.id).and_then(|v| v.as_bool()) else {
                     continue;
                 };
-                let got = c.passed || !c.applicable;
+                let got = c.verdict.passed();
                 let e = per.entry(c.id.clone()).or_default();
                 e.1 += 1;
                 if got == expected {

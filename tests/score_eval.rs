@@ -120,12 +120,14 @@ fn agreement(set: &str, zh: bool) -> Option<(usize, usize, Vec<String>)> {
                 continue;
             };
             total += 1;
-            if c.passed == want {
+            if c.verdict.passed() == want {
                 agree += 1;
             } else {
                 misses.push(format!(
                     "{set}/{file} {}: want {want}, got {} — {}",
-                    c.id, c.passed, c.reason
+                    c.id,
+                    c.verdict.passed(),
+                    c.reason
                 ));
             }
         }

@@ -89,15 +89,16 @@ fn run(path: &Path, root: &Path) -> Vec<String> {
     for (id, want) in &fx.expect {
         match get(id) {
             None => problems.push(format!("{name}: no criterion {id}")),
-            Some(c) if c.passed != *want => problems.push(format!(
+            Some(c) if c.verdict.passed() != *want => problems.push(format!(
                 "{name}: {id} expected {want}, got {} ({})",
-                c.passed, c.reason
+                c.verdict.passed(),
+                c.reason
             )),
             Some(_) => {}
         }
     }
     for id in &fx.not_applicable {
-        if get(id).is_none_or(|c| c.applicable) {
+        if get(id).is_none_or(|c| c.verdict.applicable()) {
             problems.push(format!("{name}: {id} should be not applicable"));
         }
     }

@@ -4,10 +4,11 @@
 use super::args::{CallArg, DbArg};
 use super::table::Table;
 use crate::audio::mmss;
-use crate::report::call::{CallReport, Verdict, call_report};
+use crate::report::call::{CallReport, call_report};
 use crate::report::training::{TrainingList, training};
 use crate::report::trends::{CampaignRange, GroupBy, Trends, trends};
 use crate::score::Evidence;
+use crate::score::Verdict;
 use crate::store::Store;
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;

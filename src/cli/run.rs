@@ -167,13 +167,13 @@ fn print_scores(store: &Store, campaign: &str, rubric: Option<&str>) -> anyhow::
     let mut t = Table::new(["file", "staff", "score", "grade", "failed criteria"]);
     for c in &report.calls {
         let (score, grade) = match &c.score {
-            Some((s, m, g)) => (format!("{s:.1}/{m:.0}"), g.clone()),
+            Some(t) => (format!("{:.1}/{:.0}", t.score, t.max), t.grade.clone()),
             None => ("-".into(), c.status.clone()),
         };
         let failed: Vec<&str> = c
             .criteria
             .iter()
-            .filter(|k| k.applicable && !k.passed)
+            .filter(|k| k.verdict.failed())
             .map(|k| k.id.as_str())
             .collect();
         let failed = match (&c.error, failed.is_empty()) {

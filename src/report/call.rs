@@ -2,31 +2,10 @@
 //! and the quotes behind it, then the whole conversation with speaker labels.
 
 use super::ReportError;
-use crate::score::{Evidence, Rubric};
-use crate::store::{AppliedOverride, Store, automatic_verdict};
+use crate::score::{AppliedOverride, Evidence, Rubric, Verdict};
+use crate::store::Store;
 use crate::transcribe::Segment;
 use serde::Serialize;
-
-/// Verdict on one criterion as a supervisor reads it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Passed,
-    Failed,
-    /// Did not apply to this call (earns full points, as courtesy forms do).
-    NotApplicable,
-}
-
-impl Verdict {
-    /// `"passed"`, `"failed"` or `"not applicable"`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::Passed => "passed",
-            Verdict::Failed => "failed",
-            Verdict::NotApplicable => "not applicable",
-        }
-    }
-}
 
 /// One criterion's verdict with its evidence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -147,8 +126,7 @@ pub fn call_report(
             scope: String::new(),
             hint: "It was removed while reading; run the report again.".into(),
         })?;
-    let parsed =
-        run.and_then(|r| Rubric::parse(&r.toml, &format!("stored rubric {}", r.rubric_id)).ok());
+    let parsed = run.map(|r| store.stored_rubric(r)).transpose()?;
     let topic_of = |id: &str, title: &str| {
         parsed
             .as_ref()
@@ -160,11 +138,7 @@ pub fn call_report(
         .criteria
         .iter()
         .map(|k| {
-            let verdict = match (k.applicable, k.passed) {
-                (false, _) => Verdict::NotApplicable,
-                (true, true) => Verdict::Passed,
-                (true, false) => Verdict::Failed,
-            };
+            let verdict = k.verdict;
             CriterionLine {
                 id: k.id.clone(),
                 title: k.title.clone(),
@@ -179,7 +153,7 @@ pub fn call_report(
                         o.by,
                         o.at.get(..10).unwrap_or(&o.at),
                         o.reason,
-                        automatic_verdict(o, k.max)
+                        o.automatic_verdict(k.max)
                     ),
                     None => k.reason.clone(),
                 },
@@ -215,11 +189,14 @@ pub fn call_report(
             sha256: r.sha256.clone(),
             title: r.title.clone(),
         }),
-        score: score.as_ref().map(|s| s.0),
-        max: score.as_ref().map(|s| s.1),
-        grade: score.as_ref().map(|s| s.2.clone()),
+        score: score.as_ref().map(|s| s.score),
+        max: score.as_ref().map(|s| s.max),
+        grade: score.as_ref().map(|s| s.grade.clone()),
         pass_mark,
-        passed: score.as_ref().zip(pass_mark).map(|(s, m)| s.0 + 1e-9 >= m),
+        passed: score
+            .as_ref()
+            .zip(pass_mark)
+            .map(|(s, m)| s.score + 1e-9 >= m),
         rings: view.facts.as_ref().map(|f| f.rings),
         duration: view.facts.as_ref().map(|f| f.duration),
         criteria,

@@ -3,16 +3,16 @@
 //! unit and staff names as mojibake.
 
 use super::CampaignReport;
+use crate::score::Verdict;
 
 /// Byte-order mark written first so that Excel reads the file as UTF-8.
 pub const BOM: &str = "\u{feff}";
 
 /// Verdict word in the per-criterion columns.
-fn verdict(passed: bool, applicable: bool) -> &'static str {
-    match (applicable, passed) {
-        (false, _) => "n/a",
-        (true, true) => "passed",
-        (true, false) => "failed",
+fn verdict(v: Verdict) -> &'static str {
+    match v {
+        Verdict::NotApplicable => "n/a",
+        other => other.label(),
     }
 }
 
@@ -58,7 +58,11 @@ pub fn calls_csv(report: &CampaignReport) -> String {
     w.write_record(&header).expect("in-memory write");
     for call in &report.calls {
         let (score, max, grade) = match &call.score {
-            Some((s, m, g)) => (format!("{s:.1}"), format!("{m}"), g.clone()),
+            Some(t) => (
+                format!("{:.1}", t.score),
+                format!("{}", t.max),
+                t.grade.clone(),
+            ),
             None => Default::default(),
         };
         let mut row = vec![
@@ -77,7 +81,7 @@ pub fn calls_csv(report: &CampaignReport) -> String {
                 call.criteria
                     .iter()
                     .find(|c| &c.id == id)
-                    .map(|c| verdict(c.passed, c.applicable).to_string())
+                    .map(|c| verdict(c.verdict).to_string())
                     .unwrap_or_default(),
             );
         }
@@ -118,7 +122,7 @@ pub fn criteria_csv(report: &CampaignReport) -> String {
                 &c.id,
                 &c.title,
                 &c.category,
-                verdict(c.passed, c.applicable),
+                verdict(c.verdict),
                 &format!("{}", c.points),
                 &format!("{}", c.max),
                 &c.reason,

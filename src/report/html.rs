@@ -10,7 +10,7 @@ use super::charts::{Bar, LineChart, Series, bar_chart, column_chart, escape, lin
 use super::training::TrainingList;
 use super::trends::Trends;
 use crate::audio::{Speaker, mmss};
-use crate::score::{Language, Rubric};
+use crate::score::{Language, Rubric, Verdict};
 use crate::store::CallView;
 use std::fmt::Write;
 
@@ -35,11 +35,7 @@ fn when(called_at: &str) -> String {
 
 /// The language of the report: the rubric's, English when the campaign has no scores.
 pub fn language(report: &CampaignReport) -> Language {
-    report
-        .rubric
-        .as_ref()
-        .and_then(|r| Rubric::parse(&r.toml, &r.rubric_id).ok())
-        .map_or(Language::En, |r| r.language)
+    report.form.as_ref().map_or(Language::En, |r| r.language)
 }
 
 /// Fixed words of the report in one language.
@@ -259,10 +255,7 @@ pub fn to_html(input: &ExportInput) -> String {
     let report = input.report;
     let lang = language(report);
     let l = Labels::for_language(lang);
-    let rubric = report
-        .rubric
-        .as_ref()
-        .and_then(|r| Rubric::parse(&r.toml, &r.rubric_id).ok());
+    let rubric = report.form.as_ref();
     let mut h = String::new();
     let _ = write!(
         h,
@@ -271,7 +264,7 @@ pub fn to_html(input: &ExportInput) -> String {
         escape(l.report),
         escape(&report.campaign)
     );
-    summary(&mut h, input, l, rubric.as_ref());
+    summary(&mut h, input, l, rubric);
     trends(&mut h, input.trends, l);
     training(&mut h, input.training, l);
     for call in &report.calls {
@@ -288,7 +281,7 @@ fn summary(h: &mut String, input: &ExportInput, l: &Labels, rubric: Option<&Rubr
         scored
             .iter()
             .filter_map(|c| c.score.as_ref())
-            .map(|s| s.0)
+            .map(|s| s.score)
             .sum::<f64>()
             / scored.len() as f64
     });
@@ -323,10 +316,10 @@ fn summary(h: &mut String, input: &ExportInput, l: &Labels, rubric: Option<&Rubr
         .map(|r| r.grades.iter().map(|g| g.name.clone()).collect())
         .unwrap_or_default();
     for c in &scored {
-        if let Some((_, _, g)) = &c.score
-            && !grades.contains(g)
+        if let Some(t) = &c.score
+            && !grades.contains(&t.grade)
         {
-            grades.push(g.clone());
+            grades.push(t.grade.clone());
         }
     }
     let bars: Vec<Bar> = grades
@@ -334,7 +327,7 @@ fn summary(h: &mut String, input: &ExportInput, l: &Labels, rubric: Option<&Rubr
         .map(|g| {
             let n = scored
                 .iter()
-                .filter(|c| c.score.as_ref().is_some_and(|s| &s.2 == g))
+                .filter(|c| c.score.as_ref().is_some_and(|s| &s.grade == g))
                 .count();
             Bar {
                 label: g.clone(),
@@ -385,7 +378,7 @@ fn summary(h: &mut String, input: &ExportInput, l: &Labels, rubric: Option<&Rubr
     );
     for c in &report.calls {
         let (score, grade) = match &c.score {
-            Some((s, m, g)) => (format!("{s:.1} / {m}"), escape(g)),
+            Some(t) => (format!("{:.1} / {}", t.score, t.max), escape(&t.grade)),
             None => (
                 "—".to_string(),
                 format!("<span class=\"failed\">{}</span>", escape(l.not_scored)),
@@ -416,9 +409,9 @@ fn failure_rates(report: &CampaignReport) -> Vec<(String, usize, usize)> {
                 out.len() - 1
             }
         };
-        if k.applicable {
+        if k.verdict.applicable() {
             out[i].3 += 1;
-            if !k.passed {
+            if k.verdict.failed() {
                 out[i].2 += 1;
             }
         }
@@ -598,9 +591,9 @@ fn call_section(h: &mut String, call: &CallView, l: &Labels) {
     row(l.scenario, escape(&call.scenario));
     row(l.called_at, escape(&when(&call.called_at)));
     match &call.score {
-        Some((s, m, g)) => {
-            row(l.score, format!("{s:.1} / {m}"));
-            row(l.grade, escape(g));
+        Some(t) => {
+            row(l.score, format!("{:.1} / {}", t.score, t.max));
+            row(l.grade, escape(&t.grade));
         }
         None => row(
             l.score,
@@ -623,10 +616,10 @@ fn call_section(h: &mut String, call: &CallView, l: &Labels) {
             escape(l.evidence)
         );
         for k in &call.criteria {
-            let (class, word) = match (k.applicable, k.passed) {
-                (false, _) => ("na", l.not_applicable),
-                (true, true) => ("passed", l.passed),
-                (true, false) => ("failed", l.failed),
+            let (class, word) = match k.verdict {
+                Verdict::NotApplicable => ("na", l.not_applicable),
+                Verdict::Passed => ("passed", l.passed),
+                Verdict::Failed => ("failed", l.failed),
             };
             let mut quotes = String::new();
             for e in &k.evidence {

@@ -13,7 +13,7 @@ pub mod trends;
 pub mod xlsx;
 
 use crate::audio::mmss;
-use crate::score::Evidence;
+use crate::score::{Evidence, Rubric};
 use crate::store::{CallView, ScoreRunView, Store, StoreError};
 
 /// Fails with a message listing the known campaigns when `campaign` is not in the database.
@@ -58,6 +58,8 @@ pub fn call_status(call: &CallView) -> &'static str {
 pub struct CampaignReport {
     pub campaign: String,
     pub rubric: Option<ScoreRunView>,
+    /// `rubric`'s stored text, parsed.
+    pub form: Option<Rubric>,
     pub calls: Vec<CallView>,
 }
 
@@ -130,9 +132,14 @@ impl CampaignReport {
             ),
         };
         let calls = store.campaign_calls(campaign, rubric.as_ref().map(|r| r.id))?;
+        let form = rubric
+            .as_ref()
+            .map(|r| store.stored_rubric(r))
+            .transpose()?;
         Ok(CampaignReport {
             campaign: campaign.into(),
             rubric,
+            form,
             calls,
         })
     }

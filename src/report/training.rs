@@ -137,14 +137,14 @@ fn build(sel: &Selection, calls: &[ScoredCall], min_rate: f64) -> TrainingList {
             .or_insert_with(|| (String::new(), 0, BTreeMap::new()));
         person.0 = name(&call.unit);
         person.1 += 1;
-        for k in call.criteria.iter().filter(|k| k.applicable) {
+        for k in call.criteria.iter().filter(|k| k.verdict.applicable()) {
             let t = person.2.entry(k.id.clone()).or_insert(Tally {
                 failed: 0,
                 of: 0,
                 latest: None,
             });
             t.of += 1;
-            if !k.passed {
+            if k.verdict.failed() {
                 t.failed += 1;
                 t.latest = Some(LatestEvidence {
                     campaign: call.campaign.clone(),
@@ -257,12 +257,7 @@ struct CriterionInfo {
 impl CriterionInfo {
     fn new(sel: &Selection, calls: &[ScoredCall]) -> CriterionInfo {
         let mut known: Vec<(String, String, String, String)> = Vec::new();
-        let rubrics: Vec<&Rubric> = sel
-            .runs
-            .iter()
-            .rev()
-            .filter_map(|r| r.rubric.as_ref())
-            .collect();
+        let rubrics: Vec<&Rubric> = sel.runs.iter().rev().map(|r| &r.rubric).collect();
         for r in rubrics {
             for c in &r.criteria {
                 if !known.iter().any(|k| k.0 == c.id) {

@@ -110,7 +110,7 @@ pub struct Trends {
 pub struct ChosenRun {
     pub campaign: String,
     pub run: ScoreRunView,
-    pub rubric: Option<Rubric>,
+    pub rubric: Rubric,
 }
 
 /// Which score run stands for each campaign under one rubric id.
@@ -123,9 +123,9 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// The newest chosen run's rubric, when any stored rubric text parses.
+    /// The newest chosen run's rubric.
     pub fn newest_rubric(&self) -> Option<&Rubric> {
-        self.runs.iter().rev().find_map(|r| r.rubric.as_ref())
+        self.runs.last().map(|r| &r.rubric)
     }
 }
 
@@ -169,8 +169,7 @@ pub fn select_runs(
         match of_campaign.iter().find(|r| r.run.rubric_id == rubric_id) {
             Some(r) => runs.push(ChosenRun {
                 campaign: campaign.to_string(),
-                rubric: Rubric::parse(&r.run.toml, &format!("stored rubric {}", r.run.rubric_id))
-                    .ok(),
+                rubric: store.stored_rubric(&r.run)?,
                 run: r.run.clone(),
             }),
             None => warnings.push(format!(
@@ -207,7 +206,7 @@ pub fn select_runs(
         runs,
         warnings,
     };
-    version_warnings(store, &mut selection)?;
+    version_warnings(&mut selection);
     Ok(selection)
 }
 
@@ -215,29 +214,16 @@ pub fn select_runs(
 /// categories. Wording, phrases and thresholds may change without breaking a trend.
 type Signature = Vec<(String, f64, String)>;
 
-fn signature(store: &Store, chosen: &ChosenRun) -> Result<Signature, ReportError> {
-    if let Some(r) = &chosen.rubric {
-        return Ok(r
-            .criteria
-            .iter()
-            .map(|c| (c.id.clone(), c.points, c.category.clone()))
-            .collect());
-    }
-    // Stored text from an older or newer callgrade that no longer parses: the verdicts carry
-    // the same facts.
-    let calls = store.scored_calls(&chosen.campaign, chosen.run.id)?;
-    Ok(calls
-        .first()
-        .map(|c| {
-            c.criteria
-                .iter()
-                .map(|k| (k.id.clone(), k.max, k.category.clone()))
-                .collect()
-        })
-        .unwrap_or_default())
+fn signature(chosen: &ChosenRun) -> Signature {
+    chosen
+        .rubric
+        .criteria
+        .iter()
+        .map(|c| (c.id.clone(), c.points, c.category.clone()))
+        .collect()
 }
 
-fn version_warnings(store: &Store, sel: &mut Selection) -> Result<(), ReportError> {
+fn version_warnings(sel: &mut Selection) {
     // Consecutive campaigns whose versions are compatible form one span; only spans whose
     // criteria differ from the newest span's need a warning.
     struct Span {
@@ -247,7 +233,7 @@ fn version_warnings(store: &Store, sel: &mut Selection) -> Result<(), ReportErro
     }
     let mut spans: Vec<Span> = Vec::new();
     for r in &sel.runs {
-        let sig = signature(store, r)?;
+        let sig = signature(r);
         let version = short(&r.run.sha256).to_string();
         match spans.last_mut() {
             Some(last) if last.sig == sig => {
@@ -264,7 +250,7 @@ fn version_warnings(store: &Store, sel: &mut Selection) -> Result<(), ReportErro
         }
     }
     let Some(newest) = spans.last() else {
-        return Ok(());
+        return;
     };
     let mut extra = Vec::new();
     for span in &spans[..spans.len() - 1] {
@@ -285,7 +271,7 @@ fn version_warnings(store: &Store, sel: &mut Selection) -> Result<(), ReportErro
     let marks: Vec<(String, f64)> = sel
         .runs
         .iter()
-        .filter_map(|r| Some((r.campaign.clone(), r.rubric.as_ref()?.pass_mark())))
+        .map(|r| (r.campaign.clone(), r.rubric.pass_mark()))
         .collect();
     if let Some((_, newest_mark)) = marks.last()
         && let Some((c, m)) = marks.iter().find(|(_, m)| (m - newest_mark).abs() > 1e-9)
@@ -295,7 +281,6 @@ fn version_warnings(store: &Store, sel: &mut Selection) -> Result<(), ReportErro
         ));
     }
     sel.warnings.extend(extra);
-    Ok(())
 }
 
 fn differences(old: &Signature, new: &Signature) -> Vec<String> {
@@ -360,11 +345,11 @@ pub fn trends(
     for chosen in &sel.runs {
         let calls = store.scored_calls(&chosen.campaign, chosen.run.id)?;
         for c in &calls {
-            if !grades.contains(&c.grade) {
-                grades.push(c.grade.clone());
+            if !grades.contains(&c.total.grade) {
+                grades.push(c.total.grade.clone());
             }
         }
-        let mark = chosen.rubric.as_ref().map_or(pass_mark, Rubric::pass_mark);
+        let mark = chosen.rubric.pass_mark();
         per_campaign.push((chosen.campaign.clone(), mark, calls));
     }
     // Category columns in the newest version's order, then any only older versions had.
@@ -438,11 +423,16 @@ fn row(
     pass_mark: f64,
 ) -> TrendRow {
     let n = calls.len();
-    let mean = (n > 0).then(|| calls.iter().map(|c| c.score).sum::<f64>() / n as f64);
-    let max = calls.iter().map(|c| c.max).fold(0.0, f64::max);
+    let mean = (n > 0).then(|| calls.iter().map(|c| c.total.score).sum::<f64>() / n as f64);
+    let max = calls.iter().map(|c| c.total.max).fold(0.0, f64::max);
     let grades = grades
         .iter()
-        .map(|g| (g.clone(), calls.iter().filter(|c| &c.grade == g).count()))
+        .map(|g| {
+            (
+                g.clone(),
+                calls.iter().filter(|c| &c.total.grade == g).count(),
+            )
+        })
         .collect();
     let categories = categories
         .iter()
@@ -464,7 +454,10 @@ fn row(
         categories,
         delta: None,
         delta_from: None,
-        below_pass: calls.iter().filter(|c| c.score + 1e-9 < pass_mark).count(),
+        below_pass: calls
+            .iter()
+            .filter(|c| c.total.score + 1e-9 < pass_mark)
+            .count(),
     }
 }
 

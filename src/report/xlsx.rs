@@ -3,6 +3,7 @@
 //! one decimal and rates as percentages. Headers are in the rubric's language.
 
 use super::html::{ExportInput, Labels, language};
+use crate::score::Verdict;
 use crate::store::CallView;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
@@ -124,11 +125,11 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
-fn verdict(l: &Labels, passed: bool, applicable: bool) -> &'static str {
-    match (applicable, passed) {
-        (false, _) => l.not_applicable,
-        (true, true) => l.passed,
-        (true, false) => l.failed,
+fn verdict(l: &Labels, v: Verdict) -> &'static str {
+    match v {
+        Verdict::NotApplicable => l.not_applicable,
+        Verdict::Passed => l.passed,
+        Verdict::Failed => l.failed,
     }
 }
 
@@ -182,16 +183,16 @@ fn calls_sheet(input: &ExportInput, l: &Labels) -> (Vec<String>, Vec<Vec<Cell>>)
                 text(&c.scenario),
                 text(&c.called_at),
                 text(status(l, c)),
-                opt_num(c.score.as_ref().map(|s| s.0), Kind::Score),
-                opt_num(c.score.as_ref().map(|s| s.1), Kind::Score),
-                c.score.as_ref().map_or(Cell::Empty, |s| text(&s.2)),
+                opt_num(c.score.as_ref().map(|s| s.score), Kind::Score),
+                opt_num(c.score.as_ref().map(|s| s.max), Kind::Score),
+                c.score.as_ref().map_or(Cell::Empty, |s| text(&s.grade)),
             ];
             for (id, _) in &ids {
                 row.push(
                     c.criteria
                         .iter()
                         .find(|k| &k.id == id)
-                        .map_or(Cell::Empty, |k| text(verdict(l, k.passed, k.applicable))),
+                        .map_or(Cell::Empty, |k| text(verdict(l, k.verdict))),
                 );
             }
             row.push(c.error.as_ref().map_or(Cell::Empty, text));
@@ -225,7 +226,7 @@ fn criteria_sheet(input: &ExportInput, l: &Labels) -> (Vec<String>, Vec<Vec<Cell
                 text(&c.called_at),
                 text(&k.title),
                 text(&k.category),
-                text(verdict(l, k.passed, k.applicable)),
+                text(verdict(l, k.verdict)),
                 Cell::Number(k.points, Kind::Score),
                 Cell::Number(k.max, Kind::Score),
                 text(&k.reason),

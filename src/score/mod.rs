@@ -7,15 +7,19 @@ mod error;
 mod matcher;
 pub mod normalize;
 mod numbers;
+mod overrides;
 mod phonetic;
 mod rubric;
 mod scenario;
 mod speakers;
 mod tokens;
+mod verdict;
 
 pub use error::ScoreFileError;
+pub use overrides::{AppliedOverride, StandingOverride, apply_overrides};
 pub use rubric::{Check, Criterion, Grade, Language, Matching, Phrase, Rubric};
 pub use scenario::{Point, Scenario, Scenarios, UnknownScenario};
+pub use verdict::{Total, Verdict};
 
 use crate::audio::{AudioFacts, Speaker};
 use crate::transcribe::Segment;
@@ -38,13 +42,16 @@ pub struct CriterionResult {
     pub id: String,
     pub title: String,
     pub category: String,
-    pub passed: bool,
-    pub applicable: bool,
+    pub verdict: Verdict,
     pub points: f64,
     pub max: f64,
     pub evidence: Vec<Evidence>,
     /// One line a supervisor can read: why it passed or failed.
     pub reason: String,
+    /// A supervisor's override in effect (never set by scoring): `verdict`, `points` and
+    /// `reason` above are then the reviewer's, and the automatic ones are kept here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<AppliedOverride>,
 }
 
 /// The verdict on a whole call.
@@ -85,12 +92,12 @@ pub fn score_call(
                 id: c.id.clone(),
                 title: c.title.clone(),
                 category: c.category.clone(),
-                passed: v.passed,
-                applicable: v.applicable,
+                verdict: v.verdict,
                 points: round_to(c.points * v.fraction.clamp(0.0, 1.0), 100.0),
                 max: c.points,
                 evidence: v.evidence,
                 reason: v.reason,
+                overridden: None,
             }
         })
         .collect();

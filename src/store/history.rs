@@ -2,11 +2,10 @@
 //!
 //! These read only; they never write, so reports can run while a batch is being stored.
 
-use super::read::{
-    CALL_VIEW_SELECT, CURRENT_SCORE, CallView, CriterionView, ScoreRunView, call_row,
-    score_run_view,
-};
+use super::read::{CALL_VIEW_SELECT, CURRENT_SCORE, CallView, call_row, criterion_row};
+use super::runs::{ScoreRunView, score_run_view};
 use super::{Store, StoreError};
+use crate::score::{CriterionResult, Total};
 use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
 
@@ -28,10 +27,8 @@ pub struct ScoredCall {
     pub staff: String,
     pub unit: String,
     pub called_at: String,
-    pub score: f64,
-    pub max: f64,
-    pub grade: String,
-    pub criteria: Vec<CriterionView>,
+    pub total: Total,
+    pub criteria: Vec<CriterionResult>,
 }
 
 /// Where a stored call is: enough to pick one when a file name is in several campaigns.
@@ -109,9 +106,11 @@ impl Store {
                         staff: r.get(2)?,
                         unit: r.get(3)?,
                         called_at: r.get(4)?,
-                        score: r.get(6)?,
-                        max: r.get(7)?,
-                        grade: r.get(8)?,
+                        total: Total {
+                            score: r.get(6)?,
+                            max: r.get(7)?,
+                            grade: r.get(8)?,
+                        },
                         criteria: Vec::new(),
                     },
                 ))
@@ -123,9 +122,7 @@ impl Store {
         rows.into_iter()
             .map(|(score_id, mut call)| {
                 call.criteria = criteria.remove(&score_id).unwrap_or_default();
-                let mut total = (call.score, call.max, std::mem::take(&mut call.grade));
-                overrides.apply(self, call.call_id, &mut total, &mut call.criteria)?;
-                (call.score, call.max, call.grade) = total;
+                overrides.apply(self, call.call_id, &mut call.total, &mut call.criteria)?;
                 Ok(call)
             })
             .collect()
@@ -136,12 +133,12 @@ impl Store {
         &self,
         campaign: &str,
         score_run: i64,
-    ) -> Result<HashMap<i64, Vec<CriterionView>>, StoreError> {
+    ) -> Result<HashMap<i64, Vec<CriterionResult>>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT cr.call_score_id, cr.criterion_id, cr.title, cr.category, cr.passed,
-                        cr.applicable, cr.points, cr.max, cr.reason, cr.evidence
+                "SELECT cr.criterion_id, cr.title, cr.category, cr.passed, cr.applicable,
+                        cr.points, cr.max, cr.reason, cr.evidence, cr.call_score_id
                  FROM criterion_results cr
                  JOIN call_scores s ON s.id = cr.call_score_id
                  JOIN calls c ON c.id = s.call_id
@@ -151,10 +148,16 @@ impl Store {
             )
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
-            .query_map(params![campaign, score_run], criterion_row)
+            .query_map(params![campaign, score_run], |r| {
+                Ok((
+                    r.get::<_, i64>(9)?,
+                    criterion_row(r)?,
+                    r.get::<_, String>(8)?,
+                ))
+            })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.sql_err(e))?;
-        let mut out: HashMap<i64, Vec<CriterionView>> = HashMap::new();
+        let mut out: HashMap<i64, Vec<CriterionResult>> = HashMap::new();
         for (score_id, mut c, evidence) in rows {
             c.evidence = self.parse_json(&evidence, "criterion evidence")?;
             out.entry(score_id).or_default().push(c);
@@ -243,23 +246,4 @@ impl Store {
         )?;
         Ok(Some(call))
     }
-}
-
-fn criterion_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, CriterionView, String)> {
-    Ok((
-        r.get(0)?,
-        CriterionView {
-            id: r.get(1)?,
-            title: r.get(2)?,
-            category: r.get(3)?,
-            passed: r.get(4)?,
-            applicable: r.get(5)?,
-            points: r.get(6)?,
-            max: r.get(7)?,
-            reason: r.get(8)?,
-            evidence: Vec::new(),
-            overridden: None,
-        },
-        r.get(9)?,
-    ))
 }

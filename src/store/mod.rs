@@ -7,15 +7,15 @@ mod calls;
 mod history;
 mod overrides;
 mod read;
+mod runs;
 mod schema;
 mod transcripts;
 
 pub use calls::{CallKey, CallRecord, CallStatus, TranscriptRef};
 pub use history::{CallLocation, CampaignRun, ScoredCall};
-pub use overrides::{
-    AppliedOverride, NewOverride, Override, OverrideError, automatic_verdict, utc,
-};
-pub use read::{CallView, CriterionView, ScoreRunView};
+pub use overrides::{NewOverride, Override, OverrideError, utc};
+pub use read::CallView;
+pub use runs::ScoreRunView;
 pub use transcripts::{CachedTranscript, TranscriptKey};
 
 use rusqlite::Connection;

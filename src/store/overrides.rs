@@ -3,13 +3,13 @@
 //! An override belongs to (call, rubric id, criterion id), not to a stored score, so it survives
 //! `callgrade score` with a new version of the rubric and `run --force`. Rows are never deleted:
 //! undo marks the latest one withdrawn, so who changed what, when and why stays on record.
-//! Overrides are applied where the store hands out verdicts (`campaign_calls`, `scored_calls`,
-//! `call_detail`), so every report and export sees the same effective scores.
+//! The store hands the standing overrides to [`crate::score::apply_overrides`] wherever it
+//! hands out verdicts (`campaign_calls`, `scored_calls`, `call_detail`), so every report and
+//! export sees the same effective scores.
 
-use super::read::score_run_view;
-use super::read::{CriterionView, ScoreRunView};
+use super::runs::ScoreRunView;
 use super::{Store, StoreError, now};
-use crate::score::{Rubric, grade_for, scaled_total};
+use crate::score::{CriterionResult, Rubric, StandingOverride, Total, apply_overrides};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use std::cell::OnceCell;
@@ -32,21 +32,6 @@ pub struct Override {
     /// When and by whom it was undone; `None` while it stands.
     pub withdrawn_at: Option<String>,
     pub withdrawn_by: Option<String>,
-}
-
-/// An override in effect on a verdict, with what the automatic scoring had said.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AppliedOverride {
-    /// The override's row id (as `callgrade review --list` shows it).
-    pub id: i64,
-    pub by: String,
-    /// When it was made, UTC.
-    pub at: String,
-    pub reason: String,
-    pub original_passed: bool,
-    pub original_applicable: bool,
-    pub original_points: f64,
-    pub original_reason: String,
 }
 
 /// What a reviewer decided about one criterion of one call.
@@ -123,7 +108,7 @@ impl Store {
             return Err(OverrideError::BadPoints(p));
         }
         let run = self.current_run(new.call_id, &new.rubric_id)?;
-        let rubric = parse_stored(self, &run)?;
+        let rubric = self.stored_rubric(&run)?;
         if !rubric.criteria.iter().any(|c| c.id == new.criterion_id) {
             return Err(OverrideError::UnknownCriterion {
                 rubric: new.rubric_id.clone(),
@@ -273,26 +258,24 @@ impl Store {
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
             .query_map(params![run, call_id], |r| {
-                Ok(Standing {
-                    id: r.get(0)?,
-                    call_id: r.get(1)?,
-                    criterion_id: r.get(2)?,
-                    passed: r.get(3)?,
-                    points: r.get(4)?,
-                    reason: r.get(5)?,
-                    by: r.get(6)?,
-                    at: r.get(7)?,
-                })
+                Ok((
+                    r.get::<_, i64>(1)?,
+                    StandingOverride {
+                        id: r.get(0)?,
+                        criterion_id: r.get(2)?,
+                        passed: r.get(3)?,
+                        points: r.get(4)?,
+                        reason: r.get(5)?,
+                        by: r.get(6)?,
+                        at: utc(r.get(7)?),
+                    },
+                ))
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.sql_err(e))?;
-        let mut by_call: HashMap<i64, HashMap<String, Standing>> = HashMap::new();
-        for o in rows {
-            // Ordered by id, so the latest standing override of a criterion wins.
-            by_call
-                .entry(o.call_id)
-                .or_default()
-                .insert(o.criterion_id.clone(), o);
+        let mut by_call: HashMap<i64, Vec<StandingOverride>> = HashMap::new();
+        for (call, o) in rows {
+            by_call.entry(call).or_default().push(o);
         }
         Ok(Effective {
             run,
@@ -306,68 +289,23 @@ impl Store {
 /// when a call actually has an override.
 pub(super) struct Effective {
     run: i64,
-    by_call: HashMap<i64, HashMap<String, Standing>>,
+    /// Per call, oldest first.
+    by_call: HashMap<i64, Vec<StandingOverride>>,
     rubric: OnceCell<Rubric>,
 }
 
-struct Standing {
-    id: i64,
-    call_id: i64,
-    criterion_id: String,
-    passed: bool,
-    points: Option<f64>,
-    reason: String,
-    by: String,
-    at: i64,
-}
-
 impl Effective {
-    /// Replaces overridden verdicts in `criteria` and, when any changed, recomputes the call's
-    /// total and grade exactly as scoring does (raw sum scaled by the rubric, then its bands).
+    /// Applies the call's standing overrides to `criteria` and `total`.
     pub(super) fn apply(
         &self,
         store: &Store,
         call_id: i64,
-        score: &mut (f64, f64, String),
-        criteria: &mut [CriterionView],
+        total: &mut Total,
+        criteria: &mut [CriterionResult],
     ) -> Result<(), StoreError> {
         let Some(standing) = self.by_call.get(&call_id) else {
             return Ok(());
         };
-        let mut changed = false;
-        for c in criteria.iter_mut() {
-            let Some(o) = standing.get(&c.id) else {
-                continue;
-            };
-            let points = o
-                .points
-                .unwrap_or(if o.passed { c.max } else { 0.0 })
-                .clamp(0.0, c.max.max(0.0));
-            let applied = AppliedOverride {
-                id: o.id,
-                by: o.by.clone(),
-                at: utc(o.at),
-                reason: o.reason.clone(),
-                original_passed: c.passed,
-                original_applicable: c.applicable,
-                original_points: c.points,
-                original_reason: c.reason.clone(),
-            };
-            c.reason = format!(
-                "supervisor override: {} (automatic verdict: {})",
-                o.reason,
-                automatic_verdict(&applied, c.max)
-            );
-            // A reviewer's verdict is a judgement on a criterion that did apply.
-            c.applicable = true;
-            c.passed = o.passed;
-            c.points = points;
-            c.overridden = Some(applied);
-            changed = true;
-        }
-        if !changed {
-            return Ok(());
-        }
         let rubric = match self.rubric.get() {
             Some(r) => r,
             None => {
@@ -377,53 +315,15 @@ impl Effective {
                         path: store.path.clone(),
                         what: format!("score run {} is missing", self.run),
                     })?;
-                let parsed = parse_stored(store, &run)?;
+                let parsed = store.stored_rubric(&run)?;
                 self.rubric.get_or_init(|| parsed)
             }
         };
-        let (total, max) = scaled_total(rubric, criteria.iter().map(|c| c.points).sum());
-        *score = (total, max, grade_for(rubric, total));
+        if let Some(new) = apply_overrides(rubric, criteria, standing) {
+            *total = new;
+        }
         Ok(())
     }
-}
-
-/// `failed 0/4: no greeting heard`: what scoring had decided before a reviewer stepped in.
-pub fn automatic_verdict(o: &AppliedOverride, max: f64) -> String {
-    let verdict = match (o.original_applicable, o.original_passed) {
-        (false, _) => "not applicable",
-        (true, true) => "passed",
-        (true, false) => "failed",
-    };
-    format!(
-        "{verdict} {}/{}: {}",
-        o.original_points, max, o.original_reason
-    )
-}
-
-impl Store {
-    fn score_run_by_id(&self, run: i64) -> Result<Option<ScoreRunView>, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT id, rubric_id, rubric_sha256, rubric_title, rubric_toml
-                 FROM score_runs WHERE id = ?1",
-                [run],
-                score_run_view,
-            )
-            .optional()
-            .map_err(|e| self.sql_err(e))
-    }
-}
-
-fn parse_stored(store: &Store, run: &ScoreRunView) -> Result<Rubric, StoreError> {
-    Rubric::parse(&run.toml, &format!("stored rubric {}", run.rubric_id)).map_err(|e| {
-        StoreError::Corrupt {
-            path: store.path.clone(),
-            what: format!(
-                "the stored text of rubric {} does not parse: {e}",
-                run.rubric_id
-            ),
-        }
-    })
 }
 
 const SELECT_OVERRIDE: &str = "SELECT id, call_id, rubric_id, criterion_id, passed, points,

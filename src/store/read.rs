@@ -1,40 +1,14 @@
 //! Reading back what runs stored, for exports, reports and re-scoring.
 
 use super::calls::insert_score;
-use super::overrides::{AppliedOverride, Effective};
+use super::overrides::Effective;
+use super::runs::{ScoreRunView, score_run_view};
 use super::{Store, StoreError};
 use crate::audio::AudioFacts;
-use crate::score::{CallScore, Evidence};
+use crate::score::{CallScore, CriterionResult, Total, Verdict};
 use crate::transcribe::{Quality, Segment};
 use rusqlite::{OptionalExtension, params};
 use std::collections::HashSet;
-
-/// A rubric version that scored calls.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScoreRunView {
-    pub id: i64,
-    pub rubric_id: String,
-    pub sha256: String,
-    pub title: String,
-    pub toml: String,
-}
-
-/// One stored criterion verdict.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CriterionView {
-    pub id: String,
-    pub title: String,
-    pub category: String,
-    pub passed: bool,
-    pub applicable: bool,
-    pub points: f64,
-    pub max: f64,
-    pub reason: String,
-    pub evidence: Vec<Evidence>,
-    /// The supervisor's override in effect on this verdict (`passed`, `points` and `reason`
-    /// above are then the reviewer's; the automatic verdict is kept here).
-    pub overridden: Option<AppliedOverride>,
-}
 
 /// One stored call with its score under a chosen rubric version (if scored) and transcript.
 #[derive(Debug, Clone)]
@@ -52,8 +26,8 @@ pub struct CallView {
     pub error: Option<String>,
     pub transcript_id: Option<i64>,
     pub facts: Option<AudioFacts>,
-    pub score: Option<(f64, f64, String)>,
-    pub criteria: Vec<CriterionView>,
+    pub score: Option<Total>,
+    pub criteria: Vec<CriterionResult>,
     pub transcript: Vec<Segment>,
     /// How trustworthy Whisper's output looked (None for calls never transcribed).
     pub quality: Option<Quality>,
@@ -104,14 +78,19 @@ pub(super) fn call_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CallRow> {
     ))
 }
 
-/// Maps a row of `SELECT r.id, r.rubric_id, r.rubric_sha256, r.rubric_title, r.rubric_toml`.
-pub(super) fn score_run_view(r: &rusqlite::Row<'_>) -> rusqlite::Result<ScoreRunView> {
-    Ok(ScoreRunView {
+/// A verdict from a row whose first eight columns are `criterion_id, title, category, passed,
+/// applicable, points, max, reason` (evidence, still JSON, is read by the caller).
+pub(super) fn criterion_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CriterionResult> {
+    Ok(CriterionResult {
         id: r.get(0)?,
-        rubric_id: r.get(1)?,
-        sha256: r.get(2)?,
-        title: r.get(3)?,
-        toml: r.get(4)?,
+        title: r.get(1)?,
+        category: r.get(2)?,
+        verdict: Verdict::from_flags(r.get(3)?, r.get(4)?),
+        points: r.get(5)?,
+        max: r.get(6)?,
+        reason: r.get(7)?,
+        evidence: Vec::new(),
+        overridden: None,
     })
 }
 
@@ -225,7 +204,7 @@ impl Store {
         let Some((score_id, score, max, grade)) = score else {
             return Ok(());
         };
-        let mut total = (score, max, grade);
+        let mut total = Total { score, max, grade };
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -235,21 +214,7 @@ impl Store {
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
             .query_map([score_id], |r| {
-                Ok((
-                    CriterionView {
-                        id: r.get(0)?,
-                        title: r.get(1)?,
-                        category: r.get(2)?,
-                        passed: r.get(3)?,
-                        applicable: r.get(4)?,
-                        points: r.get(5)?,
-                        max: r.get(6)?,
-                        reason: r.get(7)?,
-                        evidence: Vec::new(),
-                        overridden: None,
-                    },
-                    r.get::<_, String>(8)?,
-                ))
+                Ok((criterion_row(r)?, r.get::<_, String>(8)?))
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.sql_err(e))?;

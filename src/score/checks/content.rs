@@ -1,12 +1,13 @@
 //! `accuracy` and `completeness`, judged against the call's scenario.
 
-use super::{Ctx, Verdict, quote};
+use super::{Ctx, Decision, quote};
+use crate::score::Verdict;
 use crate::score::rubric::Criterion;
 
-pub(crate) fn accuracy(cx: &Ctx, c: &Criterion) -> Verdict {
+pub(crate) fn accuracy(cx: &Ctx, c: &Criterion) -> Decision {
     let lang = cx.lang();
     let Some(sc) = cx.scenario else {
-        return Verdict::not_applicable(
+        return Decision::not_applicable(
             lang.pick(
                 "此通電話未指定情境，不評答話內容",
                 "no scenario for this call; content not scored",
@@ -25,7 +26,7 @@ pub(crate) fn accuracy(cx: &Ctx, c: &Criterion) -> Verdict {
         }
     }
     if wrong.is_empty() {
-        return Verdict::pass(
+        return Decision::pass(
             Vec::new(),
             lang.pick(
                 format!("未說錯誤內容（情境：{}）", sc.title),
@@ -34,16 +35,16 @@ pub(crate) fn accuracy(cx: &Ctx, c: &Criterion) -> Verdict {
         );
     }
     let list = wrong.join(lang.pick("、", ", "));
-    Verdict::fail(
+    Decision::fail(
         evidence,
         lang.pick(format!("答話有誤：{list}"), format!("wrong answer: {list}")),
     )
 }
 
-pub(crate) fn completeness(cx: &Ctx, c: &Criterion) -> Verdict {
+pub(crate) fn completeness(cx: &Ctx, c: &Criterion) -> Decision {
     let lang = cx.lang();
     let Some(sc) = cx.scenario else {
-        return Verdict::not_applicable(
+        return Decision::not_applicable(
             lang.pick(
                 "此通電話未指定情境，不評答話內容",
                 "no scenario for this call; content not scored",
@@ -53,7 +54,7 @@ pub(crate) fn completeness(cx: &Ctx, c: &Criterion) -> Verdict {
     };
     let required: Vec<_> = sc.points.iter().filter(|p| p.required).collect();
     if required.is_empty() {
-        return Verdict::not_applicable(
+        return Decision::not_applicable(
             lang.pick(
                 "情境沒有必要告知事項",
                 "the scenario has no required points",
@@ -92,9 +93,8 @@ pub(crate) fn completeness(cx: &Ctx, c: &Criterion) -> Verdict {
             ),
         )
     };
-    Verdict {
-        passed: missing.is_empty(),
-        applicable: true,
+    Decision {
+        verdict: Verdict::passed_if(missing.is_empty()),
         fraction: done as f64 / n as f64,
         evidence,
         reason,

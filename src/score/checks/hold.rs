@@ -4,7 +4,7 @@
 //! hold) after the staff's first words and before their last. Without measured regions the
 //! transcript's own segment times stand in.
 
-use super::{Ctx, Verdict, quote};
+use super::{Ctx, Decision, quote};
 use crate::audio::mmss;
 use crate::score::rubric::{Criterion, Phrase};
 
@@ -34,11 +34,11 @@ fn silences(cx: &Ctx, max: f64) -> Vec<(f64, f64)> {
     gaps
 }
 
-pub(crate) fn check(cx: &Ctx, c: &Criterion, max: f64, announce: &[Phrase]) -> Verdict {
+pub(crate) fn check(cx: &Ctx, c: &Criterion, max: f64, announce: &[Phrase]) -> Decision {
     let lang = cx.lang();
     let gaps = silences(cx, max);
     if gaps.is_empty() {
-        return Verdict::not_applicable(lang.pick(
+        return Decision::not_applicable(lang.pick(
             format!("通話中沒有超過 {max} 秒的靜默"),
             format!("no mid-call silence longer than {max} s"),
         ));
@@ -54,7 +54,7 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, max: f64, announce: &[Phrase]) -> V
             Some(f) => evidence.push(f.evidence.clone()),
             None => {
                 let len = end - start;
-                return Verdict::fail(
+                return Decision::fail(
                     evidence,
                     lang.pick(
                         format!("{} 起靜默 {len:.1} 秒，之前未請對方稍候", mmss(start)),
@@ -72,7 +72,7 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, max: f64, announce: &[Phrase]) -> V
         .map(|e| quote(lang, &e.text))
         .unwrap_or_default();
     let n = gaps.len();
-    Verdict::pass(
+    Decision::pass(
         evidence,
         lang.pick(
             format!("{n} 次靜默前皆有告知：{q}"),

@@ -7,38 +7,35 @@ mod phrase;
 mod pickup;
 mod self_intro;
 
-use super::Evidence;
 use super::matcher::{NameRule, Params, best_match, required_similarity};
 use super::rubric::{Check, Criterion, Language, Phrase, Rubric};
 use super::scenario::Scenario;
 use super::speakers::{StaffSpeech, Utterance};
+use super::{Evidence, Verdict};
 use crate::audio::AudioFacts;
 
 /// What a check decided. `fraction` is the share of the criterion's points earned.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Verdict {
-    pub passed: bool,
-    pub applicable: bool,
+pub(crate) struct Decision {
+    pub verdict: Verdict,
     pub fraction: f64,
     pub evidence: Vec<Evidence>,
     pub reason: String,
 }
 
-impl Verdict {
-    pub fn pass(evidence: Vec<Evidence>, reason: String) -> Verdict {
-        Verdict {
-            passed: true,
-            applicable: true,
+impl Decision {
+    pub fn pass(evidence: Vec<Evidence>, reason: String) -> Decision {
+        Decision {
+            verdict: Verdict::Passed,
             fraction: 1.0,
             evidence,
             reason,
         }
     }
 
-    pub fn fail(evidence: Vec<Evidence>, reason: String) -> Verdict {
-        Verdict {
-            passed: false,
-            applicable: true,
+    pub fn fail(evidence: Vec<Evidence>, reason: String) -> Decision {
+        Decision {
+            verdict: Verdict::Failed,
             fraction: 0.0,
             evidence,
             reason,
@@ -46,10 +43,9 @@ impl Verdict {
     }
 
     /// Not applicable: scored as passed with full points, as courtesy forms do.
-    pub fn not_applicable(reason: String) -> Verdict {
-        Verdict {
-            passed: true,
-            applicable: false,
+    pub fn not_applicable(reason: String) -> Decision {
+        Decision {
+            verdict: Verdict::NotApplicable,
             fraction: 1.0,
             evidence: Vec::new(),
             reason,
@@ -159,7 +155,7 @@ pub(crate) fn quote(lang: Language, text: &str) -> String {
 }
 
 /// Runs the criterion's check.
-pub(crate) fn run(cx: &Ctx, c: &Criterion) -> Verdict {
+pub(crate) fn run(cx: &Ctx, c: &Criterion) -> Decision {
     match &c.check {
         Check::Pickup {
             max_rings,

@@ -1,7 +1,7 @@
 //! `phrase` (the staff says one of the phrases, optionally early or late in the call) and
 //! `forbidden` (the staff says none of them).
 
-use super::{Ctx, Found, Verdict, quote, quote_list};
+use super::{Ctx, Decision, Found, quote, quote_list};
 use crate::score::rubric::{Criterion, Phrase};
 
 /// Is `f` inside the time window? `within` counts from the staff's first words, `last`
@@ -28,7 +28,7 @@ pub(crate) fn said(
     any: &[Phrase],
     within: Option<f64>,
     last: Option<f64>,
-) -> Verdict {
+) -> Decision {
     let lang = cx.lang();
     let found = cx.find(any, cx.threshold(c), None);
     let in_time: Vec<&Found> = found
@@ -43,7 +43,7 @@ pub(crate) fn said(
     };
     if let Some(f) = pick {
         let t = f.evidence.start;
-        return Verdict::pass(
+        return Decision::pass(
             vec![f.evidence.clone()],
             lang.pick(
                 format!("說了{}於 {t:.1} 秒", quote(lang, &f.phrase.text)),
@@ -68,7 +68,7 @@ pub(crate) fn said(
                 format!("{q} said at the wrong time"),
             ),
         };
-        return Verdict::fail(vec![f.evidence.clone()], reason);
+        return Decision::fail(vec![f.evidence.clone()], reason);
     }
     let list = quote_list(lang, any);
     let reason = match (within, last) {
@@ -82,10 +82,10 @@ pub(crate) fn said(
         ),
         _ => lang.pick(format!("未說{list}"), format!("did not say {list}")),
     };
-    Verdict::fail(Vec::new(), reason)
+    Decision::fail(Vec::new(), reason)
 }
 
-pub(crate) fn forbidden(cx: &Ctx, c: &Criterion, any: &[Phrase], within: Option<f64>) -> Verdict {
+pub(crate) fn forbidden(cx: &Ctx, c: &Criterion, any: &[Phrase], within: Option<f64>) -> Decision {
     let lang = cx.lang();
     let hits: Vec<Found> = cx
         .find(any, cx.threshold(c), None)
@@ -93,7 +93,7 @@ pub(crate) fn forbidden(cx: &Ctx, c: &Criterion, any: &[Phrase], within: Option<
         .filter(|f| in_window(cx, f, within, None))
         .collect();
     let Some(first) = hits.first() else {
-        return Verdict::pass(
+        return Decision::pass(
             Vec::new(),
             lang.pick(
                 format!("未說不當用語（{}）", quote_list(lang, any)),
@@ -116,5 +116,5 @@ pub(crate) fn forbidden(cx: &Ctx, c: &Criterion, any: &[Phrase], within: Option<
             format!("said {q} at {t:.1} s")
         },
     );
-    Verdict::fail(hits.into_iter().map(|f| f.evidence).collect(), reason)
+    Decision::fail(hits.into_iter().map(|f| f.evidence).collect(), reason)
 }

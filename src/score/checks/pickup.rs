@@ -1,11 +1,11 @@
 //! Answer speed: rings before pickup and/or seconds to the staff's first words.
 
-use super::{Ctx, Verdict};
+use super::{Ctx, Decision};
 
-pub(crate) fn check(cx: &Ctx, max_rings: Option<u32>, max_seconds: Option<f64>) -> Verdict {
+pub(crate) fn check(cx: &Ctx, max_rings: Option<u32>, max_seconds: Option<f64>) -> Decision {
     let lang = cx.lang();
     let Some(first) = cx.audio.first_staff_speech.or(cx.staff.first) else {
-        return Verdict::fail(
+        return Decision::fail(
             Vec::new(),
             lang.pick(
                 "未偵測到接聽（無人員說話）",
@@ -36,8 +36,8 @@ pub(crate) fn check(cx: &Ctx, max_rings: Option<u32>, max_seconds: Option<f64>) 
     }
     let reason = parts.join(lang.pick("；", "; "));
     if ok {
-        Verdict::pass(Vec::new(), reason)
+        Decision::pass(Vec::new(), reason)
     } else {
-        Verdict::fail(Vec::new(), reason)
+        Decision::fail(Vec::new(), reason)
     }
 }

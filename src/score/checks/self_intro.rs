@@ -5,7 +5,7 @@
 //! name as a hint. The slot accepts any Han character, so a misheard surname next to
 //! 姓/小姐/先生 still counts; in English it accepts any word that is not a common word.
 
-use super::{Ctx, Found, Verdict, quote};
+use super::{Ctx, Decision, Found, quote};
 use crate::score::matcher::{NameRule, best_match, tok_sim};
 use crate::score::rubric::{Criterion, Language, Phrase};
 use crate::score::tokens::{Tok, Word, tokenize};
@@ -180,7 +180,7 @@ fn prefix_heard(p: &Phrase, heard: &[Tok], floor: f64) -> bool {
     true
 }
 
-pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f64>) -> Verdict {
+pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f64>) -> Decision {
     let lang = cx.lang();
     let mut patterns: Vec<Phrase> = builtin(lang).to_vec();
     patterns.extend(extra.iter().cloned());
@@ -216,7 +216,7 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
     if let Some(f) = found.iter().find(early) {
         let q = quote(lang, &f.evidence.text);
         let t = f.evidence.start;
-        return Verdict::pass(
+        return Decision::pass(
             vec![f.evidence.clone()],
             lang.pick(
                 format!("自報姓名：{q}（{t:.1} 秒）"),
@@ -241,7 +241,7 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
             "did not give own name".to_string(),
         ),
     };
-    Verdict::fail(
+    Decision::fail(
         found
             .first()
             .map(|f| vec![f.evidence.clone()])
