@@ -84,7 +84,10 @@ fn size_limit() {
     assert!(matches!(e, AudioError::TooLarge { .. }), "{e:?}");
     // Advice a user can follow: no setting of the program is exposed to them.
     let msg = e.to_string();
-    assert!(!msg.contains("max_bytes") && !msg.contains("settings"), "{msg}");
+    assert!(
+        !msg.contains("max_bytes") && !msg.contains("settings"),
+        "{msg}"
+    );
     assert!(msg.contains("8 kHz mono") && msg.contains("split"), "{msg}");
 }
 
@@ -103,7 +106,10 @@ fn duration_limit_for_wav_and_compressed() {
         let e = decode_err(name, &settings);
         assert!(matches!(e, AudioError::TooLong { .. }), "{name}: {e:?}");
         let msg = e.to_string();
-        assert!(!msg.contains("max_seconds") && !msg.contains("settings"), "{msg}");
+        assert!(
+            !msg.contains("max_seconds") && !msg.contains("settings"),
+            "{msg}"
+        );
         assert!(msg.contains("trim") || msg.contains("split"), "{msg}");
     }
 }
@@ -142,10 +148,17 @@ fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
 
 fn load_err(path: &std::path::Path, staff: StaffChannel) -> AudioError {
     match audio::load(path, staff, &AudioSettings::default()) {
-        Ok(c) => panic!("{} loaded ({} s) but should fail", path.display(), c.facts.duration),
+        Ok(c) => panic!(
+            "{} loaded ({} s) but should fail",
+            path.display(),
+            c.facts.duration
+        ),
         Err(e) => {
             let name = path.file_name().unwrap().to_str().unwrap();
-            assert!(e.to_string().contains(name), "message does not name the file: {e}");
+            assert!(
+                e.to_string().contains(name),
+                "message does not name the file: {e}"
+            );
             e
         }
     }
@@ -160,13 +173,18 @@ fn recordings_without_usable_audio_are_refused() {
             "blip_8k.mp3" | "silent_1s.wav" => {
                 assert!(matches!(e, AudioError::NoSpeech { .. }), "{name}: {e:?}");
                 assert!(
-                    msg.contains("no speech found on the staff side: is this the right file or channel?"),
+                    msg.contains(
+                        "no speech found on the staff side: is this the right file or channel?"
+                    ),
                     "{msg}"
                 );
             }
             _ => {
                 assert!(matches!(e, AudioError::SampleRate { .. }), "{name}: {e:?}");
-                assert!(msg.contains("4–192 kHz") && msg.contains("re-export"), "{msg}");
+                assert!(
+                    msg.contains("4–192 kHz") && msg.contains("re-export"),
+                    "{msg}"
+                );
             }
         }
     }
@@ -191,7 +209,11 @@ fn silent_staff_side_of_a_stereo_call_points_at_staff_channel() {
 fn undamaged_compressed_fixtures_decode_to_their_declared_length() {
     for name in ["tone_8k_5s.flac", "tone_8k_5s.mp3"] {
         let d = audio::decode(&fixture(name), &AudioSettings::default()).unwrap();
-        assert!((d.duration() - 5.0).abs() < 0.05, "{name}: {} s", d.duration());
+        assert!(
+            (d.duration() - 5.0).abs() < 0.05,
+            "{name}: {} s",
+            d.duration()
+        );
     }
 }
 
@@ -216,10 +238,14 @@ fn flac_and_mp3_with_a_damaged_middle_are_refused() {
             let path = temp_file(&format!("{kind}_{name}"), &bytes);
             let e = audio::decode(&path, &AudioSettings::default()).unwrap_err();
             let msg = e.to_string();
-            assert!(matches!(e, AudioError::Damaged { .. }), "{kind} {name}: {e:?}");
             assert!(
-                msg.contains(&format!("{kind}_{name}: the recording is damaged: the header promises 5.0 s but only"))
-                    && msg.contains("re-export it from the phone system"),
+                matches!(e, AudioError::Damaged { .. }),
+                "{kind} {name}: {e:?}"
+            );
+            assert!(
+                msg.contains(&format!(
+                    "{kind}_{name}: the recording is damaged: the header promises 5.0 s but only"
+                )) && msg.contains("re-export it from the phone system"),
                 "{msg}"
             );
         }
@@ -251,6 +277,21 @@ fn a_flac_cut_after_its_header_is_truncated_not_channelless() {
         assert!(!msg.contains("0 channels"), "{msg}");
         assert!(msg.contains(&cut) && msg.contains("truncated"), "{msg}");
     }
+}
+
+#[test]
+fn the_size_limit_is_checked_before_hashing() {
+    let settings = AudioSettings {
+        max_bytes: 1000,
+        ..AudioSettings::default()
+    };
+    let e = audio::sha256_recording(&fixture("sine_pcm16_8k.wav"), &settings).unwrap_err();
+    assert!(matches!(e, AudioError::TooLarge { .. }), "{e:?}");
+    // Within the limit the hash is the plain sha256 of the file, as stored by earlier runs, so
+    // reruns still recognise unchanged recordings.
+    let path = fixture("sine_pcm16_8k.wav");
+    let ok = audio::sha256_recording(&path, &AudioSettings::default()).unwrap();
+    assert_eq!(ok, callgrade::model::sha256_file(&path).unwrap());
 }
 
 #[cfg(unix)]
@@ -293,17 +334,5 @@ mod not_regular_files {
                 assert!(!msg.contains("empty"), "{msg}");
             }
         }
-    }
-
-    #[test]
-    fn the_size_limit_is_checked_before_hashing() {
-        let settings = AudioSettings {
-            max_bytes: 1000,
-            ..AudioSettings::default()
-        };
-        let e = audio::sha256_recording(&fixture("sine_pcm16_8k.wav"), &settings).unwrap_err();
-        assert!(matches!(e, AudioError::TooLarge { .. }), "{e:?}");
-        let ok = audio::sha256_recording(&fixture("sine_pcm16_8k.wav"), &AudioSettings::default());
-        assert_eq!(ok.unwrap().len(), 64);
     }
 }

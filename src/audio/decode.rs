@@ -364,7 +364,8 @@ fn decode_with_symphonia(
             },
             None => AudioError::Corrupt {
                 file: file(),
-                detail: "not one piece of audio could be decoded; the file is truncated".to_string(),
+                detail: "not one piece of audio could be decoded; the file is truncated"
+                    .to_string(),
             },
         });
     }

@@ -135,7 +135,10 @@ pub fn wav_bytes(rate: u32, samples: &[f32]) -> Vec<u8> {
 /// (file name, contents): a 0.036 s MP3 blip, a silent second, and three impossible rates.
 pub fn no_usable_audio() -> Vec<(&'static str, Vec<u8>)> {
     vec![
-        ("blip_8k.mp3", std::fs::read(fixture("blip_8k.mp3")).unwrap()),
+        (
+            "blip_8k.mp3",
+            std::fs::read(fixture("blip_8k.mp3")).unwrap(),
+        ),
         ("silent_1s.wav", wav_bytes(8000, &silence(1.0, 8000))),
         // 4 µs at 4 GHz, 100 s at 1 Hz, 0.1 s at 384 kHz.
         (
