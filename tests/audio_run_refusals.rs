@@ -90,3 +90,26 @@ fn pipes_devices_and_unusable_audio_fail_alone_and_the_run_finishes() {
         );
     }
 }
+
+#[test]
+fn transcribe_refuses_what_run_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in audio_support::no_usable_audio() {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let out = callgrade()
+            .args(["transcribe", "--language", "en", "--model"])
+            .arg(common::model("ggml-tiny.en.bin"))
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name} was transcribed: {out:?}");
+        assert!(
+            stderr.contains(name)
+                && (stderr.contains("no speech found on the staff side")
+                    || stderr.contains("outside the 4–192 kHz")),
+            "{name}: {stderr}"
+        );
+    }
+}
