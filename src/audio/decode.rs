@@ -4,6 +4,8 @@
 //! `hound`, G.711 μ-law/A-law to `symphonia`. Everything else (FLAC, MP3, …) is probed by
 //! `symphonia`. A WAV whose data chunk is shorter than its header says is refused as
 //! truncated rather than decoded in part: a grader must not score half a call as the whole.
+//! Likewise a FLAC or MP3 that decodes to less than its header declares (STREAMINFO, or a
+//! Xing/Info/VBRI frame) lost audio to damage and is refused.
 
 use std::io::Cursor;
 use std::path::Path;
@@ -346,13 +348,7 @@ fn decode_with_symphonia(
         let seconds = channels[0].len() as f64 / f64::from(sample_rate.max(1));
         check_length(path, seconds, settings)?;
     }
-    if sample_rate == 0 {
-        return Err(AudioError::Corrupt {
-            file: file(),
-            detail: "the sample rate is missing".to_string(),
-        });
-    }
-    let rate = f64::from(sample_rate);
+    let rate = f64::from(sample_rate.max(1));
     let decoded_seconds = channels.first().map_or(0, Vec::len) as f64 / rate;
     if channels.is_empty() {
         // Not one frame decoded: a header with nothing, or nothing usable, after it.
@@ -367,6 +363,12 @@ fn decode_with_symphonia(
                 detail: "not one piece of audio could be decoded; the file is truncated"
                     .to_string(),
             },
+        });
+    }
+    if sample_rate == 0 {
+        return Err(AudioError::Corrupt {
+            file: file(),
+            detail: "the sample rate is missing".to_string(),
         });
     }
     if let Some(n) = declared_frames
