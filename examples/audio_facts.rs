@@ -30,7 +30,7 @@ fn main() -> ExitCode {
     let settings = AudioSettings::default();
     let mut failed = false;
     for file in files {
-        match audio::load(&file, staff, &settings) {
+        match audio::measure_file(&file, staff, &settings) {
             Ok(call) => {
                 let f = &call.facts;
                 println!(

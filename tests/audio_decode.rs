@@ -100,7 +100,7 @@ fn stereo_channels_stay_apart() {
 fn load_splits_stereo_by_staff_channel() {
     let path = fixture("stereo_pcm16_16k.wav");
     let settings = AudioSettings::default();
-    let call = audio::load(&path, StaffChannel::Right, &settings).unwrap();
+    let call = audio::measure_file(&path, StaffChannel::Right, &settings).unwrap();
     assert_eq!(call.facts.channels, 2);
     assert_eq!(call.facts.source_rate, 16000);
     let caller = call.caller.as_ref().expect("stereo keeps the caller");
@@ -109,13 +109,13 @@ fn load_splits_stereo_by_staff_channel() {
     assert!((zero_crossing_hz(caller, 16000) - 500.0).abs() < 15.0);
     assert!((peak(&call.staff) - 1.0).abs() < 1e-6 && (peak(caller) - 1.0).abs() < 1e-6);
 
-    let left = audio::load(&path, StaffChannel::Left, &settings).unwrap();
+    let left = audio::measure_file(&path, StaffChannel::Left, &settings).unwrap();
     assert!((zero_crossing_hz(&left.staff, 16000) - 500.0).abs() < 15.0);
 }
 
 #[test]
 fn load_downmixes_stereo_when_manifest_says_mono() {
-    let call = audio::load(
+    let call = audio::measure_file(
         &fixture("stereo_pcm16_16k.wav"),
         StaffChannel::Mono,
         &AudioSettings::default(),
@@ -143,7 +143,7 @@ fn load_downmixes_stereo_when_manifest_says_mono() {
 
 #[test]
 fn eight_khz_is_resampled_to_16k() {
-    let call = audio::load(
+    let call = audio::measure_file(
         &fixture("sine_pcm16_8k.wav"),
         StaffChannel::Mono,
         &AudioSettings::default(),

@@ -4,6 +4,8 @@
 //! `hound`, G.711 μ-law/A-law to `symphonia`. Everything else (FLAC, MP3, …) is probed by
 //! `symphonia`. A WAV whose data chunk is shorter than its header says is refused as
 //! truncated rather than decoded in part: a grader must not score half a call as the whole.
+//! Likewise a FLAC or MP3 that decodes to less than its header declares (STREAMINFO, or a
+//! Xing/Info/VBRI frame) lost audio to damage and is refused.
 
 use std::io::Cursor;
 use std::path::Path;
@@ -16,6 +18,7 @@ use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 
 use super::error::AudioError;
+use super::open::read_recording;
 use super::settings::AudioSettings;
 use super::wav_header::{self, TAG_ALAW, TAG_FLOAT, TAG_MULAW, TAG_PCM, WavHeader};
 
@@ -44,25 +47,11 @@ impl Decoded {
 /// Decode a WAV (PCM 8/16/24/32-bit, 32-bit float, G.711 μ-law/A-law), FLAC or MP3 file.
 pub fn decode(path: &Path, settings: &AudioSettings) -> Result<Decoded, AudioError> {
     let file = path.to_path_buf();
-    let open = |source| AudioError::Open {
-        file: file.clone(),
-        source,
-    };
-    let size = std::fs::metadata(path).map_err(open)?.len();
-    if size == 0 {
-        return Err(AudioError::Empty { file });
-    }
-    if size > settings.max_bytes {
-        return Err(AudioError::TooLarge {
-            file,
-            bytes: size,
-            limit: settings.max_bytes,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(open)?;
+    let bytes = read_recording(path, settings)?;
 
     let decoded = if wav_header::looks_like_wav(&bytes) {
         let header = wav_header::parse(path, &bytes)?;
+        check_rate(path, header.sample_rate)?;
         check_length(path, header.seconds_in(header.data_declared), settings)?;
         match header.tag {
             TAG_PCM | TAG_FLOAT => decode_pcm_wav(path, bytes, &header)?,
@@ -98,8 +87,47 @@ pub fn decode(path: &Path, settings: &AudioSettings) -> Result<Decoded, AudioErr
     if decoded.frames() == 0 {
         return Err(AudioError::NoSamples { file });
     }
+    check_rate(path, decoded.sample_rate)?;
     check_length(path, decoded.duration(), settings)?;
     Ok(decoded)
+}
+
+/// Phone systems record at 8 kHz, recorders at up to 192 kHz. A rate outside that range is a
+/// damaged header or not a recording, and its few samples would be graded as a call.
+const RATES_HZ: std::ops::RangeInclusive<u32> = 4_000..=192_000;
+
+fn check_rate(path: &Path, rate: u32) -> Result<(), AudioError> {
+    if RATES_HZ.contains(&rate) {
+        return Ok(());
+    }
+    Err(AudioError::SampleRate {
+        file: path.to_path_buf(),
+        rate,
+    })
+}
+
+/// Decoded audio may fall this far short of the length the header declares (rounding of the
+/// encoder's delay and padding); more is audio lost to damage.
+const LENGTH_TOLERANCE_S: f64 = 0.1;
+
+/// Whether an MP3 carries a Xing/Info/VBRI frame, which records its length. Without one,
+/// symphonia estimates the length from the bitrate of the first frames, which is far off for
+/// VBR, so only a tagged MP3 is held to its length (FLAC's STREAMINFO and WAV's data chunk are
+/// exact).
+fn mp3_has_length_tag(bytes: &[u8]) -> bool {
+    // The tag sits in the first MPEG frame, right after any ID3v2 tag.
+    let mut start = 0usize;
+    if bytes.len() >= 10 && &bytes[..3] == b"ID3" {
+        let size = bytes[6..10]
+            .iter()
+            .fold(0usize, |acc, &b| (acc << 7) | usize::from(b & 0x7f));
+        start = 10 + size;
+    }
+    let head = bytes.get(start..).unwrap_or_default();
+    let head = &head[..head.len().min(4096)];
+    [b"Xing", b"Info", b"VBRI"]
+        .iter()
+        .any(|tag| head.windows(4).any(|w| w == *tag))
 }
 
 fn check_length(path: &Path, seconds: f64, settings: &AudioSettings) -> Result<(), AudioError> {
@@ -188,6 +216,7 @@ fn decode_with_symphonia(
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
         hint.with_extension(ext);
     }
+    let mp3_tagged = mp3_has_length_tag(&bytes);
     let mss = MediaSourceStream::new(Box::new(Cursor::new(bytes)), Default::default());
     let mut format = symphonia::default::get_probe()
         .probe(
@@ -196,11 +225,21 @@ fn decode_with_symphonia(
             FormatOptions::default(),
             MetadataOptions::default(),
         )
-        .map_err(|e| AudioError::NotAudio {
-            file: file(),
-            detail: match e {
-                SymError::Unsupported(_) => "its content matches no known audio format".to_string(),
-                other => format!("its content matches no known audio format: {other}"),
+        .map_err(|e| match e {
+            // Recognised, but the file stops inside its own header.
+            SymError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                AudioError::Corrupt {
+                    file: file(),
+                    detail: "it ends inside its header, so it is truncated".to_string(),
+                }
+            }
+            SymError::Unsupported(_) => AudioError::NotAudio {
+                file: file(),
+                detail: "its content matches no known audio format".to_string(),
+            },
+            other => AudioError::NotAudio {
+                file: file(),
+                detail: format!("its content matches no known audio format: {other}"),
             },
         })?;
     let track = format
@@ -210,7 +249,9 @@ fn decode_with_symphonia(
             detail: "it holds no audio track".to_string(),
         })?;
     let track_id = track.id;
-    let expected_frames = track.num_frames;
+    let declared_frames = track
+        .num_frames
+        .filter(|_| format.format_info().short_name != "mp3" || mp3_tagged);
     let params = track
         .codec_params
         .as_ref()
@@ -222,6 +263,9 @@ fn decode_with_symphonia(
         .clone();
     if params.channels.as_ref().is_some_and(|c| c.count() == 0) {
         return Err(AudioError::NoChannels { file: file() });
+    }
+    if let Some(rate) = params.sample_rate {
+        check_rate(path, rate)?;
     }
     let mut decoder = symphonia::default::get_codecs()
         .make_audio_decoder(&params, &AudioDecoderOptions::default())
@@ -242,7 +286,7 @@ fn decode_with_symphonia(
             Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
                 let rate = f64::from(sample_rate.max(1));
                 let data_seconds = channels.first().map_or(0, Vec::len) as f64 / rate;
-                return Err(match expected_frames {
+                return Err(match declared_frames {
                     Some(n) => AudioError::Truncated {
                         file: file(),
                         header_seconds: n as f64 / rate,
@@ -304,17 +348,44 @@ fn decode_with_symphonia(
         let seconds = channels[0].len() as f64 / f64::from(sample_rate.max(1));
         check_length(path, seconds, settings)?;
     }
-    // A few damaged frames in a long MP3 are survivable; mostly-damaged data is not audio.
-    if bad_packets > 0 && bad_packets * 4 >= packets {
-        return Err(AudioError::Corrupt {
-            file: file(),
-            detail: format!("{bad_packets} of {packets} audio frames could not be decoded"),
+    let rate = f64::from(sample_rate.max(1));
+    let decoded_seconds = channels.first().map_or(0, Vec::len) as f64 / rate;
+    if channels.is_empty() {
+        // Not one frame decoded: a header with nothing, or nothing usable, after it.
+        return Err(match declared_frames {
+            Some(n) => AudioError::Truncated {
+                file: file(),
+                header_seconds: n as f64 / rate,
+                data_seconds: 0.0,
+            },
+            None => AudioError::Corrupt {
+                file: file(),
+                detail: "not one piece of audio could be decoded; the file is truncated"
+                    .to_string(),
+            },
         });
     }
     if sample_rate == 0 {
         return Err(AudioError::Corrupt {
             file: file(),
             detail: "the sample rate is missing".to_string(),
+        });
+    }
+    if let Some(n) = declared_frames
+        && decoded_seconds + LENGTH_TOLERANCE_S < n as f64 / rate
+    {
+        return Err(AudioError::Damaged {
+            file: file(),
+            header_seconds: n as f64 / rate,
+            decoded_seconds,
+        });
+    }
+    // Without a declared length, only the decoder's complaints show damage. A few damaged
+    // frames in a long MP3 are survivable; mostly-damaged data is not audio.
+    if bad_packets > 0 && bad_packets * 4 >= packets {
+        return Err(AudioError::Corrupt {
+            file: file(),
+            detail: format!("{bad_packets} of {packets} audio frames could not be decoded"),
         });
     }
     Ok(Decoded {

@@ -14,10 +14,12 @@ pub enum AudioError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{}: is not a regular file (a pipe, device or folder); list the recording file itself", file.display())]
+    NotRegularFile { file: PathBuf },
     #[error("{}: the file is empty (0 bytes); re-export the recording from the phone system", file.display())]
     Empty { file: PathBuf },
     #[error(
-        "{}: the file is {:.1} MB, over the {:.1} MB limit; split the recording or raise max_bytes in the audio settings",
+        "{}: the file is {:.1} MB, over the {:.1} MB limit for one call; re-export it as 8 kHz mono (30 minutes is then under 30 MB) or split it into one file per call",
         file.display(), *bytes as f64 / 1e6, *limit as f64 / 1e6
     )]
     TooLarge {
@@ -26,7 +28,7 @@ pub enum AudioError {
         limit: u64,
     },
     #[error(
-        "{}: the recording is {:.1} min long, over the {:.1} min limit; trim it to the call or raise max_seconds in the audio settings",
+        "{}: the recording is {:.1} min long, over the {:.1} min limit for one call; trim it to the call or split it into one file per call",
         file.display(), seconds / 60.0, limit / 60.0
     )]
     TooLong {
@@ -49,6 +51,22 @@ pub enum AudioError {
         header_seconds: f64,
         data_seconds: f64,
     },
+    #[error(
+        "{}: the sample rate is {rate} Hz, outside the 4–192 kHz that phone systems and recorders use, so this is not a usable recording or its header is damaged; re-export the recording from the phone system",
+        file.display()
+    )]
+    SampleRate { file: PathBuf, rate: u32 },
+    #[error(
+        "{}: the recording is damaged: the header promises {header_seconds:.1} s but only {decoded_seconds:.1} s could be decoded; re-export it from the phone system",
+        file.display()
+    )]
+    Damaged {
+        file: PathBuf,
+        header_seconds: f64,
+        decoded_seconds: f64,
+    },
+    #[error("{}: no speech found on the staff side: is this the right file or channel? {}", file.display(), no_speech_advice(*channels))]
+    NoSpeech { file: PathBuf, channels: usize },
     #[error("{}: the header says the recording has 0 channels, so it holds no audio; re-export the recording from the phone system", file.display())]
     NoChannels { file: PathBuf },
     #[error("{}: the file holds no audio samples; re-export the recording from the phone system", file.display())]
@@ -66,6 +84,14 @@ pub enum AudioError {
         "cannot resample audio from {from_rate} Hz to 16 kHz ({detail}); convert the recording to 8 or 16 kHz with sox"
     )]
     Resample { from_rate: u32, detail: String },
+}
+
+fn no_speech_advice(channels: usize) -> &'static str {
+    if channels >= 2 {
+        "The recording is stereo: check that staff_channel in the manifest names the staff's side (left or right), and that the manifest lists the right recording"
+    } else {
+        "The recording is silent or holds only tones; check that the manifest lists the right recording"
+    }
 }
 
 impl AudioError {

@@ -12,10 +12,40 @@ use super::{
     speech_regions,
 };
 
-/// Decode `path` and measure it. `staff` says which channel is the staff (the manifest's
-/// `staff_channel`): `Mono` mixes every channel into one track; `Left`/`Right` need a stereo
-/// file and keep the other side as the caller.
+/// Less staff speech than this, in all, is a click or a blip (a region is held open for the
+/// VAD's hangover after even a 20 ms click), not a call to grade. A bare "hello" is longer.
+const MIN_STAFF_SPEECH_S: f64 = 0.3;
+
+/// Decode `path` and measure it, refusing a recording with no speech on the staff side (a
+/// silent file, a tone, a blip): there is nothing to grade, and a grade would look real.
+/// `staff` says which channel is the staff (the manifest's `staff_channel`): `Mono` mixes
+/// every channel into one track; `Left`/`Right` need a stereo file and keep the other side as
+/// the caller.
 pub fn load(
+    path: &Path,
+    staff: StaffChannel,
+    settings: &AudioSettings,
+) -> Result<CallAudio, AudioError> {
+    let call = measure_file(path, staff, settings)?;
+    let staff_speech: f64 = call
+        .facts
+        .speech
+        .iter()
+        .filter(|r| r.speaker != Speaker::Caller)
+        .map(|r| r.end - r.start)
+        .sum();
+    if staff_speech < MIN_STAFF_SPEECH_S {
+        return Err(AudioError::NoSpeech {
+            file: path.to_path_buf(),
+            channels: usize::from(call.facts.channels),
+        });
+    }
+    Ok(call)
+}
+
+/// [`load`] without the check for staff speech: for looking at any audio (tone tests of the
+/// signal path, `examples/audio_facts`). Grading must use [`load`].
+pub fn measure_file(
     path: &Path,
     staff: StaffChannel,
     settings: &AudioSettings,

@@ -8,14 +8,17 @@
 //! [`speech_regions`] per channel → [`AudioFacts`]. Every knob is in [`AudioSettings`].
 //!
 //! Invariants: a file that cannot be read completely is refused with an [`AudioError`]
-//! (a truncated WAV or FLAC is an error, never half a call scored as a whole one); ringback
-//! tone is never speech; times are seconds from the start of the file on every channel.
+//! (a truncated WAV or FLAC is an error, never half a call scored as a whole one); only
+//! regular files are opened, through [`open_recording`], and no read goes past the size limit;
+//! a recording without staff speech is refused by [`load`]; ringback tone is never speech;
+//! times are seconds from the start of the file on every channel.
 
 use serde::{Deserialize, Serialize};
 
 mod decode;
 mod error;
 mod load;
+mod open;
 mod regions;
 mod resample;
 mod ringback;
@@ -24,7 +27,8 @@ mod wav_header;
 
 pub use decode::{Decoded, decode};
 pub use error::AudioError;
-pub use load::load;
+pub use load::{load, measure_file};
+pub use open::{open_recording, sha256_recording};
 pub use regions::speech_regions;
 pub use resample::resample_to_16k;
 pub use ringback::ringback_bursts;

@@ -142,12 +142,11 @@ pub fn run(
                 finish(summary, progress, row, Outcome::Failed(msg), 0.0);
                 anyhow::Ok(())
             };
-        let sha = match sha256_file(&row.path) {
+        let sha = match audio::sha256_recording(&row.path, &opts.audio) {
             Ok(sha) => sha,
             Err(e) => {
                 let msg = format!(
-                    "{}: cannot read the recording ({e}). Check the `file` column on line {} of {}.",
-                    row.path.display(),
+                    "{e} (the `file` column on line {} of {})",
                     row.line,
                     manifest.path.display()
                 );

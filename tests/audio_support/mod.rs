@@ -106,3 +106,49 @@ pub fn fixture_phrases() -> (Vec<f32>, Vec<f32>) {
         ch[at(9.392)..at(10.893)].to_vec(),
     )
 }
+
+/// A 16-bit PCM mono WAV file in memory, with any sample rate a header can hold (hound refuses
+/// some that hostile files carry).
+pub fn wav_bytes(rate: u32, samples: &[f32]) -> Vec<u8> {
+    let data: Vec<u8> = samples
+        .iter()
+        .flat_map(|s| ((s.clamp(-1.0, 1.0) * 32767.0) as i16).to_le_bytes())
+        .collect();
+    let mut out = Vec::with_capacity(44 + data.len());
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    out.extend_from_slice(&1u16.to_le_bytes()); // mono
+    out.extend_from_slice(&rate.to_le_bytes());
+    out.extend_from_slice(&rate.wrapping_mul(2).to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&16u16.to_le_bytes());
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out.extend_from_slice(&data);
+    out
+}
+
+/// The recordings a hostile tester had graded although they hold no usable audio, as
+/// (file name, contents): a 0.036 s MP3 blip, a silent second, and three impossible rates.
+pub fn no_usable_audio() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        (
+            "blip_8k.mp3",
+            std::fs::read(fixture("blip_8k.mp3")).unwrap(),
+        ),
+        ("silent_1s.wav", wav_bytes(8000, &silence(1.0, 8000))),
+        // 4 µs at 4 GHz, 100 s at 1 Hz, 0.1 s at 384 kHz.
+        (
+            "rate_4ghz.wav",
+            wav_bytes(4_000_000_000, &tones(&[1000.0], 0.5, 4e-6, 4_000_000_000)),
+        ),
+        ("rate_1hz.wav", wav_bytes(1, &tones(&[0.1], 0.5, 100.0, 1))),
+        (
+            "rate_384k.wav",
+            wav_bytes(384_000, &tones(&[1000.0], 0.5, 0.1, 384_000)),
+        ),
+    ]
+}
