@@ -336,7 +336,9 @@ fn import_rejects_a_cut_ggml_file_and_foreign_files() {
 
     let junk = tmp.path().join("notes.txt");
     fs::write(&junk, "hello").unwrap();
-    let msg = model::import(&models, &junk, false).unwrap_err().to_string();
+    let msg = model::import(&models, &junk, false)
+        .unwrap_err()
+        .to_string();
     assert!(
         msg.contains("notes.txt") && msg.contains("neither"),
         "{msg}"
@@ -387,7 +389,10 @@ fn import_rejects_a_ggml_file_cut_at_a_tensor_boundary() {
             "cut at {at}: {msg}"
         );
         let msg = model::import(&models, &cut, false).unwrap_err().to_string();
-        assert!(msg.contains("cut.bin") && msg.contains("truncated"), "{msg}");
+        assert!(
+            msg.contains("cut.bin") && msg.contains("truncated"),
+            "{msg}"
+        );
     }
     let missing_last = model::inspect_ggml(&tmp.path().join("cut.bin"))
         .unwrap_err()
@@ -423,7 +428,10 @@ fn import_rejects_a_ggml_file_with_a_tensor_too_many_or_renamed() {
     let msg = model::import(&tmp.path().join("models"), &path, false)
         .unwrap_err()
         .to_string();
-    assert!(msg.contains("renamed.bin") && msg.contains("xecoder.ln.bias"), "{msg}");
+    assert!(
+        msg.contains("renamed.bin") && msg.contains("xecoder.ln.bias"),
+        "{msg}"
+    );
 }
 
 #[test]

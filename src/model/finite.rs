@@ -84,13 +84,22 @@ mod tests {
 
     #[test]
     fn finds_nan_and_inf_in_each_format() {
-        let ok: Vec<u8> = [1.0f32, -2.5, 0.0].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let ok: Vec<u8> = [1.0f32, -2.5, 0.0]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
         assert!(check_stream(&mut &ok[..], Float::F32, Path::new("m"), "t").is_ok());
-        let bad: Vec<u8> = [1.0f32, f32::NAN].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let bad: Vec<u8> = [1.0f32, f32::NAN]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
         let msg = check_stream(&mut &bad[..], Float::F32, Path::new("m.bin"), "t.w")
             .unwrap_err()
             .to_string();
-        assert!(msg.contains("m.bin") && msg.contains("t.w") && msg.contains("element 1"), "{msg}");
+        assert!(
+            msg.contains("m.bin") && msg.contains("t.w") && msg.contains("element 1"),
+            "{msg}"
+        );
         let inf = half::f16::INFINITY.to_le_bytes();
         assert!(check_stream(&mut &inf[..], Float::F16, Path::new("m"), "t").is_err());
         let max = half::f16::MAX.to_le_bytes();

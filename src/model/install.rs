@@ -335,7 +335,8 @@ pub fn import(dir: &Path, src: &Path, force: bool) -> Result<InstalledModel, Mod
         let same = std::fs::canonicalize(src).ok() == std::fs::canonicalize(&out).ok();
         if !same {
             // Importing the very same model again replaces nothing, so it needs no --force.
-            let identical = || Ok::<_, ModelError>(size(&out)? == info.size && sha(&out)? == sha(src)?);
+            let identical =
+                || Ok::<_, ModelError>(size(&out)? == info.size && sha(&out)? == sha(src)?);
             if out.is_file() && !force && !identical()? {
                 return Err(exists(&out, &name));
             }

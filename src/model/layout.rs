@@ -222,7 +222,10 @@ mod tests {
         let path = Path::new("ggml-x.bin");
         let zero_heads = Hparams::from_array([51865, 1500, 512, 0, 6, 448, 512, 8, 6, 80, 1]);
         let msg = expected_tensors(&zero_heads, path).unwrap_err().to_string();
-        assert!(msg.contains("ggml-x.bin") && msg.contains("n_audio_head"), "{msg}");
+        assert!(
+            msg.contains("ggml-x.bin") && msg.contains("n_audio_head"),
+            "{msg}"
+        );
         let bad_ftype = Hparams::from_array([51865, 1500, 512, 8, 6, 448, 512, 8, 6, 80, 5]);
         assert!(expected_tensors(&bad_ftype, path).is_err());
     }

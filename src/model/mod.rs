@@ -109,7 +109,9 @@ pub fn repair_advice(path: &Path) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let name = stem.strip_prefix("ggml-").and_then(|n| n.strip_suffix(".bin"));
+    let name = stem
+        .strip_prefix("ggml-")
+        .and_then(|n| n.strip_suffix(".bin"));
     match name.and_then(|n| n.parse::<ModelName>().ok()) {
         Some(m) if path.parent() == Some(models_dir().as_path()) => {
             format!("run `callgrade model install {m} --force` to replace it with a good copy")

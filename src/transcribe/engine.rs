@@ -162,9 +162,11 @@ impl Transcriber {
                 path: model_path.to_path_buf(),
             });
         }
-        crate::model::inspect_ggml(model_path).map_err(|problem| TranscribeError::ModelDamaged {
-            problem,
-            advice: crate::model::repair_advice(model_path),
+        crate::model::inspect_ggml(model_path).map_err(|problem| {
+            TranscribeError::ModelDamaged {
+                problem,
+                advice: crate::model::repair_advice(model_path),
+            }
         })?;
         // Route whisper.cpp's console chatter away from the user's terminal.
         whisper_rs::install_logging_hooks();
