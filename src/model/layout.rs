@@ -18,17 +18,31 @@ pub struct TensorType {
     block_bytes: usize,
 }
 
-macro_rules! types {
-    ($($code:literal $name:literal $block:literal $bytes:literal),* $(,)?) => {
-        [$(TensorType { code: $code, name: $name, block: $block, block_bytes: $bytes }),*]
-    };
+const fn t(code: i32, name: &'static str, block: usize, block_bytes: usize) -> TensorType {
+    TensorType {
+        code,
+        name,
+        block,
+        block_bytes,
+    }
 }
 
-/// The types whisper.cpp models use: floats and the quantisations its `quantize` tool writes.
-const TYPES: [TensorType; 13] = types![
-    0 "f32" 1 4, 1 "f16" 1 2, 30 "bf16" 1 2,
-    2 "q4_0" 32 18, 3 "q4_1" 32 20, 6 "q5_0" 32 22, 7 "q5_1" 32 24, 8 "q8_0" 32 34,
-    10 "q2_K" 256 84, 11 "q3_K" 256 110, 12 "q4_K" 256 144, 13 "q5_K" 256 176, 14 "q6_K" 256 210,
+/// The types whisper.cpp models use: floats and the quantisations its `quantize` tool writes
+/// (ggml code, name, elements per block, bytes per block).
+const TYPES: [TensorType; 13] = [
+    t(0, "f32", 1, 4),
+    t(1, "f16", 1, 2),
+    t(30, "bf16", 1, 2),
+    t(2, "q4_0", 32, 18),
+    t(3, "q4_1", 32, 20),
+    t(6, "q5_0", 32, 22),
+    t(7, "q5_1", 32, 24),
+    t(8, "q8_0", 32, 34),
+    t(10, "q2_K", 256, 84),
+    t(11, "q3_K", 256, 110),
+    t(12, "q4_K", 256, 144),
+    t(13, "q5_K", 256, 176),
+    t(14, "q6_K", 256, 210),
 ];
 
 pub const F32: TensorType = TYPES[0];
