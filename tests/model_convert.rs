@@ -1,6 +1,6 @@
 //! Offline tests of the model module on a small synthetic CTranslate2 Whisper model: the
-//! tensor mapping (names, shapes, types, q/k/v split), truncation and quantisation errors,
-//! and the import / list / verify bookkeeping.
+//! tensor mapping (names, shapes, types, q/k/v split), truncation, damage and quantisation
+//! errors, and the import / list / verify bookkeeping.
 
 use callgrade::model::{self, ModelError};
 use std::collections::BTreeMap;
@@ -129,9 +129,12 @@ fn ct2_bytes(vars: &BTreeMap<String, Var>) -> Vec<u8> {
 
 /// Writes a CT2 model directory; returns it with the variables it holds.
 fn write_ct2(root: &Path, weight_dtype: u8) -> (PathBuf, BTreeMap<String, Var>) {
-    let dir = root.join("ct2");
+    write_ct2_vars(&root.join("ct2"), whisper_vars(weight_dtype))
+}
+
+fn write_ct2_vars(dir: &Path, vars: BTreeMap<String, Var>) -> (PathBuf, BTreeMap<String, Var>) {
+    let dir = dir.to_path_buf();
     fs::create_dir_all(&dir).unwrap();
-    let vars = whisper_vars(weight_dtype);
     fs::write(dir.join("model.bin"), ct2_bytes(&vars)).unwrap();
     fs::write(
         dir.join("vocabulary.txt"),
@@ -152,7 +155,8 @@ fn tensor_values(info: &model::GgmlInfo, name: &str) -> (Vec<usize>, bool, Vec<f
     let bytes = fs::read(&info.path).unwrap();
     let n: usize = t.dims.iter().product();
     let at = t.offset as usize;
-    let vals = if t.f16 {
+    let f16 = t.ttype == model::TensorType::from_code(1).unwrap();
+    let vals = if f16 {
         bytes[at..at + 2 * n]
             .chunks(2)
             .map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32())
@@ -163,7 +167,7 @@ fn tensor_values(info: &model::GgmlInfo, name: &str) -> (Vec<usize>, bool, Vec<f
             .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect()
     };
-    (t.dims.clone(), t.f16, vals)
+    (t.dims.clone(), f16, vals)
 }
 
 #[test]
@@ -277,7 +281,7 @@ fn import_list_and_verify_track_checksums() {
     assert!(model::list(&models).unwrap().is_empty());
 
     // The synthetic model has 1 layer, so it is named after that.
-    let a = model::import(&models, &ct2).unwrap();
+    let a = model::import(&models, &ct2, false).unwrap();
     assert_eq!(a.name, "custom-1layers");
     assert!(a.verified);
     assert_eq!(a.sha256, model::sha256_file(&a.path).unwrap());
@@ -286,7 +290,7 @@ fn import_list_and_verify_track_checksums() {
     // Importing the ggml file from elsewhere lands on the same name and checksum.
     let copy = tmp.path().join("elsewhere.bin");
     fs::copy(&a.path, &copy).unwrap();
-    let b = model::import(&models, &copy).unwrap();
+    let b = model::import(&models, &copy, false).unwrap();
     assert_eq!(
         (b.path.clone(), b.sha256.clone()),
         (a.path.clone(), a.sha256.clone())
@@ -324,7 +328,7 @@ fn import_rejects_a_cut_ggml_file_and_foreign_files() {
     let cut = tmp.path().join("cut.bin");
     fs::write(&cut, &bytes[..bytes.len() - 10]).unwrap();
     let models = tmp.path().join("models");
-    let msg = model::import(&models, &cut).unwrap_err().to_string();
+    let msg = model::import(&models, &cut, false).unwrap_err().to_string();
     assert!(
         msg.contains("cut.bin") && msg.contains("truncated"),
         "{msg}"
@@ -332,7 +336,9 @@ fn import_rejects_a_cut_ggml_file_and_foreign_files() {
 
     let junk = tmp.path().join("notes.txt");
     fs::write(&junk, "hello").unwrap();
-    let msg = model::import(&models, &junk).unwrap_err().to_string();
+    let msg = model::import(&models, &junk, false)
+        .unwrap_err()
+        .to_string();
     assert!(
         msg.contains("notes.txt") && msg.contains("neither"),
         "{msg}"
@@ -347,4 +353,166 @@ fn models_dir_follows_the_environment() {
     assert_eq!(model::models_dir(), PathBuf::from("/srv/whisper"));
     unsafe { std::env::remove_var(model::MODELS_ENV) };
     assert!(model::models_dir().ends_with("models"));
+}
+
+/// Where the header of each tensor of a ggml file starts: the cut points that keep every
+/// tensor before them whole.
+fn tensor_starts(info: &model::GgmlInfo) -> Vec<u64> {
+    let mut starts = vec![];
+    for (i, t) in info.tensors.iter().enumerate() {
+        let header = 12 + 4 * t.dims.len() as u64 + t.name.len() as u64;
+        starts.push(t.offset - header);
+        if i + 1 == info.tensors.len() {
+            assert_eq!(t.offset + t.nbytes, info.size);
+        }
+    }
+    starts
+}
+
+#[test]
+fn import_rejects_a_ggml_file_cut_at_a_tensor_boundary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (ct2, _) = write_ct2(tmp.path(), 4);
+    let good = tmp.path().join("good.bin");
+    model::convert_ct2_dir(&ct2, &good).unwrap();
+    let info = model::inspect_ggml(&good).unwrap();
+    let bytes = fs::read(&good).unwrap();
+    let models = tmp.path().join("models");
+    let starts = tensor_starts(&info);
+    // After the vocabulary, halfway, and just before the last tensor.
+    for at in [starts[0], starts[starts.len() / 2], *starts.last().unwrap()] {
+        let cut = tmp.path().join("cut.bin");
+        fs::write(&cut, &bytes[..at as usize]).unwrap();
+        let msg = model::inspect_ggml(&cut).unwrap_err().to_string();
+        assert!(
+            msg.contains("cut.bin") && msg.contains("truncated") && msg.contains("tensor"),
+            "cut at {at}: {msg}"
+        );
+        let msg = model::import(&models, &cut, false).unwrap_err().to_string();
+        assert!(
+            msg.contains("cut.bin") && msg.contains("truncated"),
+            "{msg}"
+        );
+    }
+    let missing_last = model::inspect_ggml(&tmp.path().join("cut.bin"))
+        .unwrap_err()
+        .to_string();
+    assert!(missing_last.contains("decoder.ln.bias"), "{missing_last}");
+    assert!(model::list(&models).unwrap().is_empty());
+}
+
+#[test]
+fn import_rejects_a_ggml_file_with_a_tensor_too_many_or_renamed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (ct2, _) = write_ct2(tmp.path(), 4);
+    let good = tmp.path().join("good.bin");
+    model::convert_ct2_dir(&ct2, &good).unwrap();
+    let info = model::inspect_ggml(&good).unwrap();
+    let bytes = fs::read(&good).unwrap();
+    let last = info.tensors.last().unwrap();
+    let start = tensor_starts(&info).pop().unwrap() as usize;
+    // The last tensor twice: sizes all consistent, but whisper.cpp would count it twice.
+    let twice = tmp.path().join("twice.bin");
+    fs::write(&twice, [&bytes[..], &bytes[start..]].concat()).unwrap();
+    let msg = model::inspect_ggml(&twice).unwrap_err().to_string();
+    assert!(
+        msg.contains("twice.bin") && msg.contains(&last.name) && msg.contains("twice"),
+        "{msg}"
+    );
+    // A renamed tensor of the same length.
+    let mut renamed = bytes.clone();
+    let name_at = last.offset as usize - last.name.len();
+    renamed[name_at..name_at + 7].copy_from_slice(b"xecoder");
+    let path = tmp.path().join("renamed.bin");
+    fs::write(&path, &renamed).unwrap();
+    let msg = model::import(&tmp.path().join("models"), &path, false)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("renamed.bin") && msg.contains("xecoder.ln.bias"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn import_rejects_nan_filled_weights_in_ct2_and_ggml_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut vars = whisper_vars(4);
+    let damaged = "encoder/layer_0/ffn/linear_0/weight";
+    vars.get_mut(damaged).unwrap().values.fill(f32::NAN);
+    let (ct2, _) = write_ct2_vars(&tmp.path().join("nan-ct2"), vars);
+    let models = tmp.path().join("models");
+    let msg = model::import(&models, &ct2, false).unwrap_err().to_string();
+    let bin = ct2.join("model.bin");
+    assert!(
+        msg.contains(&bin.display().to_string()) && msg.contains(damaged) && msg.contains("NaN"),
+        "{msg}"
+    );
+    assert!(model::list(&models).unwrap().is_empty());
+
+    let (good_ct2, _) = write_ct2(tmp.path(), 4);
+    let good = tmp.path().join("good.bin");
+    model::convert_ct2_dir(&good_ct2, &good).unwrap();
+    let info = model::inspect_ggml(&good).unwrap();
+    let t = info
+        .tensors
+        .iter()
+        .find(|t| t.name == "decoder.blocks.0.mlp.0.weight")
+        .unwrap();
+    let mut bytes = fs::read(&good).unwrap();
+    let at = t.offset as usize;
+    for b in bytes[at..at + t.nbytes as usize].chunks_mut(2) {
+        b.copy_from_slice(&half::f16::NAN.to_le_bytes());
+    }
+    let nan = tmp.path().join("nan.bin");
+    fs::write(&nan, &bytes).unwrap();
+    let msg = model::import(&models, &nan, false).unwrap_err().to_string();
+    assert!(
+        msg.contains("nan.bin") && msg.contains(&t.name) && msg.contains("NaN"),
+        "{msg}"
+    );
+    assert!(model::list(&models).unwrap().is_empty());
+}
+
+#[test]
+fn import_replaces_an_installed_model_only_with_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let models = tmp.path().join("models");
+    let (ct2, _) = write_ct2(tmp.path(), 4);
+    let first = model::import(&models, &ct2, false).unwrap();
+
+    let mut vars = whisper_vars(4);
+    vars.get_mut("decoder/layer_norm/beta").unwrap().values[0] = 3.0;
+    let (other, _) = write_ct2_vars(&tmp.path().join("other-ct2"), vars);
+    let err = model::import(&models, &other, false).unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, ModelError::Exists { .. }), "{msg}");
+    assert!(
+        msg.contains(&first.path.display().to_string())
+            && msg.contains("already")
+            && msg.contains("--force"),
+        "{msg}"
+    );
+    assert_eq!(model::verify(&models, &first.name).unwrap(), first);
+
+    // The same holds for a ggml file of another model with the same shape.
+    let other_ggml = tmp.path().join("other.bin");
+    model::convert_ct2_dir(&other, &other_ggml).unwrap();
+    let msg = model::import(&models, &other_ggml, false)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("--force"), "{msg}");
+    assert_eq!(model::verify(&models, &first.name).unwrap(), first);
+
+    // Even with --force, a damaged model never replaces a working one.
+    let bytes = fs::read(&other_ggml).unwrap();
+    let cut = tmp.path().join("cut.bin");
+    fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    assert!(model::import(&models, &cut, true).is_err());
+    assert_eq!(model::verify(&models, &first.name).unwrap(), first);
+
+    let replaced = model::import(&models, &other, true).unwrap();
+    assert_eq!(replaced.path, first.path);
+    assert_ne!(replaced.sha256, first.sha256);
+    assert_eq!(model::verify(&models, &first.name).unwrap(), replaced);
 }

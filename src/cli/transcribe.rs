@@ -11,7 +11,7 @@ pub fn main(args: TranscribeArgs) -> anyhow::Result<i32> {
         "right" => StaffChannel::Right,
         other => anyhow::bail!("--staff-channel {other}: use mono, left or right"),
     };
-    let (model, _) = super::model::resolve(args.model.model.as_deref(), false)?;
+    let (model, _) = super::model::resolve(args.model.model.as_deref())?;
     let audio = audio::load(&args.file, channel, &AudioSettings::default())?;
     let transcriber = Transcriber::new(&model, TranscribeSettings::default())?;
     let threads = args

@@ -6,6 +6,7 @@
 //! is caught before anything is written.
 
 use super::error::ModelError;
+use super::finite::{Float, check_stream};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -264,6 +265,26 @@ impl Ct2Model {
             .and_then(|_| f.read_exact(&mut buf))
             .map_err(|e| ModelError::io("read", &self.path, e))?;
         Ok(buf)
+    }
+
+    /// Reads every float variable and fails at the first NaN or infinite value, naming it.
+    pub fn check_values(&self) -> Result<(), ModelError> {
+        let mut vars: Vec<&Variable> = self.vars.values().collect();
+        // Aliases repeat a variable; read each once, in file order.
+        vars.sort_by_key(|v| v.offset);
+        vars.dedup_by_key(|v| v.offset);
+        for var in vars {
+            let kind = match var.dtype {
+                DType::F32 => Float::F32,
+                DType::F16 => Float::F16,
+                _ => continue,
+            };
+            let mut f = &self.file;
+            f.seek(SeekFrom::Start(var.offset))
+                .map_err(|e| ModelError::io("read", &self.path, e))?;
+            check_stream(&mut f.take(var.nbytes), kind, &self.path, &var.name)?;
+        }
+        Ok(())
     }
 
     /// Value of a one-element integer variable such as `encoder/num_heads`.

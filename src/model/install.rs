@@ -28,10 +28,12 @@ fn partial_path(out: &Path) -> PathBuf {
 }
 
 /// Runs `fill` on a temporary file next to `out` and renames it to `out` only if `fill`
-/// succeeded and the data reached the disk.
+/// succeeded, the data reached the disk and `check` accepts the complete file, so a failed
+/// import or install never replaces a working model.
 fn write_atomically<T>(
     out: &Path,
     fill: impl FnOnce(&mut dyn Write, &Path) -> Result<T, ModelError>,
+    check: impl FnOnce(&Path) -> Result<(), ModelError>,
 ) -> Result<T, ModelError> {
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| ModelError::io("create", parent, e))?;
@@ -46,6 +48,7 @@ fn write_atomically<T>(
             .map_err(|e| ModelError::io("write", &tmp, e.into_error()))?;
         file.sync_all()
             .map_err(|e| ModelError::io("write", &tmp, e))?;
+        check(&tmp)?;
         std::fs::rename(&tmp, out).map_err(|e| ModelError::io("rename into place", out, e))?;
         Ok(value)
     })();
@@ -71,10 +74,12 @@ fn ct2_file(dir: &Path, name: &str) -> Result<PathBuf, ModelError> {
 
 /// Converts the CTranslate2 Whisper model in `ct2_dir` (`model.bin` + `vocabulary.txt`) to a
 /// whisper.cpp ggml file at `out`. The mel filterbank and byte vocabulary are computed here,
-/// so no Python assets are needed. `out` appears only once complete.
+/// so no Python assets are needed. The source's weights are checked for NaN/Inf first, and
+/// `out` appears only once complete and loadable.
 pub fn convert_ct2_dir(ct2_dir: &Path, out: &Path) -> Result<ConvertStats, ModelError> {
     let model = Ct2Model::open(&ct2_file(ct2_dir, "model.bin")?)?;
     let hp = ggml::hparams_of(&model)?;
+    model.check_values()?;
     let vocab_path = ct2_file(ct2_dir, "vocabulary.txt")?;
     let text =
         std::fs::read_to_string(&vocab_path).map_err(|e| ModelError::io("read", &vocab_path, e))?;
@@ -91,9 +96,18 @@ pub fn convert_ct2_dir(ct2_dir: &Path, out: &Path) -> Result<ConvertStats, Model
         ));
     }
     let filters = mel::mel_filters(hp.n_mels as usize);
-    let tensors = write_atomically(out, |w, tmp| {
-        ggml::write_ggml(&model, &hp, &filters, &tokens, w, tmp)
-    })?;
+    let tensors = write_atomically(
+        out,
+        |w, tmp| ggml::write_ggml(&model, &hp, &filters, &tokens, w, tmp),
+        |tmp| {
+            ggml_read::inspect_ggml(tmp).map(drop).map_err(|e| {
+                ModelError::bad(
+                    model.path(),
+                    format!("converting it gave a file whisper.cpp could not load ({e})"),
+                )
+            })
+        },
+    )?;
     Ok(ConvertStats {
         name: hp.model_name(),
         hparams: hp,
@@ -162,35 +176,59 @@ fn describe(path: &Path, sums: &Checksums) -> Result<InstalledModel, ModelError>
     })
 }
 
-/// Downloads (with pip, cached in `<dir>/.cache/`) and converts `name` into `dir`, then
-/// records its checksum. Does nothing if the model is already there and matches its record.
-pub fn install(
+/// The model already at `out` if it can stay: it matches its recorded checksum (or, when
+/// unrecorded, the packaged model's) and whisper.cpp can load it. Otherwise says why not.
+fn keep_in_place(
     dir: &Path,
+    out: &Path,
     name: ModelName,
     progress: &mut dyn FnMut(&str),
-) -> Result<InstalledModel, ModelError> {
-    let entry = catalog::entry(name);
-    let out = super::model_path(dir, name);
-    if out.is_file() {
-        let sums = Checksums::load(dir)?;
-        let current = describe(&out, &sums)?;
-        if current.verified {
-            progress(&format!("{name} is already installed: {}", out.display()));
-            return Ok(current);
-        }
-        let recorded = sums.models.contains_key(&file_key(&out));
-        if !recorded && current.sha256 == entry.ggml_sha256 {
-            progress(&format!(
-                "{} is a correct {name} model; recording it",
-                out.display()
-            ));
-            return record(dir, &out, name.as_str(), "found in place".to_string());
-        }
+) -> Result<Option<InstalledModel>, ModelError> {
+    let sums = Checksums::load(dir)?;
+    let current = describe(out, &sums)?;
+    let recorded = sums.models.contains_key(&file_key(out));
+    if !recorded && current.sha256 == catalog::entry(name).ggml_sha256 {
+        progress(&format!(
+            "{} is a correct {name} model; recording it",
+            out.display()
+        ));
+        return record(dir, out, name.as_str(), "found in place".to_string()).map(Some);
+    }
+    if !current.verified {
         progress(&format!(
             "{} does not match its {} checksum; installing it again",
             out.display(),
             if recorded { "recorded" } else { "expected" }
         ));
+        return Ok(None);
+    }
+    // A matching record only says the file is unchanged since it was recorded: older
+    // versions recorded damaged imports too.
+    if let Err(e) = ggml_read::inspect_ggml(out) {
+        progress(&format!("{e}; installing it again"));
+        return Ok(None);
+    }
+    progress(&format!("{name} is already installed: {}", out.display()));
+    Ok(Some(current))
+}
+
+/// Downloads (with pip, cached in `<dir>/.cache/`) and converts `name` into `dir`, then
+/// records its checksum. Does nothing if the model is already there, matches its record and
+/// loads, unless `force` asks for a fresh copy; anything else is repaired.
+pub fn install(
+    dir: &Path,
+    name: ModelName,
+    force: bool,
+    progress: &mut dyn FnMut(&str),
+) -> Result<InstalledModel, ModelError> {
+    let entry = catalog::entry(name);
+    let out = super::model_path(dir, name);
+    if out.is_file() {
+        if force {
+            progress(&format!("replacing {} (--force)", out.display()));
+        } else if let Some(model) = keep_in_place(dir, &out, name, progress)? {
+            return Ok(model);
+        }
     }
     std::fs::create_dir_all(dir).map_err(|e| ModelError::io("create", dir, e))?;
     let cache = dir.join(CACHE_DIR);
@@ -271,10 +309,12 @@ fn starts_with_u32(path: &Path, value: u32) -> Result<bool, ModelError> {
 }
 
 /// Adds a model the user already has to `dir`: a CTranslate2 model directory (or its
-/// `model.bin`), converted here, or a whisper.cpp ggml file, checked and copied. The file is
-/// named after the model's shape (`ggml-base.bin`, `ggml-small.bin`, …) and its checksum
-/// recorded.
-pub fn import(dir: &Path, src: &Path) -> Result<InstalledModel, ModelError> {
+/// `model.bin`), converted here, or a whisper.cpp ggml file, checked and copied. Either is
+/// checked completely first (every tensor whisper.cpp needs, their sizes, no NaN/Inf). The
+/// file is named after the model's shape (`ggml-base.bin`, `ggml-small.bin`, …) and its
+/// checksum recorded. A different model already installed under that name is only
+/// replaced with `force`.
+pub fn import(dir: &Path, src: &Path, force: bool) -> Result<InstalledModel, ModelError> {
     if !src.exists() {
         return Err(ModelError::Missing {
             path: src.to_path_buf(),
@@ -282,17 +322,33 @@ pub fn import(dir: &Path, src: &Path) -> Result<InstalledModel, ModelError> {
         });
     }
     std::fs::create_dir_all(dir).map_err(|e| ModelError::io("create", dir, e))?;
+    let exists = |out: &Path, name: &str| ModelError::Exists {
+        path: out.to_path_buf(),
+        name: name.to_string(),
+        src: src.to_path_buf(),
+    };
     if src.is_file() && starts_with_u32(src, ggml::GGML_MAGIC as u32)? {
         let info = ggml_read::inspect_ggml(src)?;
+        ggml_read::check_values(&info)?;
         let name = info.hparams.model_name();
         let out = dir.join(super::ggml_file_name(&name));
         let same = std::fs::canonicalize(src).ok() == std::fs::canonicalize(&out).ok();
         if !same {
-            write_atomically(&out, |w, tmp| {
-                let mut f = File::open(src).map_err(|e| ModelError::io("open", src, e))?;
-                std::io::copy(&mut f, w).map_err(|e| ModelError::io("copy into", tmp, e))?;
-                Ok(())
-            })?;
+            // Importing the very same model again replaces nothing, so it needs no --force.
+            let identical =
+                || Ok::<_, ModelError>(size(&out)? == info.size && sha(&out)? == sha(src)?);
+            if out.is_file() && !force && !identical()? {
+                return Err(exists(&out, &name));
+            }
+            write_atomically(
+                &out,
+                |w, tmp| {
+                    let mut f = File::open(src).map_err(|e| ModelError::io("open", src, e))?;
+                    std::io::copy(&mut f, w).map_err(|e| ModelError::io("copy into", tmp, e))?;
+                    Ok(())
+                },
+                |tmp| ggml_read::inspect_ggml(tmp).map(drop),
+            )?;
         }
         return record(dir, &out, &name, format!("imported from {}", src.display()));
     }
@@ -310,6 +366,9 @@ pub fn import(dir: &Path, src: &Path) -> Result<InstalledModel, ModelError> {
     let model_bin = ct2_file(&ct2_dir, "model.bin")?;
     let name = ggml::hparams_of(&Ct2Model::open(&model_bin)?)?.model_name();
     let out = dir.join(super::ggml_file_name(&name));
+    if out.is_file() && !force {
+        return Err(exists(&out, &name));
+    }
     convert_ct2_dir(&ct2_dir, &out)?;
     record(
         dir,
@@ -344,10 +403,7 @@ pub fn list(dir: &Path) -> Result<Vec<InstalledModel>, ModelError> {
 pub fn verify(dir: &Path, name: &str) -> Result<InstalledModel, ModelError> {
     let path = dir.join(super::ggml_file_name(name));
     if !path.is_file() {
-        return Err(ModelError::NotInstalled {
-            name: name.to_string(),
-            dir: dir.to_path_buf(),
-        });
+        return Err(not_installed(dir, name));
     }
     let sums = Checksums::load(dir)?;
     let Some(recorded) = sums.models.get(&file_key(&path)) else {
@@ -365,4 +421,30 @@ pub fn verify(dir: &Path, name: &str) -> Result<InstalledModel, ModelError> {
         });
     }
     Ok(model)
+}
+
+/// Path of the installed model `name` in `dir`. Nothing is downloaded: a missing model is an
+/// error that says how to install it.
+pub fn installed(dir: &Path, name: ModelName) -> Result<PathBuf, ModelError> {
+    let path = super::model_path(dir, name);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(not_installed(dir, name.as_str()))
+    }
+}
+
+fn not_installed(dir: &Path, name: &str) -> ModelError {
+    let download = name
+        .parse::<ModelName>()
+        .map(|m| {
+            let mb = (catalog::entry(m).ggml_size as f64 / 1e7).round() as u64 * 10;
+            format!(" (it downloads ~{mb} MB with pip)")
+        })
+        .unwrap_or_default();
+    ModelError::NotInstalled {
+        name: name.to_string(),
+        dir: dir.to_path_buf(),
+        download,
+    }
 }

@@ -7,27 +7,31 @@
 //! the user already has. Nothing here needs Python at run time except pip for downloading,
 //! and nothing here prints: progress goes to a callback.
 //!
-//! Invariants: a model file is only ever created by renaming a complete temporary file, so
-//! an interrupted install never leaves a broken model; every installed file has a recorded
-//! checksum that [`list`] and [`verify`] compare against.
+//! Invariants: a model file is only ever created by renaming a complete temporary file that
+//! passed [`inspect_ggml`], so an interrupted or failed install or import never leaves a
+//! broken model or replaces a working one; every installed file has a recorded checksum that
+//! [`list`] and [`verify`] compare against. Only [`install`] uses the network.
 
 mod catalog;
 mod checksums;
 mod ct2;
 mod error;
 mod fetch;
+mod finite;
 mod ggml;
 mod ggml_read;
 mod hparams;
 mod install;
+mod layout;
 mod mel;
 mod vocab;
 
 pub use checksums::{CHECKSUMS_FILE, sha256_file};
 pub use error::ModelError;
-pub use ggml_read::{GgmlInfo, TensorInfo, inspect_ggml};
+pub use ggml_read::{GgmlInfo, TensorInfo, check_values, inspect_ggml};
 pub use hparams::Hparams;
-pub use install::{convert_ct2_dir, import, install, list, verify};
+pub use install::{convert_ct2_dir, import, install, installed, list, verify};
+pub use layout::TensorType;
 pub use mel::mel_filters;
 pub use vocab::byte_vocab;
 
@@ -95,6 +99,30 @@ impl FromStr for ModelName {
             .into_iter()
             .find(|m| m.as_str() == s)
             .ok_or_else(|| ModelError::UnknownModel(s.to_string()))
+    }
+}
+
+/// What to tell someone whose model file at `path` is damaged: reinstall it by name when it is
+/// one callgrade installs, otherwise get a good copy and import it.
+pub fn repair_advice(path: &Path) -> String {
+    let stem = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = stem
+        .strip_prefix("ggml-")
+        .and_then(|n| n.strip_suffix(".bin"));
+    match name.and_then(|n| n.parse::<ModelName>().ok()) {
+        Some(m) if path.parent() == Some(models_dir().as_path()) => {
+            format!("run `callgrade model install {m} --force` to replace it with a good copy")
+        }
+        Some(m) => format!(
+            "run `callgrade model install {m} --force` and use `--model {m}`, or get a good copy \
+             of this file"
+        ),
+        None => "get a good copy of the model and add it with `callgrade model import PATH \
+                 --force`"
+            .to_string(),
     }
 }
 

@@ -28,6 +28,12 @@ pub enum TranscribeError {
         "Whisper could not load {path} ({source}): the file is not a valid ggml Whisper model; convert it again"
     )]
     ModelLoad { path: PathBuf, source: WhisperError },
+    /// Caught before whisper.cpp sees the file: it aborts the process on a damaged model.
+    #[error("the Whisper model cannot be used: {problem}. To fix it, {advice}")]
+    ModelDamaged {
+        problem: crate::model::ModelError,
+        advice: String,
+    },
     #[error("transcription settings are invalid: {}", .0.join("; "))]
     Settings(Vec<String>),
     #[error("language '{0}' is not supported: use \"zh\" (Mandarin) or \"en\" (English)")]
@@ -156,6 +162,12 @@ impl Transcriber {
                 path: model_path.to_path_buf(),
             });
         }
+        crate::model::inspect_ggml(model_path).map_err(|problem| {
+            TranscribeError::ModelDamaged {
+                problem,
+                advice: crate::model::repair_advice(model_path),
+            }
+        })?;
         // Route whisper.cpp's console chatter away from the user's terminal.
         whisper_rs::install_logging_hooks();
         let mut params = WhisperContextParameters::default();
