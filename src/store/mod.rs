@@ -58,12 +58,12 @@ pub enum StoreError {
         known: i64,
     },
     #[error(
-        "{path}: the database was written by an older callgrade (schema {found}, this one reads {known}) and reading never changes it. Run `callgrade run` or `callgrade score` on it once to upgrade it, then try again."
+        "{path}: the database was written by an older callgrade (schema {found}; this one reads schema {readable} or later) and reading never changes it. Run `callgrade run` or `callgrade score` on it once to upgrade it, then try again."
     )]
     TooOld {
         path: PathBuf,
         found: i64,
-        known: i64,
+        readable: i64,
     },
     #[error("{path}: database error: {source}")]
     Sql {

@@ -27,8 +27,8 @@ impl Store {
 
     /// Opens an existing database only to read it. Nothing is written, not even the WAL's
     /// shared-memory file when the folder forbids it, so an archived database in a read-only
-    /// folder can still be reported on. A schema older than this binary is refused rather than
-    /// upgraded (reads of an old schema would miss tables); a read-write command upgrades it.
+    /// folder can still be reported on. A schema too old for this binary's reads is refused
+    /// rather than upgraded (see `READABLE_FROM`); a read-write command upgrades it.
     pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
         if !path.is_file() {
             return Err(StoreError::Missing { path: path.into() });
@@ -56,10 +56,10 @@ impl Store {
         };
         match schema::inspect(&store.conn, path)? {
             Found::Empty => Err(StoreError::Empty { path: path.into() }),
-            Found::Version(found) if found < schema::KNOWN => Err(StoreError::TooOld {
+            Found::Version(found) if found < schema::READABLE_FROM => Err(StoreError::TooOld {
                 path: path.into(),
                 found,
-                known: schema::KNOWN,
+                readable: schema::READABLE_FROM,
             }),
             Found::Version(_) => Ok(store),
         }
