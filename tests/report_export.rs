@@ -454,9 +454,16 @@ fn export_out_replaces_the_file_whole_and_a_failed_write_keeps_the_last_good_one
     assert!(std::fs::read(&path).unwrap() == expected);
     assert_eq!(folder_entries(dir.path()), ["2026Q4.csv"]);
 
-    // The next export cannot be written whole: the last good one must survive.
+    // The next export cannot be written whole: the last good one must survive. A connection
+    // held open here keeps SQLite's -shm file in place, so the limit hits the export, not the
+    // 32 KiB shared-memory file a reader would otherwise create.
+    let reader = rusqlite::Connection::open(&db().db).unwrap();
+    reader
+        .query_row("SELECT count(*) FROM calls", [], |r| r.get::<_, i64>(0))
+        .unwrap();
     let limit = expected.len() as u64 / 2;
     let out = export_csv_to(&path, Some(limit));
+    drop(reader);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(
