@@ -325,3 +325,41 @@ fn a_database_from_a_newer_callgrade_is_refused_untouched() {
     assert!(stderr(&out).contains("newer callgrade"), "{out:?}");
     assert!(fingerprint(&db) == before, "the database changed");
 }
+
+#[test]
+fn a_read_only_copy_with_unfinished_changes_in_its_wal_is_explained() {
+    let (dir, db, out) = all_failed_run();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    // Copied while a writer still held a change in the -wal (never checkpointed).
+    let writer = Connection::open(&db).unwrap();
+    writer
+        .execute_batch("PRAGMA wal_autocheckpoint = 0; UPDATE calls SET error = 'changed';")
+        .unwrap();
+    let archive = dir.path().join("archive");
+    std::fs::create_dir(&archive).unwrap();
+    for suffix in ["", "-wal"] {
+        let name = format!("t.db{suffix}");
+        std::fs::copy(dir.path().join(&name), archive.join(&name)).unwrap();
+        chmod(&archive.join(&name), 0o444);
+    }
+    drop(writer);
+    chmod(&archive, 0o555);
+    let copy = archive.join("t.db");
+    let out = unprivileged(
+        callgrade()
+            .args(["report", "call", "notes.wav", "--db"])
+            .arg(&copy),
+    )
+    .output()
+    .unwrap();
+    chmod(&archive, 0o755);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        stderr(&out).contains(&format!(
+            "{}: the folder is read-only and {}-wal still holds changes",
+            copy.display(),
+            copy.display()
+        )),
+        "{out:?}"
+    );
+}

@@ -5,7 +5,7 @@
 use super::schema::{self, Found};
 use super::{Store, StoreError};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 /// How long to wait for another process holding the write lock: a run storing a call, or a
@@ -99,13 +99,14 @@ impl Store {
 }
 
 /// Reads a database whose folder is read-only. SQLite reads a WAL database through a
-/// shared-memory file beside it (`-shm`) and cannot create one there. Without a `-wal` file
-/// nobody is writing (a writer would have had to create it in this folder), so the file can
-/// be read as immutable. A leftover `-wal` with content holds committed changes that an
+/// shared-memory file beside it (`-shm`) and cannot create one there. With no changes in a
+/// `-wal` file nobody is writing (a writer would have had to write it in this folder), so the
+/// file can be read as immutable. A `-wal` with content holds committed changes that an
 /// immutable read would miss, so that case is refused.
 fn open_immutable(path: &Path) -> Result<Connection, StoreError> {
-    let wal = PathBuf::from(format!("{}-wal", path.display()));
-    if wal.metadata().is_ok_and(|m| m.len() > 0) {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if Path::new(&wal).metadata().is_ok_and(|m| m.len() > 0) {
         return Err(StoreError::UnsavedWal { path: path.into() });
     }
     let read_err = |source| StoreError::Read {
