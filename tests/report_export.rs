@@ -398,3 +398,85 @@ fn deidentified_exports_use_stable_pseudonyms_and_drop_free_text() {
         );
     }
 }
+
+/// `callgrade export --format csv` of 2026Q4 into `path`, with writes beyond `limit` bytes
+/// failing (RLIMIT_FSIZE, as on a full disk or quota) when given.
+fn export_csv_to(path: &Path, limit: Option<u64>) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = callgrade();
+    cmd.args(["export", "--campaign", "2026Q4", "--format", "csv", "--db"])
+        .arg(&db().db)
+        .arg("--out")
+        .arg(path);
+    if let Some(limit) = limit {
+        // SAFETY: only async-signal-safe calls between fork and exec. SIGXFSZ is ignored so the
+        // write fails with EFBIG instead of killing the process.
+        unsafe {
+            cmd.pre_exec(move || {
+                libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                let r = libc::rlimit {
+                    rlim_cur: limit,
+                    rlim_max: limit,
+                };
+                if libc::setrlimit(libc::RLIMIT_FSIZE, &r) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    cmd.output().unwrap()
+}
+
+fn folder_entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn export_out_replaces_the_file_whole_and_a_failed_write_keeps_the_last_good_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("2026Q4.csv");
+    let expected = callgrade()
+        .args(["export", "--campaign", "2026Q4", "--format", "csv", "--db"])
+        .arg(&db().db)
+        .output()
+        .unwrap()
+        .stdout;
+    // An older, longer file is replaced entirely, not overwritten from the start.
+    std::fs::write(&path, vec![b'x'; expected.len() * 3]).unwrap();
+    let out = export_csv_to(&path, None);
+    assert!(out.status.success(), "{out:?}");
+    assert!(std::fs::read(&path).unwrap() == expected);
+    assert_eq!(folder_entries(dir.path()), ["2026Q4.csv"]);
+
+    // The next export cannot be written whole: the last good one must survive. A connection
+    // held open here keeps SQLite's -shm file in place, so the limit hits the export, not the
+    // 32 KiB shared-memory file a reader would otherwise create.
+    let reader = rusqlite::Connection::open(&db().db).unwrap();
+    reader
+        .query_row("SELECT count(*) FROM calls", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    let limit = expected.len() as u64 / 2;
+    let out = export_csv_to(&path, Some(limit));
+    drop(reader);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        stderr.contains(&format!("{}: cannot write the export", path.display())),
+        "{stderr}"
+    );
+    assert!(
+        std::fs::read(&path).unwrap() == expected,
+        "the last good export was damaged"
+    );
+    assert_eq!(
+        folder_entries(dir.path()),
+        ["2026Q4.csv"],
+        "no temp file left"
+    );
+}

@@ -13,6 +13,7 @@ use crate::report::{CampaignReport, ReportError, csv, json, xlsx};
 use crate::store::Store;
 use anyhow::Context;
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 /// Campaigns the training list in workbooks and HTML reports looks back over (a year of
 /// quarterly tests).
@@ -21,7 +22,7 @@ pub const TRAINING_CAMPAIGNS: usize = 4;
 pub const TRAINING_MIN_RATE: f64 = 0.5;
 
 pub fn main(args: ExportArgs) -> anyhow::Result<i32> {
-    let store = Store::open(&args.db.db)?;
+    let store = Store::open_read_only(&args.db.db)?;
     let mut report = CampaignReport::load(&store, &args.campaign, args.rubric.as_deref())?;
     if args.format == ExportFormat::Xlsx && args.out.is_none() && std::io::stdout().is_terminal() {
         anyhow::bail!(
@@ -71,7 +72,7 @@ pub fn main(args: ExportArgs) -> anyhow::Result<i32> {
         ExportFormat::Html => to_html(&input).into_bytes(),
     };
     match &args.out {
-        Some(path) => std::fs::write(path, bytes).with_context(|| {
+        Some(path) => write_atomically(path, &bytes).with_context(|| {
             format!(
                 "{}: cannot write the export. Check that the folder exists and is writable.",
                 path.display()
@@ -80,6 +81,31 @@ pub fn main(args: ExportArgs) -> anyhow::Result<i32> {
         None => std::io::stdout().write_all(&bytes)?,
     }
     Ok(0)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so an
+/// export that fails half-way (disk full, no permission, interrupted) leaves the previous
+/// file whole instead of truncated.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let temp = folder.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = std::fs::File::create(&temp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))
+        .and_then(|_| std::fs::rename(&temp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }
 
 /// Unit means of every campaign up to the exported one, or `None` when the database has no

@@ -94,7 +94,7 @@ pub struct CallArgs {
 pub fn main(cmd: ReportCommand) -> anyhow::Result<i32> {
     let text = match cmd {
         ReportCommand::Trends(a) => {
-            let store = open(&a.db)?;
+            let store = Store::open_read_only(&a.db.db)?;
             let by = match a.by {
                 By::Unit => GroupBy::Unit,
                 By::Staff => GroupBy::Staff,
@@ -120,7 +120,7 @@ pub fn main(cmd: ReportCommand) -> anyhow::Result<i32> {
                     a.min_rate
                 );
             }
-            let store = open(&a.db)?;
+            let store = Store::open_read_only(&a.db.db)?;
             let t = training(&store, a.campaigns, a.min_rate, a.rubric.as_deref())?;
             match a.format {
                 Format::Table => training_table(&t),
@@ -132,7 +132,7 @@ pub fn main(cmd: ReportCommand) -> anyhow::Result<i32> {
             }
         }
         ReportCommand::Call(CallArgs { which: a, format }) => {
-            let store = open(&a.db)?;
+            let store = Store::open_read_only(&a.db.db)?;
             let c = call_report(&store, &a.call, a.campaign.as_deref(), a.rubric.as_deref())?;
             match format {
                 Format::Table => call_text(&c),
@@ -145,18 +145,6 @@ pub fn main(cmd: ReportCommand) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// Reports and reviews never create a database: a mistyped --db should say so, not print an
-/// empty table.
-pub(super) fn open(db: &DbArg) -> anyhow::Result<Store> {
-    if !db.db.is_file() {
-        anyhow::bail!(
-            "{}: no such database. Give the file `callgrade run` wrote with --db (default callgrade.db).",
-            db.db.display()
-        );
-    }
-    Ok(Store::open(&db.db)?)
-}
-
 fn warn(warnings: &[String]) {
     for w in warnings {
         eprintln!("warning: {w}");
@@ -167,8 +155,9 @@ fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
     Ok(serde_json::to_string_pretty(value)? + "\n")
 }
 
+/// CSV with the export's byte-order mark, so Excel reads the Chinese names as UTF-8.
 fn csv_text(header: Vec<String>, rows: Vec<Vec<String>>) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(crate::report::csv::BOM.as_bytes().to_vec());
     w.write_record(&header)?;
     for r in rows {
         w.write_record(&r)?;

@@ -43,12 +43,14 @@ pub struct ReviewArgs {
 }
 
 pub fn main(args: ReviewArgs) -> anyhow::Result<i32> {
-    let mut store = super::report::open(&args.which.db)?;
-    let before = find(&store, &args)?;
+    let db = &args.which.db.db;
     if args.list {
-        super::terminal::out(&list(&store, &before)?)?;
+        let store = Store::open_read_only(db)?;
+        super::terminal::out(&list(&store, &find(&store, &args)?)?)?;
         return Ok(0);
     }
+    let mut store = Store::open_existing(db)?;
+    let before = find(&store, &args)?;
     let criterion = args.criterion.clone().unwrap_or_default();
     let Some(rubric) = before.rubric.as_ref().map(|r| r.id.clone()) else {
         anyhow::bail!(

@@ -5,7 +5,7 @@ use super::table::Table;
 use crate::audio::AudioSettings;
 use crate::pipeline::Progress;
 use crate::pipeline::{self, FileScope, Manifest, Outcome, RunOptions};
-use crate::report::CampaignReport;
+use crate::report::{CampaignReport, ReportError};
 use crate::score::{Rubric, Scenarios};
 use crate::store::Store;
 use crate::transcribe::TranscribeSettings;
@@ -132,7 +132,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
 
 pub fn score(args: ScoreArgs) -> anyhow::Result<i32> {
     let (rubric, scenarios) = load_rubric(&args.rubric, args.scenarios.as_deref())?;
-    let mut store = Store::open(&args.db.db)?;
+    let mut store = Store::open_existing(&args.db.db)?;
     crate::report::ensure_campaign(&store, &args.campaign)?;
     let done = pipeline::rescore(&mut store, &args.campaign, &rubric, &scenarios)?;
     for (_, msg) in &done.failed {
@@ -163,7 +163,17 @@ fn load_rubric(path: &Path, scenarios: Option<&Path>) -> anyhow::Result<(Rubric,
 
 /// The table `make demo` shows: one line per call with its score and what it failed.
 fn print_scores(store: &Store, campaign: &str, rubric: Option<&str>) -> anyhow::Result<()> {
-    let report = CampaignReport::load(store, campaign, rubric)?;
+    let report = match CampaignReport::load(store, campaign, rubric) {
+        // Nothing was scored with this rubric yet (every call failed): list the calls with
+        // their errors all the same.
+        Err(ReportError::NoRubric { .. }) => CampaignReport {
+            campaign: campaign.into(),
+            rubric: None,
+            form: None,
+            calls: store.campaign_calls(campaign, None)?,
+        },
+        other => other?,
+    };
     let mut t = Table::new(["file", "staff", "score", "grade", "failed criteria"]);
     for c in &report.calls {
         let (score, grade) = match &c.score {

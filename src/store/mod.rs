@@ -5,6 +5,7 @@
 
 mod calls;
 mod history;
+mod open;
 mod overrides;
 mod read;
 mod runs;
@@ -20,18 +21,34 @@ pub use transcripts::{CachedTranscript, TranscriptKey};
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Why the database could not be used; every message names the file and says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("{path}: no such database. Check --db (callgrade run creates it).")]
+    Missing { path: PathBuf },
+    #[error("{path}: the database is empty. Check --db (callgrade run fills it).")]
+    Empty { path: PathBuf },
+    #[error("{path} is not a callgrade database (not SQLite); check --db.")]
+    NotSqlite { path: PathBuf },
+    #[error("{path} is an SQLite database that callgrade did not create; use another --db.")]
+    Foreign { path: PathBuf },
     #[error(
-        "{path}: cannot open the database: {source}. Check that the folder exists and is writable."
+        "{path}: cannot open the database: {source}. Check that the folder exists and that it and the file are writable."
     )]
     Open {
         path: PathBuf,
         source: rusqlite::Error,
     },
+    #[error("{path}: cannot read the database: {source}. Check that the file is readable.")]
+    Read {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "{path}: the folder is read-only and {path}-wal still holds changes a run did not finish writing. Copy the database with its -wal file to a writable folder, or open it once where it is writable."
+    )]
+    UnsavedWal { path: PathBuf },
     #[error(
         "{path}: the database was written by a newer callgrade (schema {found}, this one knows {known}). Upgrade callgrade or use another --db."
     )]
@@ -39,6 +56,14 @@ pub enum StoreError {
         path: PathBuf,
         found: i64,
         known: i64,
+    },
+    #[error(
+        "{path}: the database was written by an older callgrade (schema {found}; this one reads schema {readable} or later) and reading never changes it. Run `callgrade run` or `callgrade score` on it once to upgrade it, then try again."
+    )]
+    TooOld {
+        path: PathBuf,
+        found: i64,
+        readable: i64,
     },
     #[error("{path}: database error: {source}")]
     Sql {
@@ -56,27 +81,6 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let open_err = |source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        };
-        let conn = Connection::open(path).map_err(open_err)?;
-        conn.busy_timeout(Duration::from_secs(30))
-            .map_err(open_err)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-        )
-        .map_err(open_err)?;
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
-        };
-        schema::migrate(&mut store)?;
-        Ok(store)
-    }
-
     /// Where this database lives.
     pub fn path(&self) -> &Path {
         &self.path

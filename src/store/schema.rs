@@ -1,6 +1,12 @@
 //! Schema migrations, applied in order; `PRAGMA user_version` records how far a file has come.
 
 use super::{Store, StoreError};
+use rusqlite::{Connection, ErrorCode, TransactionBehavior};
+use std::path::Path;
+
+/// `PRAGMA application_id` of a callgrade database ("CGRD"), so that a file is recognised as
+/// ours even when it holds no calls yet. Set by migration 3.
+pub(super) const APPLICATION_ID: i64 = 0x4347_5244;
 
 /// Each entry upgrades the schema by one version. Never edit a shipped entry: append a new one.
 const MIGRATIONS: &[&str] = &[
@@ -125,32 +131,180 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX overrides_by_call ON overrides(call_id, rubric_id, criterion_id);
     "#,
+    // 3: marks the file as callgrade's (APPLICATION_ID), so `run` never takes another
+    // program's SQLite file for an old callgrade database.
+    "PRAGMA application_id = 1128747588;",
 ];
 
-pub(super) fn migrate(store: &mut Store) -> Result<(), StoreError> {
-    let known = MIGRATIONS.len() as i64;
-    let found: i64 = store
-        .conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| store.sql_err(e))?;
-    if found > known {
+/// The schema version this binary writes and reads.
+pub(super) const KNOWN: i64 = MIGRATIONS.len() as i64;
+
+/// The oldest schema that reads (reports, exports) use as it is, since a read-only open cannot
+/// upgrade. Migration 3 only marks the file, so schema 2 reads the same as 3. Raise this when
+/// a migration adds or changes anything a read uses.
+pub(super) const READABLE_FROM: i64 = 2;
+
+/// What a file holds, as read before anything is written to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Found {
+    /// A new or zero-length file: no tables, no version.
+    Empty,
+    /// A callgrade database at this schema version (never newer than [`KNOWN`]).
+    Version(i64),
+}
+
+/// Reads what `path` holds without changing it, and refuses files callgrade must not use:
+/// not SQLite, another program's database, or a newer callgrade's.
+pub(super) fn inspect(conn: &Connection, path: &Path) -> Result<Found, StoreError> {
+    let (version, application_id, objects, campaigns): (i64, i64, i64, bool) = conn
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version),
+                    (SELECT application_id FROM pragma_application_id),
+                    (SELECT count(*) FROM sqlite_master),
+                    EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'campaigns')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .map_err(|source| match source.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::NotSqlite { path: path.into() },
+            _ => StoreError::Sql {
+                path: path.into(),
+                source,
+            },
+        })?;
+    let foreign = StoreError::Foreign { path: path.into() };
+    if application_id != 0 && application_id != APPLICATION_ID {
+        return Err(foreign);
+    }
+    if version == 0 {
+        return if objects == 0 {
+            Ok(Found::Empty)
+        } else {
+            Err(foreign)
+        };
+    }
+    // Before schema 3 callgrade set no application_id, but its files always had `campaigns`.
+    if application_id == 0 && !campaigns {
+        return Err(foreign);
+    }
+    if version > KNOWN {
         return Err(StoreError::TooNew {
-            path: store.path.clone(),
-            found,
-            known,
+            path: path.into(),
+            found: version,
+            known: KNOWN,
         });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let version = i as i64 + 1;
-        let path = store.path.clone();
-        let tx = store.conn.transaction().map_err(|source| StoreError::Sql {
-            path: path.clone(),
-            source,
-        })?;
-        tx.execute_batch(sql)
-            .and_then(|_| tx.pragma_update(None, "user_version", version))
-            .and_then(|_| tx.commit())
-            .map_err(|source| StoreError::Sql { path, source })?;
+    Ok(Found::Version(version))
+}
+
+/// Brings the schema from `found` (as [`inspect`] saw it) up to [`KNOWN`], in one transaction.
+pub(super) fn migrate(store: &mut Store, found: Found) -> Result<(), StoreError> {
+    if found == Found::Version(KNOWN) {
+        return Ok(());
     }
-    Ok(())
+    let path = store.path.clone();
+    let sql_err = |source| StoreError::Sql {
+        path: path.clone(),
+        source,
+    };
+    // Take the write lock first and read the version under it: two runs creating the same
+    // file at once must not both apply migration 1 (the second would find its tables there).
+    let tx = store
+        .conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql_err)?;
+    let from = match inspect(&tx, &path)? {
+        Found::Empty => 0,
+        Found::Version(v) => v,
+    };
+    for sql in &MIGRATIONS[from as usize..] {
+        tx.execute_batch(sql).map_err(sql_err)?;
+    }
+    tx.pragma_update(None, "user_version", KNOWN)
+        .map_err(sql_err)?;
+    tx.commit().map_err(sql_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migration_3_sets_the_application_id_the_checks_expect() {
+        assert_eq!(
+            MIGRATIONS[2],
+            format!("PRAGMA application_id = {APPLICATION_ID};")
+        );
+    }
+
+    /// A database as the callgrade of schema `version` left it: its tables, a campaign and a
+    /// failed call with Chinese text, closed cleanly (no -wal left).
+    fn old_database(path: &Path, version: usize) {
+        let conn = Connection::open(path).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
+        for sql in &MIGRATIONS[..version] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", version as i64)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO campaigns (id, name, created_at) VALUES (1, '2026Q1', 0);
+             INSERT INTO units (id, name) VALUES (1, '行政課');
+             INSERT INTO calls (campaign_id, file, path, unit_id, staff_channel, status, error,
+                                updated_at)
+             VALUES (1, 'a.wav', '/r/a.wav', 1, 'left', 'failed', 'not audio', 0);",
+        )
+        .unwrap();
+    }
+
+    fn version_and_id(path: &Path) -> (i64, i64) {
+        let conn = Connection::open(path).unwrap();
+        let get = |pragma: &str| conn.pragma_query_value(None, pragma, |r| r.get(0)).unwrap();
+        (get("user_version"), get("application_id"))
+    }
+
+    #[test]
+    fn every_earlier_schema_is_upgraded_and_keeps_its_rows() {
+        for version in 1..MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("old.db");
+            old_database(&path, version);
+            let store = Store::open_existing(&path).unwrap();
+            assert_eq!(store.campaigns().unwrap(), ["2026Q1"], "from {version}");
+            let calls = store.campaign_calls("2026Q1", None).unwrap();
+            assert_eq!(calls.len(), 1);
+            assert_eq!(calls[0].unit, "行政課");
+            assert_eq!(calls[0].error.as_deref(), Some("not audio"));
+            assert!(store.call_overrides(calls[0].id).unwrap().is_empty());
+            drop(store);
+            assert_eq!(version_and_id(&path), (KNOWN, APPLICATION_ID));
+            Store::open_read_only(&path).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_schema_reads_can_use_is_read_as_it_is() {
+        for version in READABLE_FROM as usize..MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("old.db");
+            old_database(&path, version);
+            let store = Store::open_read_only(&path).unwrap();
+            assert_eq!(store.campaigns().unwrap(), ["2026Q1"], "from {version}");
+            drop(store);
+            assert_eq!(version_and_id(&path), (version as i64, 0));
+        }
+    }
+
+    #[test]
+    fn reading_an_earlier_schema_asks_for_an_upgrade_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        old_database(&path, 1);
+        let bytes = std::fs::read(&path).unwrap();
+        let err = Store::open_read_only(&path).err().unwrap();
+        assert!(matches!(err, StoreError::TooOld { found: 1, .. }), "{err}");
+        assert!(err.to_string().contains("callgrade score"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+        assert_eq!(version_and_id(&path), (1, 0));
+    }
 }
