@@ -168,9 +168,9 @@ fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
 
 fn csv_text(header: Vec<String>, rows: Vec<Vec<String>>) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(&header)?;
+    crate::report::csv::write_row(&mut w, &header)?;
     for r in rows {
-        w.write_record(&r)?;
+        crate::report::csv::write_row(&mut w, &r)?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)
 }

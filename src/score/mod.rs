@@ -7,7 +7,8 @@ mod error;
 mod matcher;
 pub mod normalize;
 mod numbers;
-mod phonetic;
+// Redaction matches staff names by sound with the same rules as scoring.
+pub(crate) mod phonetic;
 mod rubric;
 mod scenario;
 mod speakers;
@@ -15,6 +16,7 @@ mod tokens;
 
 pub use error::ScoreFileError;
 pub use rubric::{Check, Criterion, Grade, Language, Matching, Phrase, Rubric};
+pub(crate) use rubric::COMMON_WORDS;
 pub use scenario::{Point, Scenario, Scenarios, UnknownScenario};
 
 use crate::audio::{AudioFacts, Speaker};
