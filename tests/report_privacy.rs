@@ -178,18 +178,21 @@ fn build() -> Fixture {
     let out = callgrade()
         .args(["review", "lin.wav", "--campaign", "2026Q4", "--db"])
         .arg(&db)
-        .args(["--criterion", "greeting", "--pass", "--by", "王督導", "--reason"])
+        .args([
+            "--criterion",
+            "greeting",
+            "--pass",
+            "--by",
+            "王督導",
+            "--reason",
+        ])
         .arg("說了敝姓林，林主任確認")
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
-    Fixture {
-        _dir: dir,
-        db,
-        out,
-    }
+    Fixture { _dir: dir, db, out }
 }
 
 /// Runs callgrade with `args` and `--db`; returns stdout.
@@ -254,7 +257,14 @@ fn export_csv_cells_never_start_a_formula() {
     for (name, what) in [("calls.csv", "calls"), ("criteria.csv", "criteria")] {
         let path = export(
             name,
-            &["--format", "csv", "--rubric", "courtesy-zh-TW", "--what", what],
+            &[
+                "--format",
+                "csv",
+                "--rubric",
+                "courtesy-zh-TW",
+                "--what",
+                what,
+            ],
         );
         let rows = cells(&std::fs::read(path).unwrap());
         assert_neutralised(name, &rows, &[EVIL_STAFF, EVIL_UNIT, "-1+1"]);
@@ -310,7 +320,16 @@ fn negative_changes_stay_numbers() {
 
 /// Forms of the staff's names that must not be in open data.
 const NAMES: [&str; 10] = [
-    "林美華", "林美花", "美華", "林主任", "林小姐", "敝姓林", "David", "Lynn", "Lin", "王督導",
+    "林美華",
+    "林美花",
+    "美華",
+    "林主任",
+    "林小姐",
+    "敝姓林",
+    "David",
+    "Lynn",
+    "Lin",
+    "王督導",
 ];
 
 /// Everything in `text` that names someone or tells the time of a call.
@@ -342,7 +361,10 @@ fn leaks(text: &str) -> Vec<String> {
 
 #[test]
 fn deidentified_exports_name_nobody_and_keep_only_dates() {
-    for (rubric, date) in [("courtesy-zh-TW", "2026-10-06"), ("courtesy-en", "2026-10-07")] {
+    for (rubric, date) in [
+        ("courtesy-zh-TW", "2026-10-06"),
+        ("courtesy-en", "2026-10-07"),
+    ] {
         for (format, ext) in [("json", "json"), ("csv", "csv"), ("html", "html")] {
             let mut extra = vec!["--format", format, "--rubric", rubric, "--deidentify"];
             if format == "csv" {
@@ -368,7 +390,13 @@ fn deidentified_exports_name_nobody_and_keep_only_dates() {
 fn deidentified_reasons_keep_the_verdict_without_the_quote() {
     let path = export(
         "open-reasons.json",
-        &["--format", "json", "--rubric", "courtesy-zh-TW", "--deidentify"],
+        &[
+            "--format",
+            "json",
+            "--rubric",
+            "courtesy-zh-TW",
+            "--deidentify",
+        ],
     );
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let call = v["calls"]

@@ -137,20 +137,20 @@ pub fn criteria_csv(report: &CampaignReport) -> String {
     write_row(
         &mut w,
         &[
-        "file",
-        "staff",
-        "unit",
-        "scenario",
-        "called_at",
-        "criterion",
-        "title",
-        "category",
-        "verdict",
-        "points",
-        "max",
-        "reason",
-        "evidence",
-    ],
+            "file",
+            "staff",
+            "unit",
+            "scenario",
+            "called_at",
+            "criterion",
+            "title",
+            "category",
+            "verdict",
+            "points",
+            "max",
+            "reason",
+            "evidence",
+        ],
     )
     .expect("in-memory write");
     for call in &report.calls {
@@ -158,20 +158,20 @@ pub fn criteria_csv(report: &CampaignReport) -> String {
             write_row(
                 &mut w,
                 &[
-                call.file.as_str(),
-                &call.staff,
-                &call.unit,
-                &call.scenario,
-                &call.called_at,
-                &c.id,
-                &c.title,
-                &c.category,
-                verdict(c.passed, c.applicable),
-                &format!("{}", c.points),
-                &format!("{}", c.max),
-                &c.reason,
-                &super::quotes(&c.evidence, " | "),
-            ],
+                    call.file.as_str(),
+                    &call.staff,
+                    &call.unit,
+                    &call.scenario,
+                    &call.called_at,
+                    &c.id,
+                    &c.title,
+                    &c.category,
+                    verdict(c.passed, c.applicable),
+                    &format!("{}", c.points),
+                    &format!("{}", c.max),
+                    &c.reason,
+                    &super::quotes(&c.evidence, " | "),
+                ],
             )
             .expect("in-memory write");
         }
@@ -201,7 +201,17 @@ mod tests {
 
     #[test]
     fn plain_numbers_and_ordinary_text_stay() {
-        for text in ["-2.1", "+3", "-0.5", "-.5", "81.8", "林美華", "a=b", "", "2026-10-05"] {
+        for text in [
+            "-2.1",
+            "+3",
+            "-0.5",
+            "-.5",
+            "81.8",
+            "林美華",
+            "a=b",
+            "",
+            "2026-10-05",
+        ] {
             assert_eq!(cell(text), text, "{text:?}");
         }
     }

@@ -15,8 +15,8 @@ mod speakers;
 mod tokens;
 
 pub use error::ScoreFileError;
-pub use rubric::{Check, Criterion, Grade, Language, Matching, Phrase, Rubric};
 pub(crate) use rubric::COMMON_WORDS;
+pub use rubric::{Check, Criterion, Grade, Language, Matching, Phrase, Rubric};
 pub use scenario::{Point, Scenario, Scenarios, UnknownScenario};
 
 use crate::audio::{AudioFacts, Speaker};

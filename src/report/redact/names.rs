@@ -14,12 +14,37 @@ use std::sync::LazyLock;
 /// Titles that follow a surname in Taiwanese offices, longest first so that 社工師 wins over
 /// 社工. Single characters (林姐) are kept to the ones used only after a name.
 const ZH_TITLES: [&str; 23] = [
-    "社工師", "護理師", "心理師", "小姐", "先生", "女士", "主任", "課長", "科長", "股長", "組長",
-    "處長", "局長", "社工", "老師", "專員", "秘書", "督導", "經理", "主管", "助理", "姐", "姊",
+    "社工師",
+    "護理師",
+    "心理師",
+    "小姐",
+    "先生",
+    "女士",
+    "主任",
+    "課長",
+    "科長",
+    "股長",
+    "組長",
+    "處長",
+    "局長",
+    "社工",
+    "老師",
+    "專員",
+    "秘書",
+    "督導",
+    "經理",
+    "主管",
+    "助理",
+    "姐",
+    "姊",
 ];
 
 /// English titles: dropped from a name's parts, or every "Ms" would be masked.
 const EN_TITLES: [&str; 7] = ["mr", "mrs", "ms", "miss", "dr", "mister", "madam"];
+
+/// Words that stand before a title without being a surname: 您先生 is "your husband", even
+/// though 您 (nin) sounds close to 林 (lin).
+const NOT_SURNAMES: [char; 8] = ['你', '您', '他', '她', '我', '這', '那', '哪'];
 
 /// Characters before 姓 that make a self-introduction (敝姓, 我姓, 本人姓, 免貴姓).
 const FRAME_BEFORE_XING: [char; 3] = ['我', '人', '貴'];
@@ -176,7 +201,12 @@ fn sounds_like(
     Some(total / chars.len() as f64)
 }
 
-fn byte_range(text: &str, chars: &[(usize, char, Vec<Syllable>)], from: usize, to: usize) -> Range<usize> {
+fn byte_range(
+    text: &str,
+    chars: &[(usize, char, Vec<Syllable>)],
+    from: usize,
+    to: usize,
+) -> Range<usize> {
     let start = chars[from].0;
     let end = chars.get(to).map_or(text.len(), |c| c.0);
     start..end
@@ -186,7 +216,12 @@ fn byte_range(text: &str, chars: &[(usize, char, Vec<Syllable>)], from: usize, t
 /// (林主任, 玲小姐).
 fn han_spans(text: &str, name: &HanName) -> Vec<Range<usize>> {
     let chars = han_chars(text);
-    let full_chars: Vec<char> = name.surname_chars.iter().chain(&name.given_chars).copied().collect();
+    let full_chars: Vec<char> = name
+        .surname_chars
+        .iter()
+        .chain(&name.given_chars)
+        .copied()
+        .collect();
     let full: Vec<Vec<Syllable>> = name.surname.iter().chain(&name.given).cloned().collect();
     let mut out = Vec::new();
     for i in 0..chars.len() {
@@ -196,7 +231,10 @@ fn han_spans(text: &str, name: &HanName) -> Vec<Range<usize>> {
             out.push(byte_range(text, &chars, i, i + full_chars.len()));
         }
         let s = name.surname_chars.len();
-        if s > 0 && sounds_like(&chars, i, &name.surname_chars, &name.surname).is_some() {
+        if s > 0
+            && !NOT_SURNAMES.contains(&chars[i].1)
+            && sounds_like(&chars, i, &name.surname_chars, &name.surname).is_some()
+        {
             let after = chars.get(i + s).map_or(text.len(), |c| c.0);
             if let Some(t) = ZH_TITLES.iter().find(|t| text[after..].starts_with(**t)) {
                 out.push(chars[i].0..after + t.len());

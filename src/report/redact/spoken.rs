@@ -93,9 +93,8 @@ pub(super) fn spoken_email_spans(text: &str) -> Vec<Range<usize>> {
         let label = r"[A-Za-z0-9][A-Za-z0-9_%+\-]*";
         // A written dot has no spaces around it, so a sentence's full stop is not one.
         let dot = r"(?:\s+dot\s+|[.．]|\s*點\s*)";
-        let local = format!(
-            r"(?:\b({label}(?:(?:\s+(?:dot|underscore)\s+|[._．]|\s*點\s*){label})*)\s*)?"
-        );
+        let local =
+            format!(r"(?:\b({label}(?:(?:\s+(?:dot|underscore)\s+|[._．]|\s*點\s*){label})*)\s*)?");
         let at = r"(?:\bat\s+|[@＠]\s*|小老鼠\s*)";
         let domain = format!(r"({label}(?:{dot}{label})+)\b");
         Regex::new(&format!("(?i){local}({at}){domain}")).expect("valid spoken e-mail pattern")
