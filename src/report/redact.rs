@@ -303,6 +303,8 @@ mod tests {
             // A caller's surname is personal data too.
             ("本人姓王，電話", "本人姓[NAME]，電話"),
             ("閉姓林", "閉姓[NAME]"),
+            ("閉信林，很高興為您服務", "閉信[NAME]，很高興為您服務"),
+            ("免貴姓陳", "免貴姓[NAME]"),
         ] {
             assert_eq!(redact(text, &names), want, "{text}");
         }
@@ -313,6 +315,8 @@ mod tests {
             "姓名欄",
             "請留個人姓名",
             "請問您先生在嗎",
+            "請問您貴姓大名",
+            "我相信您",
         ] {
             assert_eq!(redact(text, &names), text);
         }

@@ -46,8 +46,9 @@ const EN_TITLES: [&str; 7] = ["mr", "mrs", "ms", "miss", "dr", "mister", "madam"
 /// though 您 (nin) sounds close to 林 (lin).
 const NOT_SURNAMES: [char; 8] = ['你', '您', '他', '她', '我', '這', '那', '哪'];
 
-/// Characters before 姓 that make a self-introduction (敝姓, 我姓, 本人姓, 免貴姓).
-const FRAME_BEFORE_XING: [char; 3] = ['我', '人', '貴'];
+/// Characters before 姓 that make a self-introduction (我姓, 本人姓); 免貴姓 and 敝姓 are
+/// checked apart, because 您貴姓 asks for a name and 敝 is often misheard.
+const FRAME_BEFORE_XING: [char; 2] = ['我', '人'];
 
 /// A Han character that sounds like another at least this much stands for it (near
 /// homophones such as lin/ling score 0.8; see `phonetic::syllable_sim`).
@@ -244,18 +245,28 @@ fn han_spans(text: &str, name: &HanName) -> Vec<Range<usize>> {
     out
 }
 
-/// The surname in 敝姓X, 我姓X, 本人姓X, 免貴姓X (and 敝 misheard as a homophone, 閉姓X).
+/// The surname in 敝姓X, 我姓X, 本人姓X, 免貴姓X, also when 敝姓 is misheard as sound-alikes
+/// (閉姓X, 閉信X).
 /// Whoever introduces themselves, what follows is a surname, so the slot is masked whatever
 /// character Whisper wrote there; two characters when they sound like a staff member's
 /// compound surname.
 fn intro_frame_spans(text: &str, people: &[Person]) -> Vec<Range<usize>> {
     static BI: LazyLock<Vec<Syllable>> = LazyLock::new(|| readings('敝'));
+    static XING: LazyLock<Vec<Syllable>> = LazyLock::new(|| readings('姓'));
     let chars = han_chars(text);
     let mut out = Vec::new();
     for i in 1..chars.len().saturating_sub(1) {
         let (_, before, before_readings) = &chars[i - 1];
-        let frame = chars[i].1 == '姓'
-            && (FRAME_BEFORE_XING.contains(before) || readings_sim(before_readings, &BI) >= 0.95);
+        let (_, xing, xing_readings) = &chars[i];
+        let bi = readings_sim(before_readings, &BI) >= 0.95;
+        let frame = match xing {
+            '姓' => {
+                FRAME_BEFORE_XING.contains(before)
+                    || bi
+                    || (*before == '貴' && i >= 2 && chars[i - 2].1 == '免')
+            }
+            _ => bi && readings_sim(xing_readings, &XING) >= HAN_SOUND_SIM,
+        };
         // 姓名 and 姓氏 are words (個人姓名), not a frame with a surname.
         let slot = chars[i + 1].1;
         if !frame || !is_han(slot) || matches!(slot, '名' | '氏') {
