@@ -9,7 +9,7 @@ use crate::score::phonetic::{Syllable, english_key, readings, readings_sim, word
 use regex::Regex;
 use std::collections::HashSet;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 /// Titles that follow a surname in Taiwanese offices, longest first so that 社工師 wins over
 /// 社工. Single characters (林姐) are kept to the ones used only after a name.
@@ -78,11 +78,12 @@ enum Person {
 /// sound-alikes) and the surname in a self-introduction frame. Ranges may overlap.
 pub(super) fn name_spans<S: AsRef<str>>(text: &str, names: &[S]) -> Vec<Range<usize>> {
     let people: Vec<Person> = names.iter().filter_map(|n| person(n.as_ref())).collect();
+    let chars = han_chars(text);
     let mut spans = exact_spans(text, names);
-    spans.extend(intro_frame_spans(text, &people));
+    spans.extend(intro_frame_spans(text, &chars, &people));
     for p in &people {
         match p {
-            Person::Han(name) => spans.extend(han_spans(text, name)),
+            Person::Han(name) => spans.extend(han_spans(text, &chars, name)),
             Person::Latin(words) => spans.extend(latin_spans(text, words)),
         }
     }
@@ -148,10 +149,19 @@ fn exact_spans<S: AsRef<str>>(text: &str, names: &[S]) -> Vec<Range<usize>> {
     if parts.is_empty() {
         return Vec::new();
     }
-    let alternation: Vec<String> = parts.iter().map(|p| flexible_spaces(p)).collect();
-    match Regex::new(&format!("(?i)(?:{})", alternation.join("|"))) {
-        Ok(re) => super::bounded_matches(&re, text),
-        Err(_) => Vec::new(),
+    // An export redacts every segment and reason with the same names: build the pattern once.
+    static LAST: Mutex<Option<(Vec<String>, Regex)>> = Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if last.as_ref().is_none_or(|(p, _)| *p != parts) {
+        let alternation: Vec<String> = parts.iter().map(|p| flexible_spaces(p)).collect();
+        let Ok(re) = Regex::new(&format!("(?i)(?:{})", alternation.join("|"))) else {
+            return Vec::new();
+        };
+        *last = Some((parts, re));
+    }
+    match last.as_ref() {
+        Some((_, re)) => super::bounded_matches(re, text),
+        None => Vec::new(),
     }
 }
 
@@ -172,8 +182,11 @@ fn han_sim(heard: char, heard_readings: &[Syllable], name_char: char, name: &[Sy
     }
 }
 
-/// The Han characters of `text` with their byte offsets and readings.
-fn han_chars(text: &str) -> Vec<(usize, char, Vec<Syllable>)> {
+/// A character of the text: its byte offset, itself and (for Han characters) its readings.
+type TextChar = (usize, char, Vec<Syllable>);
+
+/// The characters of `text` with their byte offsets and readings.
+fn han_chars(text: &str) -> Vec<TextChar> {
     text.char_indices()
         .map(|(i, c)| (i, c, if is_han(c) { readings(c) } else { Vec::new() }))
         .collect()
@@ -182,7 +195,7 @@ fn han_chars(text: &str) -> Vec<(usize, char, Vec<Syllable>)> {
 /// Does the run of characters starting at `at` sound like `chars` (each at least
 /// [`HAN_SOUND_SIM`])? Returns the mean similarity.
 fn sounds_like(
-    text: &[(usize, char, Vec<Syllable>)],
+    text: &[TextChar],
     at: usize,
     chars: &[char],
     syllables: &[Vec<Syllable>],
@@ -202,12 +215,7 @@ fn sounds_like(
     Some(total / chars.len() as f64)
 }
 
-fn byte_range(
-    text: &str,
-    chars: &[(usize, char, Vec<Syllable>)],
-    from: usize,
-    to: usize,
-) -> Range<usize> {
+fn byte_range(text: &str, chars: &[TextChar], from: usize, to: usize) -> Range<usize> {
     let start = chars[from].0;
     let end = chars.get(to).map_or(text.len(), |c| c.0);
     start..end
@@ -215,8 +223,7 @@ fn byte_range(
 
 /// A misheard full name (林美花 for 林美華) and the surname, heard or misheard, with a title
 /// (林主任, 玲小姐).
-fn han_spans(text: &str, name: &HanName) -> Vec<Range<usize>> {
-    let chars = han_chars(text);
+fn han_spans(text: &str, chars: &[TextChar], name: &HanName) -> Vec<Range<usize>> {
     let full_chars: Vec<char> = name
         .surname_chars
         .iter()
@@ -227,14 +234,14 @@ fn han_spans(text: &str, name: &HanName) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     for i in 0..chars.len() {
         if !name.given_chars.is_empty()
-            && sounds_like(&chars, i, &full_chars, &full).is_some_and(|m| m >= HAN_NAME_MEAN_SIM)
+            && sounds_like(chars, i, &full_chars, &full).is_some_and(|m| m >= HAN_NAME_MEAN_SIM)
         {
-            out.push(byte_range(text, &chars, i, i + full_chars.len()));
+            out.push(byte_range(text, chars, i, i + full_chars.len()));
         }
         let s = name.surname_chars.len();
         if s > 0
             && !NOT_SURNAMES.contains(&chars[i].1)
-            && sounds_like(&chars, i, &name.surname_chars, &name.surname).is_some()
+            && sounds_like(chars, i, &name.surname_chars, &name.surname).is_some()
         {
             let after = chars.get(i + s).map_or(text.len(), |c| c.0);
             if let Some(t) = ZH_TITLES.iter().find(|t| text[after..].starts_with(**t)) {
@@ -250,10 +257,9 @@ fn han_spans(text: &str, name: &HanName) -> Vec<Range<usize>> {
 /// Whoever introduces themselves, what follows is a surname, so the slot is masked whatever
 /// character Whisper wrote there; two characters when they sound like a staff member's
 /// compound surname.
-fn intro_frame_spans(text: &str, people: &[Person]) -> Vec<Range<usize>> {
+fn intro_frame_spans(text: &str, chars: &[TextChar], people: &[Person]) -> Vec<Range<usize>> {
     static BI: LazyLock<Vec<Syllable>> = LazyLock::new(|| readings('敝'));
     static XING: LazyLock<Vec<Syllable>> = LazyLock::new(|| readings('姓'));
-    let chars = han_chars(text);
     let mut out = Vec::new();
     for i in 1..chars.len().saturating_sub(1) {
         let (_, before, before_readings) = &chars[i - 1];
@@ -275,12 +281,12 @@ fn intro_frame_spans(text: &str, people: &[Person]) -> Vec<Range<usize>> {
         let compound = people.iter().any(|p| match p {
             Person::Han(h) => {
                 h.surname_chars.len() == 2
-                    && sounds_like(&chars, i + 1, &h.surname_chars, &h.surname).is_some()
+                    && sounds_like(chars, i + 1, &h.surname_chars, &h.surname).is_some()
             }
             Person::Latin(_) => false,
         });
         let len = if compound { 2 } else { 1 };
-        out.push(byte_range(text, &chars, i + 1, i + 1 + len));
+        out.push(byte_range(text, chars, i + 1, i + 1 + len));
     }
     out
 }
