@@ -194,11 +194,13 @@ pub struct ExportArgs {
     pub db: DbArg,
     /// Open data: staff names become stable pseudonyms (Staff-3F9A2C, keyed with the secret
     /// `callgrade.secret` beside the database, created on first use; keep it, never publish
-    /// it), recording names become Call-…, transcripts, quotes and error messages are removed.
+    /// it), recording names become Call-…, call times keep only their date, transcripts, quotes
+    /// and error messages are removed.
     #[arg(long)]
     pub deidentify: bool,
-    /// Replace ID numbers, phone numbers, e-mail addresses and staff names in transcripts and
-    /// quotes with [ID], [PHONE], [EMAIL], [NAME]. Always on with --deidentify.
+    /// Replace ID numbers, phone numbers, e-mail addresses (also read out) and names (also
+    /// misheard, with a title, or after 敝姓) in transcripts and quotes with [ID], [PHONE],
+    /// [EMAIL], [NAME]. Always on with --deidentify.
     #[arg(long)]
     pub redact: bool,
 }

@@ -158,9 +158,9 @@ fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
 /// CSV with the export's byte-order mark, so Excel reads the Chinese names as UTF-8.
 fn csv_text(header: Vec<String>, rows: Vec<Vec<String>>) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(crate::report::csv::BOM.as_bytes().to_vec());
-    w.write_record(&header)?;
+    crate::report::csv::write_row(&mut w, &header)?;
     for r in rows {
-        w.write_record(&r)?;
+        crate::report::csv::write_row(&mut w, &r)?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)
 }

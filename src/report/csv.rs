@@ -1,12 +1,55 @@
 //! CSV exports: one row per call (with one pass/fail column per criterion), or one row per
 //! criterion verdict. UTF-8 with a byte-order mark, because Excel otherwise shows Chinese
 //! unit and staff names as mojibake.
+//!
+//! Because these files are meant for Excel, every cell goes through [`cell`]: a staff name,
+//! unit, reason or quote that starts like a formula would otherwise run as one when the file
+//! is opened (CSV injection).
 
 use super::CampaignReport;
 use crate::score::Verdict;
+use std::borrow::Cow;
 
 /// Byte-order mark written first so that Excel reads the file as UTF-8.
 pub const BOM: &str = "\u{feff}";
+
+/// `text` made safe to open in a spreadsheet, as OWASP recommends for CSV injection: a cell
+/// that starts with `=`, `+`, `-`, `@`, a tab or a carriage return (or their full-width forms,
+/// which some East Asian spreadsheet settings also read as a formula start) gets a leading
+/// `'`, so Excel shows it as text instead of evaluating it.
+///
+/// A cell that is a plain number (`-2.1`, `+3`, `-0.5`) is left alone: the score changes and
+/// deltas in these files are legitimately negative, a bare number cannot call a function or
+/// reach another cell, and a quote would turn it into text that no longer sums or sorts.
+pub fn cell(text: &str) -> Cow<'_, str> {
+    let formula_start = text.chars().next().is_some_and(|c| {
+        matches!(
+            c,
+            '=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠'
+        )
+    });
+    if formula_start && !is_plain_number(text) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// An optional ASCII sign, digits and at most one decimal point, with at least one digit.
+fn is_plain_number(text: &str) -> bool {
+    let body = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    !(int.is_empty() && frac.is_empty()) && digits(int) && digits(frac)
+}
+
+/// Writes one record with every cell passed through [`cell`].
+pub fn write_row<W: std::io::Write, S: AsRef<str>>(
+    w: &mut ::csv::Writer<W>,
+    cells: &[S],
+) -> ::csv::Result<()> {
+    w.write_record(cells.iter().map(|c| cell(c.as_ref()).into_owned()))
+}
 
 /// Verdict word in the per-criterion columns.
 fn verdict(v: Verdict) -> &'static str {
@@ -55,7 +98,7 @@ pub fn calls_csv(report: &CampaignReport) -> String {
     .to_vec();
     header.extend(ids.iter().map(|(id, _)| id.clone()));
     header.push("error".into());
-    w.write_record(&header).expect("in-memory write");
+    write_row(&mut w, &header).expect("in-memory write");
     for call in &report.calls {
         let (score, max, grade) = match &call.score {
             Some(t) => (
@@ -86,7 +129,7 @@ pub fn calls_csv(report: &CampaignReport) -> String {
             );
         }
         row.push(call.error.clone().unwrap_or_default());
-        w.write_record(&row).expect("in-memory write");
+        write_row(&mut w, &row).expect("in-memory write");
     }
     finish(w)
 }
@@ -95,41 +138,93 @@ pub fn calls_csv(report: &CampaignReport) -> String {
 /// points, max, reason and the evidence quotes as `[m:ss] text` joined by ` | `.
 pub fn criteria_csv(report: &CampaignReport) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "file",
-        "staff",
-        "unit",
-        "scenario",
-        "called_at",
-        "criterion",
-        "title",
-        "category",
-        "verdict",
-        "points",
-        "max",
-        "reason",
-        "evidence",
-    ])
+    write_row(
+        &mut w,
+        &[
+            "file",
+            "staff",
+            "unit",
+            "scenario",
+            "called_at",
+            "criterion",
+            "title",
+            "category",
+            "verdict",
+            "points",
+            "max",
+            "reason",
+            "evidence",
+        ],
+    )
     .expect("in-memory write");
     for call in &report.calls {
         for c in &call.criteria {
-            w.write_record([
-                call.file.as_str(),
-                &call.staff,
-                &call.unit,
-                &call.scenario,
-                &call.called_at,
-                &c.id,
-                &c.title,
-                &c.category,
-                verdict(c.verdict),
-                &format!("{}", c.points),
-                &format!("{}", c.max),
-                &c.reason,
-                &super::quotes(&c.evidence, " | "),
-            ])
+            write_row(
+                &mut w,
+                &[
+                    call.file.as_str(),
+                    &call.staff,
+                    &call.unit,
+                    &call.scenario,
+                    &call.called_at,
+                    &c.id,
+                    &c.title,
+                    &c.category,
+                    verdict(c.verdict),
+                    &format!("{}", c.points),
+                    &format!("{}", c.max),
+                    &c.reason,
+                    &super::quotes(&c.evidence, " | "),
+                ],
+            )
             .expect("in-memory write");
         }
     }
     finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_starts_get_a_quote() {
+        for (text, want) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("@SUM(1)", "'@SUM(1)"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("＝1+1", "'＝1+1"),
+            ("-", "'-"),
+        ] {
+            assert_eq!(cell(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn plain_numbers_and_ordinary_text_stay() {
+        for text in [
+            "-2.1",
+            "+3",
+            "-0.5",
+            "-.5",
+            "81.8",
+            "林美華",
+            "a=b",
+            "",
+            "2026-10-05",
+        ] {
+            assert_eq!(cell(text), text, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn rows_are_written_through_cell() {
+        let mut w = ::csv::Writer::from_writer(Vec::new());
+        write_row(&mut w, &["=1+1", "-1.5", "x"]).unwrap();
+        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        assert_eq!(text, "'=1+1,-1.5,x\n");
+    }
 }

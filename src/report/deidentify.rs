@@ -9,10 +9,12 @@ use super::CampaignReport;
 use super::redact::redact;
 use super::training::{Need, TrainingList};
 use hmac::{Hmac, KeyInit, Mac};
+use regex::Regex;
 use sha2::Sha256;
 use std::io::{Read, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 /// File name of the pseudonym secret, kept in the database's folder.
 pub const SECRET_FILE: &str = "callgrade.secret";
@@ -164,9 +166,42 @@ pub fn redact_transcripts(report: &CampaignReport) -> CampaignReport {
     out
 }
 
+/// What replaces dropped free text (transcripts, quotes, error messages) in open data.
+const DROPPED: &str = "[redacted]";
+
+/// `reason` without the speech it quotes: every quote of one of `heard` (「…」 or "…") becomes
+/// a quote of [`DROPPED`]. A self-introduction's reason quotes the whole greeting, name and
+/// all, and the name slot takes whatever Whisper heard there (地國 for 敝姓郭), so no name
+/// list can be trusted to mask it: in open data the quote goes, the verdict and time stay.
+fn drop_quoted_speech<S: AsRef<str>>(reason: &str, heard: &[S]) -> String {
+    let mut out = reason.to_string();
+    for h in heard {
+        let h = h.as_ref().trim();
+        if h.is_empty() || h == DROPPED {
+            continue;
+        }
+        out = out
+            .replace(&format!("「{h}」"), &format!("「{DROPPED}」"))
+            .replace(&format!("\"{h}\""), &format!("\"{DROPPED}\""));
+    }
+    out
+}
+
+/// The date of `called_at` (`2026-10-05T09:12:00` → `2026-10-05`), or nothing when it does
+/// not start with one. With the unit, the minute of a test call tells who answered it.
+pub fn date_only(called_at: &str) -> String {
+    static DATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?:$|[^\d])").expect("valid date pattern")
+    });
+    DATE.captures(called_at)
+        .and_then(|c| c.get(1))
+        .map_or_else(String::new, |m| m.as_str().to_string())
+}
+
 /// The report as open data: staff become `Staff-XXXXXX`, file names `Call-XXXXXX`, stored
-/// paths disappear, transcripts, evidence quotes and error messages are dropped (their times
-/// stay), and the verdicts' reasons (which may quote the call) are redacted.
+/// paths disappear, times of calls keep only their date, transcripts, evidence quotes and
+/// error messages are dropped (their times stay), and the verdicts' reasons lose the speech
+/// they quote and are redacted.
 pub fn deidentify(report: &CampaignReport, pseudo: &Pseudonymizer) -> CampaignReport {
     let names = staff_names(report);
     let mut out = report.clone();
@@ -177,18 +212,23 @@ pub fn deidentify(report: &CampaignReport, pseudo: &Pseudonymizer) -> CampaignRe
         // File names often carry the staff member's name (call01-amy-….wav).
         call.file = pseudo.pseudonym("Call", &format!("{}\0{}", call.campaign, call.file));
         call.path = String::new();
+        call.called_at = date_only(&call.called_at);
+        let segments: Vec<String> = call.transcript.iter().map(|s| s.text.clone()).collect();
         call.transcript.clear();
-        call.error = call.error.as_ref().map(|_| "[redacted]".to_string());
+        call.error = call.error.as_ref().map(|_| DROPPED.to_string());
         for c in &mut call.criteria {
-            c.reason = redact(&c.reason, &names);
-            for e in &mut c.evidence {
-                e.text = "[redacted]".to_string();
-            }
+            let mut heard: Vec<String> = c.evidence.iter().map(|e| e.text.clone()).collect();
+            heard.extend(segments.iter().cloned());
+            let open = |text: &str| redact(&drop_quoted_speech(text, &heard), &names);
+            c.reason = open(&c.reason);
             // Reviewers are people too: open data keeps that a verdict was overridden, not who.
             if let Some(o) = &mut c.overridden {
-                o.by = "[redacted]".to_string();
-                o.reason = redact(&o.reason, &names);
-                o.original_reason = redact(&o.original_reason, &names);
+                o.by = DROPPED.to_string();
+                o.reason = open(&o.reason);
+                o.original_reason = open(&o.original_reason);
+            }
+            for e in &mut c.evidence {
+                e.text = DROPPED.to_string();
             }
         }
     }
@@ -246,9 +286,11 @@ pub fn deidentify_training(
         n.staff = hide(&n.staff);
         if let Some(e) = &mut n.latest {
             e.file = pseudo.pseudonym("Call", &format!("{}\0{}", e.campaign, e.file));
-            e.reason = redact(&e.reason, names);
+            e.called_at = date_only(&e.called_at);
+            let heard: Vec<&str> = e.evidence.iter().map(|q| q.text.as_str()).collect();
+            e.reason = redact(&drop_quoted_speech(&e.reason, &heard), names);
             for q in &mut e.evidence {
-                q.text = "[redacted]".to_string();
+                q.text = DROPPED.to_string();
             }
         }
     });
@@ -302,5 +344,32 @@ mod tests {
         std::fs::write(&secret, b"short").unwrap();
         let err = Pseudonymizer::for_db(&db).err().unwrap().to_string();
         assert!(err.contains("5 bytes"), "{err}");
+    }
+    #[test]
+    fn quoted_speech_leaves_reasons_and_other_quotes_stay() {
+        let heard = ["敝姓林，林美花為您服務", "this is Lynn"];
+        assert_eq!(
+            drop_quoted_speech("自報姓名：「敝姓林，林美花為您服務」（3.1 秒）", &heard),
+            "自報姓名：「[redacted]」（3.1 秒）"
+        );
+        assert_eq!(
+            drop_quoted_speech("gave own name: \"this is Lynn\" at 2.0 s", &heard),
+            "gave own name: \"[redacted]\" at 2.0 s"
+        );
+        // Rubric phrases the reason quotes are not speech.
+        assert_eq!(
+            drop_quoted_speech("未說「您好」、「早安」", &heard),
+            "未說「您好」、「早安」"
+        );
+    }
+
+    #[test]
+    fn call_times_keep_only_the_date() {
+        assert_eq!(date_only("2026-10-05T09:12:00"), "2026-10-05");
+        assert_eq!(date_only("2026/10/5 09:12"), "2026/10/5");
+        assert_eq!(date_only("2026-10-05"), "2026-10-05");
+        assert_eq!(date_only(""), "");
+        assert_eq!(date_only("Monday 9:12"), "");
+        assert_eq!(date_only("20261005091200"), "");
     }
 }

@@ -1,10 +1,15 @@
 //! Removing personal data from free text (transcripts, quotes, reasons) before it leaves the
-//! office: Taiwan ID numbers, phone numbers, e-mail addresses and the names of the staff.
+//! office: Taiwan ID numbers, phone numbers, e-mail addresses and the names of the staff,
+//! written or read out (`spoken`), and names as Whisper mishears them (`names`).
 //!
 //! Patterns err on the side of redacting: a long run of digits that is not a known shape is
 //! still treated as a phone number, because a leaked number costs more than a lost date.
 
+mod names;
+mod spoken;
+
 use regex::Regex;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 /// Tag that replaces a national ID or resident certificate number.
@@ -37,8 +42,10 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
         format!(r"[(（]0\d{{1,3}}[)）]\s?\d{{3,4}}{sep}\d{{4}}"),
         // Landline with separated area code: 07-1234567, 02-2345-6789, +886 2 2345 6789.
         format!(r"(?:(?:\+|＋)?886{sep}\d{{1,3}}|0\d{{1,3}})[\s\-－]\d{{3,4}}{sep}\d{{4}}"),
-        // Any other run of 8 or more digits (also spoken as Chinese numerals, maybe spaced).
-        format!(r"{DIGIT}(?:\s?{DIGIT}){{7,}}"),
+        // Any other run of 8 or more digits, also spoken as Chinese numerals, maybe spaced or
+        // read in groups with Chinese commas (零九一二，三四五，六七八). ASCII dashes are not
+        // separators here, so dates (2026-10-05) stay.
+        format!(r"{DIGIT}(?:[\s，、]?{DIGIT}){{7,}}"),
     ];
     Regex::new(&patterns.join("|")).expect("valid phone pattern")
 });
@@ -46,104 +53,54 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 /// `text` with ID numbers, phone numbers, e-mail addresses and any of `names` replaced by
 /// [`ID_TAG`], [`PHONE_TAG`], [`EMAIL_TAG`] and [`NAME_TAG`].
 ///
-/// Names are matched as written and also by their parts: the words of a Latin name
-/// ("Amy Chen" → "Amy", "Chen", any case) and, for a Chinese name of three or four
-/// characters, the given name and the surname with a title ("林美華" → "美華", "林小姐").
+/// Phone numbers and addresses are also found when read out ("oh nine one two …",
+/// "service at kcg dot gov dot tw"). Names are matched as written and by their parts (the
+/// words of a Latin name, any case; the given name of a Chinese one), by sound ("Lynn" for
+/// "Lin", 林美花 for 林美華), as a surname with a title (林主任, 林小姐), and the surname
+/// after a self-introduction (敝姓林 → 敝姓[NAME]) whoever's it is.
 pub fn redact<S: AsRef<str>>(text: &str, names: &[S]) -> String {
-    let text = EMAIL.replace_all(text, EMAIL_TAG);
-    let text = replace_bounded(&NATIONAL_ID, &text, ID_TAG);
-    let text = replace_bounded(&PHONE, &text, PHONE_TAG);
-    match names_pattern(names) {
-        Some(re) => replace_bounded(&re, &text, NAME_TAG),
-        None => text,
-    }
+    let text = replace_spans(text, spoken::spoken_email_spans(text), EMAIL_TAG);
+    let text = EMAIL.replace_all(&text, EMAIL_TAG);
+    let text = replace_spans(&text, bounded_matches(&NATIONAL_ID, &text), ID_TAG);
+    let text = replace_spans(&text, bounded_matches(&PHONE, &text), PHONE_TAG);
+    let text = replace_spans(&text, spoken::spoken_phone_spans(&text), PHONE_TAG);
+    replace_spans(&text, names::name_spans(&text, names), NAME_TAG)
 }
 
-/// Replaces matches of `re` that are not glued to other ASCII letters or digits, so that
+/// Matches of `re` that are not glued to other ASCII letters or digits, so that
 /// "A123456789" inside a longer code or "Amy" inside "Amyloid" stays.
-fn replace_bounded(re: &Regex, text: &str, tag: &str) -> String {
+fn bounded_matches(re: &Regex, text: &str) -> Vec<Range<usize>> {
+    let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    re.find_iter(text)
+        .filter(|m| {
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            let s = m.as_str();
+            let first_word = glued(s.chars().next());
+            let last_word = glued(s.chars().next_back());
+            !((first_word && glued(before)) || (last_word && glued(after)))
+        })
+        .map(|m| m.range())
+        .collect()
+}
+
+/// `text` with every byte range in `spans` replaced by `tag`; overlapping ranges become one.
+fn replace_spans(text: &str, mut spans: Vec<Range<usize>>, tag: &str) -> String {
+    spans.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for m in re.find_iter(text) {
-        let before = text[..m.start()].chars().next_back();
-        let after = text[m.end()..].chars().next();
-        let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-        let first_word = m
-            .as_str()
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric());
-        let last_word = m
-            .as_str()
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_ascii_alphanumeric());
-        if (first_word && glued(before)) || (last_word && glued(after)) {
+    for r in spans {
+        if r.end <= last {
             continue;
         }
-        out.push_str(&text[last..m.start()]);
-        out.push_str(tag);
-        last = m.end();
+        if r.start >= last {
+            out.push_str(&text[last..r.start]);
+            out.push_str(tag);
+        }
+        last = r.end;
     }
     out.push_str(&text[last..]);
     out
-}
-
-/// One case-insensitive alternation of every name and name part, longest first so that a
-/// full name is replaced as one tag.
-fn names_pattern<S: AsRef<str>>(names: &[S]) -> Option<Regex> {
-    let mut parts: Vec<String> = names.iter().flat_map(|n| name_parts(n.as_ref())).collect();
-    parts.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
-    parts.dedup();
-    if parts.is_empty() {
-        return None;
-    }
-    let alternation: Vec<String> = parts.iter().map(|p| flexible_spaces(p)).collect();
-    Regex::new(&format!("(?i)(?:{})", alternation.join("|"))).ok()
-}
-
-/// The strings that identify a person called `name`.
-fn name_parts(name: &str) -> Vec<String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Vec::new();
-    }
-    let mut parts = vec![name.to_string()];
-    let han: Vec<char> = name.chars().filter(|c| is_han(*c)).collect();
-    if han.len() == name.chars().count() {
-        let titles = ["小姐", "先生", "女士"];
-        let bare = titles
-            .iter()
-            .find_map(|t| name.strip_suffix(t))
-            .unwrap_or(name);
-        let chars: Vec<char> = bare.chars().collect();
-        if matches!(chars.len(), 3 | 4) {
-            let surname_len = chars.len() - 2;
-            let surname: String = chars[..surname_len].iter().collect();
-            parts.push(chars[surname_len..].iter().collect());
-            parts.extend(titles.iter().map(|t| format!("{surname}{t}")));
-        }
-    } else {
-        // Latin words of two letters or more; single initials would redact ordinary words.
-        parts.extend(
-            name.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| w.chars().count() >= 2)
-                .map(str::to_string),
-        );
-    }
-    parts
-}
-
-/// `part` as a regex that also matches when its spaces are written as any run of spaces.
-fn flexible_spaces(part: &str) -> String {
-    part.split_whitespace()
-        .map(regex::escape)
-        .collect::<Vec<_>>()
-        .join(r"\s+")
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
 #[cfg(test)]
@@ -223,13 +180,159 @@ mod tests {
             "this is [NAME], how can"
         );
         assert_eq!(redact("Amyloid chenille", &names), "Amyloid chenille");
-        assert_eq!(redact("敝姓林，我是林美華", &names), "敝姓林，我是[NAME]");
+        assert_eq!(
+            redact("敝姓林，我是林美華", &names),
+            "敝姓[NAME]，我是[NAME]"
+        );
         assert_eq!(
             redact("美華您好，請找林小姐", &names),
             "[NAME]您好，請找[NAME]"
         );
         assert_eq!(redact("王小姐在嗎", &names), "[NAME]在嗎");
         assert_eq!(redact("Amy  Chen", &names), "[NAME]");
+    }
+
+    #[test]
+    fn phones_read_out_in_english_words_are_tagged() {
+        for (text, want) in [
+            (
+                "call oh seven, three three four, five six seven eight today",
+                "call [PHONE] today",
+            ),
+            (
+                "zero nine one two three four five six seven eight",
+                "[PHONE]",
+            ),
+            ("Zero nine one two-345-678.", "[PHONE]."),
+            (
+                "it's oh two double three four five six seven",
+                "it's [PHONE]",
+            ),
+            (
+                "請撥 oh nine one two, three four five, six seven eight",
+                "請撥 [PHONE]",
+            ),
+        ] {
+            assert_eq!(redact(text, &NONE), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn short_counts_times_and_bare_numbers_in_words_stay() {
+        for text in [
+            "please bring 2 documents, one or two forms",
+            "we open at 9:30 and close at five thirty",
+            "room three oh five, floor two",
+            "nine o'clock, one moment please",
+            "line one, two, three",
+        ] {
+            assert_eq!(redact(text, &NONE), text);
+        }
+    }
+
+    #[test]
+    fn phones_in_chinese_numerals_read_in_groups_are_tagged() {
+        assert_eq!(redact("手機零九一二，三四五，六七八", &NONE), "手機[PHONE]");
+        assert_eq!(redact("電話是零七、三三四五六七八", &NONE), "電話是[PHONE]");
+        assert_eq!(redact("第一二三名", &NONE), "第一二三名");
+    }
+
+    #[test]
+    fn emails_read_out_are_tagged() {
+        for (text, want) in [
+            (
+                "write to service at kcg dot gov dot tw thanks",
+                "write to [EMAIL] thanks",
+            ),
+            (
+                "the address is at kcg dot gov dot tw",
+                "the address is [EMAIL]",
+            ),
+            ("e-mail us at kcg dot gov dot tw", "e-mail us [EMAIL]"),
+            ("amy dot chen at kcg dot gov dot tw", "[EMAIL]"),
+            ("寄到 service 小老鼠 kcg 點 gov 點 tw", "寄到 [EMAIL]"),
+            ("mail service@kcg dot gov dot tw", "mail [EMAIL]"),
+        ] {
+            assert_eq!(redact(text, &NONE), want, "{text}");
+        }
+        for text in [
+            "look at the dot pattern",
+            "see you at nine. Dot the form",
+            "see you at noon. Co-workers too",
+            "we are at home dot",
+        ] {
+            assert_eq!(redact(text, &NONE), text);
+        }
+    }
+
+    #[test]
+    fn names_heard_as_sound_alikes_are_tagged() {
+        let names = ["David Lin", "林美華"];
+        assert_eq!(
+            redact("this is Lynn speaking", &names),
+            "this is [NAME] speaking"
+        );
+        assert_eq!(redact("Mr Linn will call", &names), "Mr [NAME] will call");
+        assert_eq!(
+            redact("您好，林美花為您服務", &names),
+            "您好，[NAME]為您服務"
+        );
+        assert_eq!(redact("我是臨美華", &names), "我是[NAME]");
+        // Common words that share the sound key, and other words, stay.
+        for text in [
+            "please hold the line",
+            "I am in the office",
+            "林務局的美食",
+            "美化環境",
+        ] {
+            assert_eq!(redact(text, &names), text);
+        }
+    }
+
+    #[test]
+    fn surnames_with_titles_and_after_self_introductions_are_tagged() {
+        let names = ["林美華", "Grace Wu"];
+        for (text, want) in [
+            ("請找林主任", "請找[NAME]"),
+            ("林課長不在", "[NAME]不在"),
+            ("我是林社工師", "我是[NAME]"),
+            ("玲小姐您好", "[NAME]您好"),
+            ("林姐在嗎", "[NAME]在嗎"),
+            ("敝姓林，很高興為您服務", "敝姓[NAME]，很高興為您服務"),
+            ("我姓零", "我姓[NAME]"),
+            // A caller's surname is personal data too.
+            ("本人姓王，電話", "本人姓[NAME]，電話"),
+            ("閉姓林", "閉姓[NAME]"),
+            ("閉信林，很高興為您服務", "閉信[NAME]，很高興為您服務"),
+            ("免貴姓陳", "免貴姓[NAME]"),
+        ] {
+            assert_eq!(redact(text, &names), want, "{text}");
+        }
+        for text in [
+            "請找主任",
+            "一位小姐",
+            "森林很美",
+            "姓名欄",
+            "請留個人姓名",
+            "請問您先生在嗎",
+            "請問您貴姓大名",
+            "我相信您",
+        ] {
+            assert_eq!(redact(text, &names), text);
+        }
+    }
+
+    #[test]
+    fn compound_surnames_are_masked_whole() {
+        let names = ["歐陽美華"];
+        assert_eq!(redact("敝姓歐陽", &names), "敝姓[NAME]");
+        assert_eq!(redact("歐陽主任", &names), "[NAME]");
+        assert_eq!(redact("我是歐陽美華", &names), "我是[NAME]");
+    }
+
+    #[test]
+    fn titles_alone_are_not_name_parts() {
+        assert_eq!(redact("Ms Wang or Lin", &["Ms Lin"]), "Ms Wang or [NAME]");
     }
 
     #[test]

@@ -8,7 +8,8 @@ mod matcher;
 pub mod normalize;
 mod numbers;
 mod overrides;
-mod phonetic;
+// Redaction matches staff names by sound with the same rules as scoring.
+pub(crate) mod phonetic;
 mod rubric;
 mod scenario;
 mod speakers;
@@ -17,6 +18,7 @@ mod verdict;
 
 pub use error::ScoreFileError;
 pub use overrides::{AppliedOverride, StandingOverride, apply_overrides};
+pub(crate) use rubric::COMMON_WORDS;
 pub use rubric::{Check, Criterion, Grade, Language, Matching, Phrase, Rubric};
 pub use scenario::{Point, Scenario, Scenarios, UnknownScenario};
 pub use verdict::{Total, Verdict};

@@ -245,7 +245,7 @@ struct RawCriterion {
 }
 
 /// Function words that follow "this is" / "I'm" without being a name.
-const COMMON_WORDS: &str = "a an the this that it is are am was be been my your our their his her \
+pub(crate) const COMMON_WORDS: &str = "a an the this that it is are am was be been my your our their his her \
     its i you we they he she me us them here there now just so very really not no yes ok okay \
     sorry sure glad happy afraid fine good great well going calling speaking with from for to of \
     in on at by and or but how what who whom which where when why can could may might will would \
