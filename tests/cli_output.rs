@@ -94,4 +94,16 @@ fn a_reader_that_goes_away_is_a_normal_end() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert_eq!(status.code(), Some(0), "{args:?}: {err}");
     }
+    // `callgrade model list | head -c0` used to panic in print! (exit 101).
+    let mut child = callgrade()
+        .args(["model", "list"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
 }

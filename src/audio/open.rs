@@ -9,7 +9,6 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
 
 use super::error::AudioError;
 use super::settings::AudioSettings;
@@ -58,23 +57,14 @@ pub(crate) fn read_recording(path: &Path, settings: &AudioSettings) -> Result<Ve
 /// Lower-case hex sha256 of the recording, read through [`open_recording`] in 1 MiB pieces.
 pub fn sha256_recording(path: &Path, settings: &AudioSettings) -> Result<String, AudioError> {
     let (handle, _) = open_recording(path, settings)?;
-    let mut reader = bounded(handle, settings);
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut total = 0u64;
-    loop {
-        let n = reader.read(&mut buf).map_err(|source| AudioError::Open {
+    let (sha, total) = crate::model::sha256_reader(bounded(handle, settings)).map_err(|source| {
+        AudioError::Open {
             file: path.to_path_buf(),
             source,
-        })?;
-        if n == 0 {
-            break;
         }
-        total += n as u64;
-        hasher.update(&buf[..n]);
-    }
+    })?;
     check_size(path, total, settings)?;
-    Ok(hex::encode(hasher.finalize()))
+    Ok(sha)
 }
 
 /// One byte past the limit is enough to tell that a file grew beyond it while being read.

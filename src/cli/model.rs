@@ -11,26 +11,26 @@ pub fn main(cmd: ModelCommand) -> anyhow::Result<i32> {
     match cmd {
         ModelCommand::Install { name, force } => {
             let name: ModelName = name.parse()?;
-            let m = model::install(&dir, name, force, &mut |line| eprintln!("{line}"))?;
-            println!(
-                "{} ready: {} ({} bytes, sha256 {})",
+            let m = model::install(&dir, name, force, &mut |line| super::terminal::say(line))?;
+            super::terminal::out(&format!(
+                "{} ready: {} ({} bytes, sha256 {})\n",
                 m.name,
                 m.path.display(),
                 m.size,
                 m.sha256
-            );
+            ))?;
         }
         ModelCommand::Import { path, force } => {
             let m = model::import(&dir, &path, force)?;
-            println!("imported {} as {}", path.display(), m.path.display());
+            super::terminal::out(&format!("imported {} as {}\n", path.display(), m.path.display()))?;
         }
         ModelCommand::List => {
             let models = model::list(&dir)?;
             if models.is_empty() {
-                println!(
-                    "no models in {}. Install one with: callgrade model install base",
+                super::terminal::out(&format!(
+                    "no models in {}. Install one with: callgrade model install base\n",
                     dir.display()
-                );
+                ))?;
             }
             let mut t = Table::new(["model", "size (MB)", "sha256", "verified", "path"]);
             for m in models {
@@ -42,7 +42,7 @@ pub fn main(cmd: ModelCommand) -> anyhow::Result<i32> {
                     m.path.display().to_string(),
                 ]);
             }
-            print!("{t}");
+            super::terminal::out(&t.to_string())?;
         }
     }
     Ok(0)

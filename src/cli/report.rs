@@ -147,7 +147,7 @@ pub fn main(cmd: ReportCommand) -> anyhow::Result<i32> {
 
 fn warn(warnings: &[String]) {
     for w in warnings {
-        eprintln!("warning: {w}");
+        super::terminal::say(&format!("warning: {w}"));
     }
 }
 

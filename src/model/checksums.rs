@@ -13,17 +13,23 @@ pub const CHECKSUMS_FILE: &str = "checksums.json";
 
 /// Lower-case hex sha256 of a file, read in 1 MiB pieces.
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
+    sha256_reader(std::fs::File::open(path)?).map(|(sha, _)| sha)
+}
+
+/// SHA-256 (lowercase hex) of everything `reader` yields, and how many bytes that was.
+pub fn sha256_reader(mut reader: impl Read) -> std::io::Result<(String, u64)> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0u64;
     loop {
-        let n = file.read(&mut buf)?;
+        let n = reader.read(&mut buf)?;
         if n == 0 {
             break;
         }
+        total += n as u64;
         hasher.update(&buf[..n]);
     }
-    Ok(hex::encode(hasher.finalize()))
+    Ok((hex::encode(hasher.finalize()), total))
 }
 
 /// What was recorded for one model file.

@@ -26,7 +26,7 @@ mod layout;
 mod mel;
 mod vocab;
 
-pub use checksums::{CHECKSUMS_FILE, sha256_file};
+pub use checksums::{CHECKSUMS_FILE, sha256_file, sha256_reader};
 pub use error::ModelError;
 pub use ggml_read::{GgmlInfo, TensorInfo, check_values, inspect_ggml};
 pub use hparams::Hparams;
