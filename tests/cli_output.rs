@@ -13,13 +13,21 @@ fn escape_and_bidi_characters_from_a_manifest_are_shown_escaped() {
     let text = std::fs::read_to_string(&manifest).unwrap();
     let hostile = text.replacen("Amy Chen", "Amy\u{1b}[2J\u{1b}]0;pwned\u{7}Chen\u{202e}", 1);
     assert_ne!(hostile, text);
-    std::fs::write(&manifest, hostile).unwrap();
+    // A row whose file is missing fails while the run is planned: the first progress line
+    // counted it as "already scored".
+    let missing = text.lines().nth(1).unwrap().replacen("call01", "missing01", 1);
+    std::fs::write(&manifest, format!("{hostile}{missing}\n")).unwrap();
     let db = dir.path().join("t.db");
     let mut args = run_args(&manifest, &db);
     args.retain(|a| a != "--quiet");
     let out = callgrade().args(&args).output().unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let shown = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("2 calls, 0 already scored, 1 failed, 1 to transcribe"),
+        "{stderr}"
+    );
+    let shown = String::from_utf8(out.stdout).unwrap() + &stderr;
     assert!(shown.contains("Amy\\u{1b}[2J"), "{shown}");
     assert!(shown.contains("\\u{202e}"), "{shown}");
     for raw in ['\u{1b}', '\u{7}', '\u{202e}'] {
