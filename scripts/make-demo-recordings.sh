@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Regenerates the bundled demo recordings: recordings/demo/ (7 calls, 2026 Q4) and
-# recordings/demo-2026Q3/ (3 calls, an earlier quarter, for history and trends).
+# Regenerates the bundled demo recordings: recordings/demo/ (7 English calls, 2026 Q4),
+# recordings/demo-2026Q3/ (3 English calls, an earlier quarter, for history and trends) and
+# recordings/demo-zh/ (6 Mandarin calls, 2026 Q4).
 #
-# Every call is synthetic English speech (no Mandarin TTS is available offline), built on a
-# time line of two tracks, caller and staff, so the same call can be rendered as mono (both
-# mixed) or as stereo (caller left, staff right). The output is deterministic: the TTS engines
-# are deterministic and sox runs with -R (fixed seeds for noise and dither), so running this
-# twice gives byte-identical files.
+# Every call is synthetic speech, built on a time line of two tracks, caller and staff, so the
+# same call can be rendered as mono (both mixed) or as stereo (caller left, staff right).
+# English is spoken by flite and espeak-ng; Mandarin by espeak-ng's cmn voice reading tone-
+# numbered pinyin (Debian's espeak-ng reads few Chinese characters, so every Mandarin line is
+# written twice: characters for the transcript, pinyin for the voice). Each folder also gets
+# lines.tsv: every line spoken, by whom, from when to when (the transcript a perfect
+# transcriber would give; tests score it). The output is deterministic: the TTS engines are
+# deterministic and sox runs with -R (fixed seeds for noise and dither), so running this twice
+# gives byte-identical files.
 #
 # Needs: sox (with libsox-fmt-all), espeak-ng, flite.
 # Usage: scripts/make-demo-recordings.sh   (writes into recordings/ next to scripts/;
@@ -41,10 +46,21 @@ next() {
 
 CALLER_PARTS=()
 STAFF_PARTS=()
+# The lines of the call being built (speaker, start, end, text) and its length so far in samples.
+CALL_LINES=()
+T=0
 
 new_call() {
   CALLER_PARTS=()
   STAFF_PARTS=()
+  CALL_LINES=()
+  T=0
+}
+
+# new_set DIR: starts DIR's lines.tsv.
+new_set() {
+  mkdir -p "$1"
+  printf 'file\tspeaker\tstart\tend\ttext\n' >"$1/lines.tsv"
 }
 
 # silence SAMPLES: F = a silent clip that long.
@@ -57,9 +73,12 @@ seconds_to_samples() { awk -v s="$1" -v r="$RATE" 'BEGIN { printf "%d", s * r + 
 
 # pause SECONDS: nobody speaks (both tracks silent).
 pause() {
-  silence "$(seconds_to_samples "$1")"
+  local n
+  n=$(seconds_to_samples "$1")
+  silence "$n"
   CALLER_PARTS+=("$F")
   STAFF_PARTS+=("$F")
+  T=$((T + n))
 }
 
 # ring N: N ringback bursts (440 + 480 Hz, 1 s on / 2 s off) heard on the caller's side; the
@@ -74,6 +93,7 @@ ring() {
   for ((i = 1; i <= count; i++)); do
     CALLER_PARTS+=("$tone")
     STAFF_PARTS+=("$quiet")
+    T=$((T + RATE))
     if ((i < count)); then pause 2; else pause 1; fi
   done
 }
@@ -97,6 +117,12 @@ tts() {
     caller-rms) flite -voice rms --setf int_f0_target_mean=130 --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
     caller-awb) flite -voice awb --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
     caller-kal) flite -voice kal16 --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
+    # Mandarin voices read tone-numbered pinyin. Staff: 林雅婷 and 陳美玲 (female variants,
+    # 陳 higher and faster), 王志明 (the default male voice); the test caller is lower.
+    lin) espeak-ng -v cmn-latn-pinyin+f3 -s 180 -p 55 -w "$raw" "$text" ;;
+    chen) espeak-ng -v cmn-latn-pinyin+f4 -s 190 -p 65 -w "$raw" "$text" ;;
+    wang) espeak-ng -v cmn-latn-pinyin -s 175 -p 45 -w "$raw" "$text" ;;
+    caller-zh) espeak-ng -v cmn-latn-pinyin+m3 -s 175 -p 30 -w "$raw" "$text" ;;
     *)
       echo "make-demo-recordings: unknown voice '$voice'" >&2
       exit 1
@@ -107,13 +133,18 @@ tts() {
   F=$out
 }
 
-# speak WHO VOICE TEXT: WHO (staff|caller) says TEXT; the other track stays silent meanwhile.
+# speak WHO VOICE TEXT [SAY]: WHO (staff|caller) says TEXT (the voice reads SAY if given: the
+# pinyin of a Mandarin line); the other track stays silent meanwhile.
 speak() {
-  local who=$1 clip quiet
-  tts "$2" "$3"
+  local who=$1 clip quiet n
+  tts "$2" "${4:-$3}"
   clip=$F
   [[ -n ${VERBOSE:-} ]] && printf '    %5.2f s  %-7s %s\n' "$(soxi -D "$clip")" "$1" "$3" >&2
-  silence "$(soxi -s "$clip")"
+  n=$(soxi -s "$clip")
+  CALL_LINES+=("$(awk -v w="$who" -v s="$T" -v e="$((T + n))" -v r="$RATE" -v t="$3" \
+    'BEGIN { printf "%s\t%.2f\t%.2f\t%s", w, s / r, e / r, t }')")
+  T=$((T + n))
+  silence "$n"
   quiet=$F
   if [[ $who == staff ]]; then
     STAFF_PARTS+=("$clip")
@@ -134,6 +165,7 @@ caller() { speak caller "$@"; }
 #   noisy8k   as pcm8k plus a little line noise (pink, about -49 dBFS after band-limiting)
 #   pcm16k    16 kHz 16-bit PCM mono, wideband (100-7000 Hz)
 #   stereo8k  8 kHz 16-bit PCM stereo, caller LEFT, staff RIGHT, telephone band
+#   stereoulaw  8 kHz G.711 mu-law stereo, caller LEFT, staff RIGHT, telephone band
 render() {
   local format=$1 out=$2 caller_track staff_track mono noise
   next
@@ -168,11 +200,19 @@ render() {
       sx -M -v 0.8 "$caller_track" -v 1 "$staff_track" -e signed -b 16 -r 8000 "$out" \
         sinc 300-3400 gain -n -3 rate 8000
       ;;
+    stereoulaw)
+      sx -M -v 0.8 "$caller_track" -v 1 "$staff_track" -e mu-law -b 8 -r 8000 "$out" \
+        sinc 300-3400 gain -n -3 rate 8000
+      ;;
     *)
       echo "make-demo-recordings: unknown format '$format'" >&2
       exit 1
       ;;
   esac
+  local line
+  for line in "${CALL_LINES[@]}"; do
+    printf '%s\t%s\n' "$(basename "$out")" "$line" >>"$(dirname "$out")/lines.tsv"
+  done
   printf '  %-45s %6.2f s  %s\n' "${out#"$ROOT"/}" "$(soxi -D "$out")" "$format"
 }
 
@@ -185,6 +225,7 @@ Q_SUBSIDY="Hi. What documents do I need to apply for the childcare subsidy?"
 # ---------------------------------------------------------------- 2026 Q4: recordings/demo/
 DEMO=$ROOT/recordings/demo
 echo "recordings/demo/"
+new_set "$DEMO"
 
 # 01 Exemplary: every courtesy item, announced hold of about 10 s, all facts right.
 new_call
@@ -318,6 +359,7 @@ CSV
 # ---------------------------------------------------------- 2026 Q3: recordings/demo-2026Q3/
 Q3=$ROOT/recordings/demo-2026Q3
 echo "recordings/demo-2026Q3/"
+new_set "$Q3"
 
 # Q3-01 Answered after 5 rings, no own name, curt close; facts right.
 new_call
@@ -378,4 +420,127 @@ call02-david-parenting-classes.wav,David Lin,活動課,parenting-classes,2026-08
 call03-grace-developmental-assessment.wav,Grace Wu,輔導課,developmental-assessment,2026-09-08T10:20:00,mono
 CSV
 
-du -cb "$DEMO"/*.wav "$Q3"/*.wav | tail -1 | awk '{ printf "total WAV bytes: %d\n", $1 }'
+# ------------------------------------------------------- 2026 Q4, Mandarin: recordings/demo-zh/
+ZH=$ROOT/recordings/demo-zh
+echo "recordings/demo-zh/"
+new_set "$ZH"
+
+# The test caller's questions (the scenarios' caller_script), characters then pinyin.
+ZQ_HOURS=("您好，請問你們的服務時間是幾點到幾點？" "nin2 hao3, qing3 wen4 ni3 men5 de5 fu2 wu4 shi2 jian1 shi4 ji2 dian3 dao4 ji2 dian3?")
+ZQ_PARENTING=("您好，請問親職教育課程要怎麼報名？" "nin2 hao3, qing3 wen4 qin1 zhi2 jiao4 yu4 ke4 cheng2 yao4 zen3 me5 bao4 ming2?")
+ZQ_ASSESSMENT=("您好，我想幫小孩預約發展評估，要怎麼預約？" "nin2 hao3, wo2 xiang3 bang1 xiao3 hai2 yu4 yue1 fa1 zhan3 ping2 gu1, yao4 zen3 me5 yu4 yue1?")
+ZQ_SUBSIDY=("您好，我想申請托育補助，請問要準備哪些文件？" "nin2 hao3, wo2 xiang3 shen1 qing3 tuo1 yu4 bu3 zhu4, qing3 wen4 yao4 zhun3 bei4 na3 xie1 wen2 jian4?")
+
+# zh01 Exemplary: every courtesy item, announced hold of about 10 s, all facts right.
+new_call
+pause 0.4
+ring 2
+staff lin "您好，兒童福利服務中心，我是林雅婷，很高興為您服務。" "nin2 hao3, er2 tong2 fu2 li4 fu2 wu4 zhong1 xin1, wo3 shi4 lin2 ya3 ting2, hen3 gao1 xing4 wei4 nin2 fu2 wu4."
+pause 0.5
+caller caller-zh "${ZQ_HOURS[@]}"
+pause 0.5
+staff lin "好的，請問您貴姓？" "hao3 de5, qing3 wen4 nin2 gui4 xing4?"
+pause 0.4
+caller caller-zh "我姓黃。" "wo3 xing4 huang2."
+pause 0.4
+staff lin "黃先生您好，請您稍候，我幫您查一下。" "huang2 xian1 sheng1 nin2 hao3, qing3 nin2 shao1 hou4, wo3 bang1 nin2 cha2 yi2 xia4."
+pause 10
+staff lin "讓您久等了。我們的服務時間是星期一到星期五，上午八點半到下午五點半，中午照常服務。" "rang4 nin2 jiu2 deng3 le5. wo3 men5 de5 fu2 wu4 shi2 jian1 shi4 xing1 qi1 yi1 dao4 xing1 qi1 wu3, shang4 wu3 ba1 dian3 ban4 dao4 xia4 wu3 wu2 dian3 ban4, zhong1 wu3 zhao4 chang2 fu2 wu4."
+pause 0.5
+caller caller-zh "好的，謝謝。" "hao3 de5, xie4 xie5."
+pause 0.4
+staff lin "不客氣，謝謝您的來電，再見。" "bu2 ke4 qi4, xie4 xie5 nin2 de5 lai2 dian4, zai4 jian4."
+pause 0.6
+render ulaw "$ZH/zh01-lin-service-hours.wav"
+
+# zh02 Answered after 5 rings; otherwise courteous and complete (gives his surname: 敝姓王).
+new_call
+pause 0.4
+ring 5
+staff wang "您好，兒童福利服務中心，敝姓王，請問有什麼可以為您服務的？" "nin2 hao3, er2 tong2 fu2 li4 fu2 wu4 zhong1 xin1, bi4 xing4 wang2, qing3 wen4 you3 shen2 me5 ke2 yi3 wei4 nin2 fu2 wu4 de5?"
+pause 0.5
+caller caller-zh "${ZQ_PARENTING[@]}"
+pause 0.6
+staff wang "親職教育課程在星期六上午，可以網路報名，完全免費。" "qin1 zhi2 jiao4 yu4 ke4 cheng2 zai4 xing1 qi1 liu4 shang4 wu3, ke2 yi3 wang3 lu4 bao4 ming2, wan2 quan2 mian3 fei4."
+pause 0.5
+caller caller-zh "好的，謝謝。" "hao3 de5, xie4 xie5."
+pause 0.4
+staff wang "不客氣，謝謝您的來電，再見。" "bu2 ke4 qi4, xie4 xie5 nin2 de5 lai2 dian4, zai4 jian4."
+pause 0.6
+render alaw "$ZH/zh02-wang-parenting-classes.wav"
+
+# zh03 No own name; otherwise complete; stereo.
+new_call
+pause 0.3
+ring 1
+staff chen "您好，兒童福利服務中心，請問有什麼需要幫忙的嗎？" "nin2 hao3, er2 tong2 fu2 li4 fu2 wu4 zhong1 xin1, qing3 wen4 you3 shen2 me5 xu1 yao4 bang1 mang2 de5 ma5?"
+pause 0.5
+caller caller-zh "${ZQ_ASSESSMENT[@]}"
+pause 0.5
+staff chen "可以電話預約。來的時候請帶兒童健康手冊，評估是免費的。" "ke2 yi3 dian4 hua4 yu4 yue1. lai2 de5 shi2 hou4 qing3 dai4 er2 tong2 jian4 kang1 shou2 ce4, ping2 gu1 shi4 mian3 fei4 de5."
+pause 0.5
+caller caller-zh "好，謝謝。" "hao3, xie4 xie5."
+pause 0.4
+staff chen "謝謝您的來電，再見。" "xie4 xie5 nin2 de5 lai2 dian4, zai4 jian4."
+pause 0.5
+render stereoulaw "$ZH/zh03-chen-developmental-assessment.wav"
+
+# zh04 Dismissive phrases (不是我負責的, 不知道) before giving the documents.
+new_call
+pause 0.4
+ring 2
+staff wang "您好，兒童福利服務中心，我是王志明。" "nin2 hao3, er2 tong2 fu2 li4 fu2 wu4 zhong1 xin1, wo3 shi4 wang2 zhi4 ming2."
+pause 0.5
+caller caller-zh "${ZQ_SUBSIDY[@]}"
+pause 0.6
+staff wang "這個不是我負責的，我也不知道。你就準備申請表、戶口名簿，還有存摺影本。" "zhe4 ge5 bu2 shi4 wo3 fu4 ze2 de5, wo3 ye3 bu4 zhi1 dao4. ni3 jiu4 zhun3 bei4 shen1 qing3 biao3, hu4 kou3 ming2 bu4, hai2 you3 cun2 zhe2 ying3 ben3."
+pause 0.5
+caller caller-zh "好吧，謝謝。" "hao3 ba5, xie4 xie5."
+pause 0.4
+staff wang "再見。" "zai4 jian4."
+pause 0.5
+render alaw "$ZH/zh04-wang-subsidy-documents.wav"
+
+# zh05 Unannounced silent hold of about 10.5 s after the question; otherwise complete.
+new_call
+pause 0.4
+ring 1
+staff lin "午安，兒童福利服務中心，我是林雅婷，請問有什麼可以為您服務？" "wu3 an1, er2 tong2 fu2 li4 fu2 wu4 zhong1 xin1, wo3 shi4 lin2 ya3 ting2, qing3 wen4 you3 shen2 me5 ke2 yi3 wei4 nin2 fu2 wu4?"
+pause 0.5
+caller caller-zh "${ZQ_SUBSIDY[@]}"
+pause 10.5
+staff lin "需要申請表、小孩的戶口名簿，還有家長的存摺影本。" "xu1 yao4 shen1 qing3 biao3, xiao3 hai2 de5 hu4 kou3 ming2 bu4, hai2 you3 jia1 zhang3 de5 cun2 zhe2 ying3 ben3."
+pause 0.5
+caller caller-zh "好的，謝謝。" "hao3 de5, xie4 xie5."
+pause 0.4
+staff lin "謝謝您的來電，再見。" "xie4 xie5 nin2 de5 lai2 dian4, zai4 jian4."
+pause 0.5
+render ulaw "$ZH/zh05-lin-subsidy-documents.wav"
+
+# zh06 Wrong fact: "opens at nine" (九點開始; the center opens at 八點半).
+new_call
+pause 0.4
+ring 3
+staff chen "您好，兒童福利服務中心，敝姓陳，很高興為您服務。" "nin2 hao3, er2 tong2 fu2 li4 fu2 wu4 zhong1 xin1, bi4 xing4 chen2, hen3 gao1 xing4 wei4 nin2 fu2 wu4."
+pause 0.5
+caller caller-zh "${ZQ_HOURS[@]}"
+pause 0.6
+staff chen "我們星期一到星期五，早上九點開始，下午五點半結束。" "wo3 men5 xing1 qi1 yi1 dao4 xing1 qi1 wu3, zao3 shang4 jiu3 dian3 kai1 shi3, xia4 wu3 wu2 dian3 ban4 jie2 shu4."
+pause 0.5
+caller caller-zh "好，謝謝。" "hao3, xie4 xie5."
+pause 0.4
+staff chen "謝謝您的來電，再見。" "xie4 xie5 nin2 de5 lai2 dian4, zai4 jian4."
+pause 0.5
+render ulaw "$ZH/zh06-chen-service-hours.wav"
+
+cat >"$ZH/manifest.csv" <<'CSV'
+file,staff,unit,scenario,called_at,staff_channel
+zh01-lin-service-hours.wav,林雅婷,行政課,service-hours,2026-10-19T09:30:00,mono
+zh02-wang-parenting-classes.wav,王志明,活動課,parenting-classes,2026-10-20T14:10:00,mono
+zh03-chen-developmental-assessment.wav,陳美玲,輔導課,developmental-assessment,2026-10-21T10:20:00,right
+zh04-wang-subsidy-documents.wav,王志明,活動課,subsidy-documents,2026-10-22T15:45:00,mono
+zh05-lin-subsidy-documents.wav,林雅婷,行政課,subsidy-documents,2026-10-26T11:05:00,mono
+zh06-chen-service-hours.wav,陳美玲,輔導課,service-hours,2026-10-27T16:30:00,mono
+CSV
+
+du -cb "$DEMO"/*.wav "$Q3"/*.wav "$ZH"/*.wav | tail -1 | awk '{ printf "total WAV bytes: %d\n", $1 }'
