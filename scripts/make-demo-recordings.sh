@@ -470,7 +470,7 @@ caller caller-zh "我姓黃。"
 pause 0.4
 staff lin "黃先生您好，請您稍候，我幫您查一下。"
 pause 10
-staff lin "讓您久等了。我們的服務時間是星期一到星期五，上午八點半到下午五點半，中午照常服務。"
+staff lin "讓您久等了。我們的服務時間是週一至週五，上午八點半到下午五點半，中午照常服務。"
 pause 0.5
 caller caller-zh "好的，謝謝。"
 pause 0.4
@@ -478,11 +478,11 @@ staff lin "不客氣，謝謝您的來電，再見。"
 pause 0.6
 render ulaw "$ZH/zh01-lin-service-hours.wav"
 
-# zh02 Answered after 5 rings; otherwise courteous and complete (gives his surname: 敝姓王).
+# zh02 Answered after 5 rings; otherwise courteous and complete.
 new_call
 pause 0.4
 ring 5
-staff wang "您好，兒童福利服務中心，敝姓王，請問有什麼可以為您服務的？"
+staff wang "您好，兒童福利服務中心，我是王志明，請問有什麼可以為您服務的？"
 pause 0.5
 caller caller-zh "$ZQ_PARENTING"
 pause 0.6
@@ -506,8 +506,8 @@ staff chen "可以電話預約。來的時候請帶兒童健康手冊，評估�
 pause 0.5
 caller caller-zh "好，謝謝。"
 pause 0.4
-staff chen "謝謝您的來電，再見。"
-pause 0.5
+staff chen "不客氣，謝謝您的來電，再見。"
+pause 1
 render stereoulaw "$ZH/zh03-chen-developmental-assessment.wav"
 
 # zh04 Dismissive phrases (不是我負責的, 不知道) before giving the documents.
@@ -530,11 +530,11 @@ render alaw "$ZH/zh04-wang-subsidy-documents.wav"
 new_call
 pause 0.4
 ring 1
-staff lin "午安，兒童福利服務中心，我是林雅婷，請問有什麼可以為您服務？"
+staff lin "您好，兒童福利服務中心，我是林雅婷，請問有什麼可以為您服務？"
 pause 0.5
 caller caller-zh "$ZQ_SUBSIDY"
 pause 10.5
-staff lin "需要申請表、小孩的戶口名簿，還有家長的存摺影本。"
+staff lin "需要申請表、小孩的戶口名簿，還有家長的帳戶影本。"
 pause 0.5
 caller caller-zh "好的，謝謝。"
 pause 0.4
@@ -542,7 +542,7 @@ staff lin "謝謝您的來電，再見。"
 pause 0.5
 render ulaw "$ZH/zh05-lin-subsidy-documents.wav"
 
-# zh06 Wrong fact: "opens at nine" (九點開始; the center opens at 八點半).
+# zh06 Wrong fact: "open on Saturdays too" (星期六也有開; the center is open Monday to Friday).
 new_call
 pause 0.4
 ring 3
@@ -550,7 +550,7 @@ staff chen "您好，兒童福利服務中心，敝姓陳，很高興為您服�
 pause 0.5
 caller caller-zh "$ZQ_HOURS"
 pause 0.6
-staff chen "我們星期一到星期五，早上九點開始，下午五點半結束。"
+staff chen "我們週一到週六都有服務，星期六也有開，上午八點半到下午五點半。"
 pause 0.5
 caller caller-zh "好，謝謝。"
 pause 0.4
