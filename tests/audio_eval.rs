@@ -30,7 +30,10 @@ fn ring_counts_agree_with_the_demo_scripts() {
             );
             calls += 1;
             if facts.rings != call.rings {
-                disagreements.push(format!("{set}/{}: {} vs {}", call.file, facts.rings, call.rings));
+                disagreements.push(format!(
+                    "{set}/{}: {} vs {}",
+                    call.file, facts.rings, call.rings
+                ));
             }
         }
     }

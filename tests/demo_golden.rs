@@ -29,7 +29,13 @@ fn run_set(set: &str, expected: &Expected, db: &Path) -> BTreeMap<String, (f64, 
     assert!(status.success(), "{set}: run failed");
     let json = db.with_extension("json");
     let status = callgrade()
-        .args(["export", "--campaign", &expected.campaign, "--format", "json"])
+        .args([
+            "export",
+            "--campaign",
+            &expected.campaign,
+            "--format",
+            "json",
+        ])
         .arg("--db")
         .arg(db)
         .arg("--out")

@@ -69,7 +69,11 @@ fn verdicts_on_the_demo_scripts_are_the_faults_built_in() {
                 .iter()
                 .filter(|id| !score.criteria.iter().any(|c| c.id == **id))
                 .collect();
-            assert!(unknown.is_empty(), "{set}/{}: no criterion {unknown:?}", call.file);
+            assert!(
+                unknown.is_empty(),
+                "{set}/{}: no criterion {unknown:?}",
+                call.file
+            );
         }
     }
     eprintln!("{agree}/{total} verdicts agree");

@@ -59,9 +59,7 @@ fn real_time_factors() {
     for (model_name, language, set, calls) in cases {
         let audios: Vec<_> = calls
             .iter()
-            .map(|c| {
-                load(&demo::dir(set).join(c), StaffChannel::Mono)
-            })
+            .map(|c| load(&demo::dir(set).join(c), StaffChannel::Mono))
             .collect();
         let seconds: f64 = audios.iter().map(|a| a.facts.duration).sum();
         println!(
