@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests: where the repo, the models and the binary are, a
+//! Helpers the integration tests have in common: where the repo, the models and the binary are, a
 //! scratch folder with some of the bundled demo calls, and (`demo`) what each demo call should
 //! get. Tests use only what is in the repository: the labelled sets beside it are for
 //! `make eval`.
