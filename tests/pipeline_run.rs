@@ -5,7 +5,7 @@
 mod common;
 
 use common::{callgrade, count, run_args, workspace};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const TABLES: [&str; 5] = [
     "calls",
@@ -167,44 +167,68 @@ fn a_killed_run_resumes_without_duplicates() {
     let db = dir.path().join("t.db");
     let mut args = run_args(&manifest, &db);
     args.extend(["--jobs".into(), "1".into()]);
-    let mut child = callgrade().args(&args).spawn().unwrap();
-    let started = Instant::now();
-    // Kill (SIGKILL) as soon as the first call is committed, mid-way through the batch.
-    loop {
-        let scored = db.exists()
-            && rusqlite::Connection::open(&db)
-                .and_then(|c| {
-                    c.query_row(
-                        "SELECT COUNT(*) FROM calls WHERE status = 'scored'",
-                        [],
-                        |r| r.get::<_, i64>(0),
-                    )
-                })
-                .unwrap_or(0)
-                > 0;
-        if scored {
-            break;
-        }
+    // The writer stops for good after two stored calls (a test hook), so the SIGKILL lands
+    // mid-batch at a known point however fast or loaded the machine is.
+    let mut child = callgrade()
+        .args(&args)
+        .env("CALLGRADE_TEST_PAUSE_AFTER_CALLS", "2")
+        .spawn()
+        .unwrap();
+    while scored_calls(&db) < 2 {
         assert!(
             child.try_wait().unwrap().is_none(),
-            "the run ended before it could be killed"
+            "the run ended before it stored two calls"
         );
-        assert!(started.elapsed() < Duration::from_secs(600));
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(50));
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let done_before = count(&db, "call_scores");
-    assert!(done_before < 4, "killed mid-way");
+    assert_eq!(count(&db, "call_scores"), 2, "whole calls only");
+    let kept = transcript_ids(&db);
+    assert_eq!(kept.len(), 2);
 
     let status = callgrade().args(&args).status().unwrap();
     assert!(status.success());
     assert_eq!(count(&db, "calls"), 4);
     assert_eq!(count(&db, "call_scores"), 4);
     assert_eq!(count(&db, "transcripts"), 4);
+    let after = transcript_ids(&db);
+    for (file, id) in &kept {
+        assert_eq!(after.get(file), Some(id), "{file} was transcribed again");
+    }
     before_after_rerun(&db, || {
         assert!(callgrade().args(&args).status().unwrap().success());
     });
+}
+
+/// Scored calls in the database, 0 while it does not exist yet or is being created.
+fn scored_calls(db: &std::path::Path) -> i64 {
+    if !db.exists() {
+        return 0;
+    }
+    rusqlite::Connection::open(db)
+        .and_then(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM calls WHERE status = 'scored'",
+                [],
+                |r| r.get(0),
+            )
+        })
+        .unwrap_or(0)
+}
+
+/// The transcript each scored call's score was made from, by file.
+fn transcript_ids(db: &std::path::Path) -> std::collections::BTreeMap<String, i64> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT c.file, s.transcript_id FROM call_scores s JOIN calls c ON c.id = s.call_id",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
 }
 
 /// Runs `rerun` and checks that no table gained or lost rows.

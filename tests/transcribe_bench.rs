@@ -1,13 +1,15 @@
 //! Speed figures (run on demand, never asserted):
 //! `cargo test --release --test transcribe_bench -- --ignored --nocapture`
 //! Real-time factor = Whisper wall time / call length, for tiny.en (English calls) and base
-//! (Mandarin calls): the default settings, then one knob changed at a time.
+//! (Mandarin calls) on bundled demo calls: the default settings, then one knob changed at a
+//! time.
 
 mod transcribe_support;
 
 use callgrade::audio::StaffChannel;
 use callgrade::transcribe::{Request, TranscribeSettings, Transcriber};
-use transcribe_support::{eval_dir, load, model};
+use transcribe_support::common::demo;
+use transcribe_support::{load, model};
 
 /// A named change to the default settings, with the thread count to run it at.
 type Variant = (&'static str, usize, fn(&mut TranscribeSettings));
@@ -25,14 +27,22 @@ fn real_time_factors() {
         (
             "ggml-tiny.en.bin",
             "en",
-            "public-en",
-            ["call001.wav", "call002.wav", "call003.wav"],
+            "demo",
+            [
+                "call01-amy-service-hours.wav",
+                "call02-david-parenting-classes.wav",
+                "call04-david-service-hours.wav",
+            ],
         ),
         (
             "ggml-base.bin",
             "zh",
-            "public-zh",
-            ["call001.wav", "call002.wav", "call003.wav"],
+            "demo-zh",
+            [
+                "zh01-lin-service-hours.wav",
+                "zh02-wang-parenting-classes.wav",
+                "zh04-wang-subsidy-documents.wav",
+            ],
         ),
     ];
     let variants: [Variant; 5] = [
@@ -49,12 +59,7 @@ fn real_time_factors() {
     for (model_name, language, set, calls) in cases {
         let audios: Vec<_> = calls
             .iter()
-            .map(|c| {
-                load(
-                    &eval_dir().join(set).join("2026Q4").join(c),
-                    StaffChannel::Mono,
-                )
-            })
+            .map(|c| load(&demo::dir(set).join(c), StaffChannel::Mono))
             .collect();
         let seconds: f64 = audios.iter().map(|a| a.facts.duration).sum();
         println!(

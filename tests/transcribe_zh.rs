@@ -1,5 +1,6 @@
-//! base on a labelled Mandarin eval call: the transcript is in Traditional characters and
-//! holds the staff's greeting and agency name (loosely: Whisper may drop or swap a character).
+//! base on a bundled Mandarin demo call: the transcript is in Traditional characters and
+//! holds the staff's greeting, agency name and facts (loosely: Whisper may drop or swap a
+//! character), compared with the script's lines (`recordings/demo-zh/lines.tsv`).
 
 mod transcribe_support;
 
@@ -7,25 +8,22 @@ use callgrade::audio::StaffChannel;
 use callgrade::transcribe::traditional::to_traditional;
 use callgrade::transcribe::{Request, TranscribeSettings, Transcriber};
 use std::collections::HashMap;
-use transcribe_support::{eval_dir, han, load, model};
+use transcribe_support::common::demo;
+use transcribe_support::{han, load, model};
 
-const CALL: &str = "call009.wav";
+const CALL: &str = "zh04-wang-subsidy-documents.wav";
 
 #[test]
 fn base_transcribes_a_mandarin_call_in_traditional_characters() {
-    let set = eval_dir().join("public-zh");
-    let labels: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(set.join("labels.json")).unwrap()).unwrap();
-    let staff_lines: Vec<String> = labels[CALL]["staff_lines"]
-        .as_array()
-        .expect("staff_lines in labels.json")
-        .iter()
-        .map(|l| l.as_str().unwrap().to_string())
+    let staff_lines: Vec<String> = demo::lines_of("demo-zh", CALL)
+        .into_iter()
+        .filter(|l| l.speaker == "staff")
+        .map(|l| l.text)
         .collect();
 
     let transcriber =
         Transcriber::new(&model("ggml-base.bin"), TranscribeSettings::default()).unwrap();
-    let audio = load(&set.join("2026Q4").join(CALL), StaffChannel::Mono);
+    let audio = load(&demo::dir("demo-zh").join(CALL), StaffChannel::Mono);
     let transcript = transcriber
         .transcribe(&audio, &Request::new("zh", 2))
         .unwrap();
@@ -57,15 +55,15 @@ fn base_transcribes_a_mandarin_call_in_traditional_characters() {
         "no Traditional forms in {heard}"
     );
 
-    // The greeting line's agency and greeting words, loosely.
-    let terms = ["兒童", "福利", "服務", "中心", "午安", "您好", "高興"];
+    // The agency, the documents, the dismissive phrase and the close, loosely.
+    let terms = ["福利", "服務", "中心", "申請表", "不知道", "謝謝", "再見"];
     let found: Vec<&str> = terms
         .iter()
         .copied()
         .filter(|t| heard.contains(t))
         .collect();
     println!("terms found: {found:?}");
-    assert!(found.len() >= 4, "only {found:?} of {terms:?} in {heard}");
+    assert!(found.len() >= 5, "only {found:?} of {terms:?} in {heard}");
 
     // Character recall over everything the staff said.
     let mut have: HashMap<char, usize> = HashMap::new();

@@ -9,7 +9,6 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-
 use super::error::AudioError;
 use super::settings::AudioSettings;
 
@@ -57,12 +56,13 @@ pub(crate) fn read_recording(path: &Path, settings: &AudioSettings) -> Result<Ve
 /// Lower-case hex sha256 of the recording, read through [`open_recording`] in 1 MiB pieces.
 pub fn sha256_recording(path: &Path, settings: &AudioSettings) -> Result<String, AudioError> {
     let (handle, _) = open_recording(path, settings)?;
-    let (sha, total) = crate::model::sha256_reader(bounded(handle, settings)).map_err(|source| {
-        AudioError::Open {
-            file: path.to_path_buf(),
-            source,
-        }
-    })?;
+    let (sha, total) =
+        crate::model::sha256_reader(bounded(handle, settings)).map_err(|source| {
+            AudioError::Open {
+                file: path.to_path_buf(),
+                source,
+            }
+        })?;
     check_size(path, total, settings)?;
     Ok(sha)
 }

@@ -22,7 +22,11 @@ pub fn main(cmd: ModelCommand) -> anyhow::Result<i32> {
         }
         ModelCommand::Import { path, force } => {
             let m = model::import(&dir, &path, force)?;
-            super::terminal::out(&format!("imported {} as {}\n", path.display(), m.path.display()))?;
+            super::terminal::out(&format!(
+                "imported {} as {}\n",
+                path.display(),
+                m.path.display()
+            ))?;
         }
         ModelCommand::List => {
             let models = model::list(&dir)?;

@@ -246,6 +246,7 @@ pub fn run(
                     })
             })
         });
+        let mut stored = 0;
         for (i, result, seconds) in rx {
             let job = &jobs[i];
             let outcome = match result {
@@ -290,11 +291,24 @@ pub fn run(
                 }
             };
             finish(&mut summary, progress, job.row, outcome, seconds);
+            stored += 1;
+            pause_for_tests(stored);
         }
         Ok(())
     })?;
     summary.wall_seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Test hook: with `CALLGRADE_TEST_PAUSE_AFTER_CALLS=N` the writer stops for good once it has
+/// stored N calls, so a test can kill the run at a known point instead of racing it.
+fn pause_for_tests(stored: usize) {
+    let pause_after = std::env::var("CALLGRADE_TEST_PAUSE_AFTER_CALLS").ok();
+    if pause_after.and_then(|n| n.parse().ok()) == Some(stored) {
+        loop {
+            std::thread::park();
+        }
+    }
 }
 
 fn finish(

@@ -1,6 +1,10 @@
-//! Helpers shared by the integration tests: where the repo, the models and the binary are, and
-//! a scratch folder with some of the bundled demo calls.
+//! Helpers the integration tests have in common: where the repo, the models and the binary are, a
+//! scratch folder with some of the bundled demo calls, and (`demo`) what each demo call should
+//! get. Tests use only what is in the repository: the labelled sets beside it are for
+//! `make eval`.
 #![allow(dead_code)]
+
+pub mod demo;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -82,18 +86,4 @@ pub fn count(db: &Path, table: &str) -> i64 {
     let conn = rusqlite::Connection::open(db).unwrap();
     conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
         .unwrap()
-}
-
-/// The labelled test calls: `$CALLGRADE_EVAL`, or `../shared/eval` beside the repo (where CI
-/// puts them). A missing folder fails the test: a skipped check would prove nothing.
-pub fn eval_dir() -> PathBuf {
-    let dir = std::env::var_os("CALLGRADE_EVAL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared/eval"));
-    assert!(
-        dir.join("public-en").is_dir() && dir.join("public-zh").is_dir(),
-        "{} does not hold the labelled sets public-en and public-zh: put shared/ beside the repo or set CALLGRADE_EVAL",
-        dir.display()
-    );
-    dir
 }

@@ -23,11 +23,9 @@ pub fn model(name: &str) -> PathBuf {
     path
 }
 
-/// The shared labelled eval sets, next to the repository.
+/// The bundled demo calls and their scripts.
 #[path = "../common/mod.rs"]
-mod common;
-#[allow(unused_imports)] // not every test crate that includes this module needs it
-pub use common::eval_dir;
+pub mod common;
 
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,11 +1,16 @@
 //! Agreement with labelled calls: runs the whole pipeline on each labelled set (a folder with
 //! `2026Q4/manifest.csv`, `rubric.toml`, `scenarios/`, `labels.json`) and prints, per criterion,
-//! how many verdicts agree with the labels. A criterion scored "not applicable" counts as passed.
+//! how many verdicts agree with the labels, and how many measured ring counts agree with the
+//! labelled `rings`. A criterion scored "not applicable" counts as passed. Then the same on
+//! clean transcripts rebuilt from the labels' `staff_lines` (`clean.rs`): the scoring logic
+//! without Whisper.
 //!
 //!   cargo run --release --example eval -- ../shared/eval/public-en ../shared/eval/public-zh
 //!   (options: --model PATH, --jobs N, --beam N for beam search instead of greedy decoding)
 
-use callgrade::audio::AudioSettings;
+mod clean;
+
+use callgrade::audio::{self, AudioSettings};
 use callgrade::pipeline::{self, FileScope, Manifest, RunOptions};
 use callgrade::report::CampaignReport;
 use callgrade::score::{Rubric, Scenarios};
@@ -102,8 +107,47 @@ fn main() -> anyhow::Result<()> {
         for m in &misses {
             println!("{m}");
         }
+        let (ring_agree, ring_total, ring_misses) = ring_agreement(&manifest, &labels)?;
+        println!("  rings          {ring_agree:>3}/{ring_total:<3}");
+        for m in &ring_misses {
+            println!("{m}");
+        }
+        let (clean_agree, clean_total, clean_misses) = clean::agreement(set, &labels)?;
+        println!(
+            "  clean transcripts: {clean_agree}/{clean_total} verdicts agree ({:.1}%)",
+            100.0 * clean_agree as f64 / clean_total.max(1) as f64
+        );
+        for m in &clean_misses {
+            println!("{m}");
+        }
         worst = worst.min(agree as f64 / total.max(1) as f64);
     }
     println!("lowest agreement: {:.1}%", 100.0 * worst);
     Ok(())
+}
+
+/// Measured ring counts against the labels' `rings`: (agree, total, one line per miss).
+fn ring_agreement(
+    manifest: &Manifest,
+    labels: &serde_json::Value,
+) -> anyhow::Result<(usize, usize, Vec<String>)> {
+    let (mut agree, mut total, mut misses) = (0, 0, Vec::new());
+    for row in &manifest.rows {
+        let Some(want) = labels[&row.file]["rings"].as_u64() else {
+            continue;
+        };
+        let rings = audio::load(&row.path, row.staff_channel, &AudioSettings::default())?
+            .facts
+            .rings;
+        total += 1;
+        if u64::from(rings) == want {
+            agree += 1;
+        } else {
+            misses.push(format!(
+                "  {} rings: label {want}, measured {rings}",
+                row.file
+            ));
+        }
+    }
+    Ok((agree, total, misses))
 }
