@@ -115,7 +115,10 @@ impl Manifest {
                     column,
                 })?;
         }
-        let dir = path.parent().unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let mut rows = Vec::new();
         let mut first_line_of: HashMap<PathBuf, usize> = HashMap::new();
         for record in reader.records() {
