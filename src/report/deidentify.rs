@@ -111,6 +111,8 @@ impl Pseudonymizer {
     }
 }
 
+/// Writes a new secret beside `path` and links it into place, so that two exports starting at
+/// once never see a half-written file: the first link wins and the other export reads it.
 fn create_secret(path: &Path) -> Result<(), SecretError> {
     let create_err = |source| SecretError::Create {
         path: path.to_path_buf(),
@@ -120,15 +122,25 @@ fn create_secret(path: &Path) -> Result<(), SecretError> {
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut key))
         .map_err(create_err)?;
-    let mut file = std::fs::OpenOptions::new()
+    let tmp = path.with_extension(format!("new-{}-{}", std::process::id(), unique()));
+    let written = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .open(path)
-        .map_err(create_err)?;
-    file.write_all(&key)
-        .and_then(|_| file.sync_all())
-        .map_err(create_err)
+        .open(&tmp)
+        .and_then(|mut file| file.write_all(&key).and_then(|_| file.sync_all()));
+    let linked = written.and_then(|_| match std::fs::hard_link(&tmp, path) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        other => other,
+    });
+    let _ = std::fs::remove_file(&tmp);
+    linked.map_err(create_err)
+}
+
+/// A number no other call in this process has had (threads may create secrets at once).
+fn unique() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Every distinct staff name of the campaign: the names redaction looks for.
@@ -345,6 +357,21 @@ mod tests {
         let err = Pseudonymizer::for_db(&db).err().unwrap().to_string();
         assert!(err.contains("5 bytes"), "{err}");
     }
+    #[test]
+    fn exports_starting_at_once_share_one_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SECRET_FILE);
+        let keys: Vec<[u8; SECRET_LEN]> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| Pseudonymizer::from_secret_file(&path).unwrap().key))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(keys.iter().all(|k| k == &keys[0]));
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "only the secret remains: {left:?}");
+    }
+
     #[test]
     fn quoted_speech_leaves_reasons_and_other_quotes_stay() {
         let heard = ["敝姓林，林美花為您服務", "this is Lynn"];
