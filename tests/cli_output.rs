@@ -41,6 +41,42 @@ fn escape_and_bidi_characters_from_a_manifest_are_shown_escaped() {
             raw as u32
         );
     }
+
+    // A reviewer's name and reason reach the terminal through review and the report tables.
+    let call = "call01-amy-service-hours.wav";
+    let by_db = |args: &[&str]| {
+        let out = callgrade()
+            .args(args)
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap()
+    };
+    let mut shown = by_db(&[
+        "review",
+        call,
+        "--criterion",
+        "greeting",
+        "--fail",
+        "--reason",
+        "heard\u{1b}[8m nothing",
+        "--by",
+        "Wang\u{1b}]0;x\u{7}",
+    ]);
+    shown += &by_db(&["review", call, "--list"]);
+    shown += &by_db(&["report", "call", call]);
+    shown += &by_db(&["report", "trends", "--by", "staff"]);
+    shown += &by_db(&["report", "training"]);
+    assert!(shown.contains("Wang\\u{1b}]0;x"), "{shown}");
+    for raw in ['\u{1b}', '\u{7}', '\u{202e}'] {
+        assert!(
+            !shown.contains(raw),
+            "raw {:?} reached the terminal: {shown}",
+            raw as u32
+        );
+    }
 }
 
 #[test]

@@ -92,7 +92,7 @@ pub struct CallArgs {
 }
 
 pub fn main(cmd: ReportCommand) -> anyhow::Result<i32> {
-    let text = match cmd {
+    let (text, format) = match cmd {
         ReportCommand::Trends(a) => {
             let store = Store::open_read_only(&a.db.db)?;
             let by = match a.by {
@@ -104,14 +104,15 @@ pub fn main(cmd: ReportCommand) -> anyhow::Result<i32> {
                 to: a.to,
             };
             let t = trends(&store, by, range, a.rubric.as_deref())?;
-            match a.format {
+            let text = match a.format {
                 Format::Table => trends_table(&t),
                 Format::Csv => {
                     warn(&t.warnings);
                     trends_csv(&t)?
                 }
                 Format::Json => json(&t)?,
-            }
+            };
+            (text, a.format)
         }
         ReportCommand::Training(a) => {
             if !(0.0..=1.0).contains(&a.min_rate) {
@@ -122,26 +123,33 @@ pub fn main(cmd: ReportCommand) -> anyhow::Result<i32> {
             }
             let store = Store::open_read_only(&a.db.db)?;
             let t = training(&store, a.campaigns, a.min_rate, a.rubric.as_deref())?;
-            match a.format {
+            let text = match a.format {
                 Format::Table => training_table(&t),
                 Format::Csv => {
                     warn(&t.warnings);
                     training_csv(&t)?
                 }
                 Format::Json => json(&t)?,
-            }
+            };
+            (text, a.format)
         }
         ReportCommand::Call(CallArgs { which: a, format }) => {
             let store = Store::open_read_only(&a.db.db)?;
             let c = call_report(&store, &a.call, a.campaign.as_deref(), a.rubric.as_deref())?;
-            match format {
+            let text = match format {
                 Format::Table => call_text(&c),
                 Format::Csv => call_csv(&c)?,
                 Format::Json => json(&c)?,
-            }
+            };
+            (text, format)
         }
     };
-    std::io::stdout().write_all(text.as_bytes())?;
+    match format {
+        // Tables carry reasons, quotes and reviewers' words straight to the terminal.
+        Format::Table => super::terminal::out(&text)?,
+        // CSV and JSON are data for files and scripts: kept byte for byte.
+        Format::Csv | Format::Json => std::io::stdout().write_all(text.as_bytes())?,
+    }
     Ok(0)
 }
 
