@@ -247,6 +247,7 @@ pub fn run(
             })
         });
         let mut stored = 0;
+        let pause_after = pause_for_tests_after();
         for (i, result, seconds) in rx {
             let job = &jobs[i];
             let outcome = match result {
@@ -292,7 +293,12 @@ pub fn run(
             };
             finish(&mut summary, progress, job.row, outcome, seconds);
             stored += 1;
-            pause_for_tests(stored);
+            if pause_after == Some(stored) {
+                // Stop for good: the test kills the process here.
+                loop {
+                    std::thread::park();
+                }
+            }
         }
         Ok(())
     })?;
@@ -302,13 +308,10 @@ pub fn run(
 
 /// Test hook: with `CALLGRADE_TEST_PAUSE_AFTER_CALLS=N` the writer stops for good once it has
 /// stored N calls, so a test can kill the run at a known point instead of racing it.
-fn pause_for_tests(stored: usize) {
-    let pause_after = std::env::var("CALLGRADE_TEST_PAUSE_AFTER_CALLS").ok();
-    if pause_after.and_then(|n| n.parse().ok()) == Some(stored) {
-        loop {
-            std::thread::park();
-        }
-    }
+fn pause_for_tests_after() -> Option<usize> {
+    std::env::var("CALLGRADE_TEST_PAUSE_AFTER_CALLS")
+        .ok()
+        .and_then(|n| n.parse().ok())
 }
 
 fn finish(
@@ -420,11 +423,9 @@ pub fn rescore(
     scenarios: &Scenarios,
 ) -> anyhow::Result<RescoreSummary> {
     let score_run = store.score_run(&rubric.id, &rubric.sha256, &rubric.title, &rubric.source)?;
-    let calls = store.campaign_calls(campaign, None)?;
-    let current = store.calls_with_current_transcript(campaign)?;
+    let calls = store.rescorable_calls(campaign)?;
     let results: Vec<_> = calls
         .par_iter()
-        .filter(|c| current.contains(&c.id))
         .filter_map(|c| {
             let (tid, facts) = (c.transcript_id?, c.facts.as_ref()?);
             let scenario = match c.scenario.as_str() {
@@ -440,7 +441,7 @@ pub fn rescore(
         })
         .collect();
     let mut summary = RescoreSummary {
-        skipped: calls.len() - results.len(),
+        skipped: store.campaign_call_count(campaign)? - results.len(),
         ..RescoreSummary::default()
     };
     for (call, result) in results {

@@ -8,7 +8,6 @@ use crate::audio::AudioFacts;
 use crate::score::{CallScore, CriterionResult, Total, Verdict};
 use crate::transcribe::{Quality, Segment};
 use rusqlite::{OptionalExtension, params};
-use std::collections::HashSet;
 
 /// One stored call with its score under a chosen rubric version (if scored) and transcript.
 #[derive(Debug, Clone)]
@@ -133,28 +132,53 @@ impl Store {
         campaign: &str,
         score_run: Option<i64>,
     ) -> Result<Vec<CallView>, StoreError> {
+        let mut calls = self.calls_where(campaign, "")?;
+        if let Some(run) = score_run {
+            let overrides = self.effective_overrides(run, None)?;
+            for call in &mut calls {
+                self.attach_score(call, run, &overrides)?;
+            }
+        }
+        Ok(calls)
+    }
+
+    /// The calls of `campaign` that are scored and whose stored transcript was made from the
+    /// recording as it was last read (same sha256): the only ones re-scoring may touch. A call
+    /// whose file later failed or changed keeps an old transcript that no longer describes it.
+    pub fn rescorable_calls(&self, campaign: &str) -> Result<Vec<CallView>, StoreError> {
+        self.calls_where(
+            campaign,
+            "AND c.status = 'scored' AND t.audio_sha256 = c.sha256",
+        )
+    }
+
+    /// How many calls `campaign` has.
+    pub fn campaign_call_count(&self, campaign: &str) -> Result<usize, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT COUNT(*) FROM calls c JOIN campaigns k ON k.id = c.campaign_id
+                 WHERE k.name = ?1",
+                [campaign],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| usize::try_from(n).unwrap_or(0))
+            .map_err(|e| self.sql_err(e))
+    }
+
+    /// Calls of `campaign` meeting `condition` (SQL over [`CALL_VIEW_SELECT`]'s tables, starting
+    /// with AND), without scores.
+    fn calls_where(&self, campaign: &str, condition: &str) -> Result<Vec<CallView>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "{CALL_VIEW_SELECT} WHERE k.name = ?1 ORDER BY c.called_at, c.file"
+                "{CALL_VIEW_SELECT} WHERE k.name = ?1 {condition} ORDER BY c.called_at, c.file"
             ))
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
             .query_map([campaign], call_row)
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.sql_err(e))?;
-        let overrides = score_run
-            .map(|run| self.effective_overrides(run, None))
-            .transpose()?;
-        let mut calls = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut call = self.call_view(row)?;
-            if let (Some(run), Some(overrides)) = (score_run, &overrides) {
-                self.attach_score(&mut call, run, overrides)?;
-            }
-            calls.push(call);
-        }
-        Ok(calls)
+        rows.into_iter().map(|row| self.call_view(row)).collect()
     }
 
     /// Completes a selected call row: parses its audio facts and transcript quality and loads
@@ -243,26 +267,6 @@ impl Store {
         let tx = self.conn.transaction().map_err(sql)?;
         insert_score(&tx, call_id, score_run, transcript_id, score).map_err(sql)?;
         tx.commit().map_err(sql)
-    }
-
-    /// Ids of the calls of `campaign` that are scored and whose stored transcript was made
-    /// from the recording as it was last read (same sha256): the only ones re-scoring may touch.
-    pub fn calls_with_current_transcript(
-        &self,
-        campaign: &str,
-    ) -> Result<HashSet<i64>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT c.id FROM calls c
-                 JOIN campaigns k ON k.id = c.campaign_id
-                 JOIN transcripts t ON t.id = c.transcript_id
-                 WHERE k.name = ?1 AND c.status = 'scored' AND t.audio_sha256 = c.sha256",
-            )
-            .map_err(|e| self.sql_err(e))?;
-        stmt.query_map([campaign], |r| r.get(0))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.sql_err(e))
     }
 
     /// Marks a stored call failed with `error` (its old scores stop counting everywhere).
