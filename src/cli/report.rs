@@ -163,16 +163,6 @@ fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
     Ok(serde_json::to_string_pretty(value)? + "\n")
 }
 
-/// CSV with the export's byte-order mark, so Excel reads the Chinese names as UTF-8.
-fn csv_text(header: Vec<String>, rows: Vec<Vec<String>>) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(crate::report::csv::BOM.as_bytes().to_vec());
-    crate::report::csv::write_row(&mut w, &header)?;
-    for r in rows {
-        crate::report::csv::write_row(&mut w, &r)?;
-    }
-    Ok(String::from_utf8(w.into_inner()?)?)
-}
-
 fn num(x: f64) -> String {
     format!("{x}")
 }
@@ -261,7 +251,7 @@ fn trends_csv(t: &Trends) -> anyhow::Result<String> {
     .to_vec();
     header.extend(t.categories.iter().map(|c| format!("{c} %")));
     header.extend(t.grades.iter().map(|g| format!("grade: {g}")));
-    let rows = t
+    let rows: Vec<Vec<String>> = t
         .rows
         .iter()
         .chain(&t.totals)
@@ -293,7 +283,7 @@ fn trends_csv(t: &Trends) -> anyhow::Result<String> {
             cells
         })
         .collect();
-    csv_text(header, rows)
+    Ok(crate::report::csv::document(&header, &rows))
 }
 
 fn span(campaigns: &[String]) -> String {
@@ -359,7 +349,7 @@ fn training_table(t: &TrainingList) -> String {
         out += &Table::from_rows(header.map(String::from).to_vec(), rows).to_string();
     }
     out += "\nBy criterion\n\n";
-    let rows = t
+    let rows: Vec<Vec<String>> = t
         .by_criterion
         .iter()
         .map(|c| {
@@ -405,7 +395,7 @@ fn training_csv(t: &TrainingList) -> anyhow::Result<String> {
     ]
     .map(String::from)
     .to_vec();
-    let rows = t
+    let rows: Vec<Vec<String>> = t
         .by_person
         .iter()
         .flat_map(|p| &p.needs)
@@ -431,7 +421,7 @@ fn training_csv(t: &TrainingList) -> anyhow::Result<String> {
             ]
         })
         .collect();
-    csv_text(header, rows)
+    Ok(crate::report::csv::document(&header, &rows))
 }
 
 fn mark(v: Verdict) -> &'static str {
@@ -565,7 +555,7 @@ fn call_csv(c: &CallReport) -> anyhow::Result<String> {
     ]
     .map(String::from)
     .to_vec();
-    let rows = c
+    let rows: Vec<Vec<String>> = c
         .criteria
         .iter()
         .map(|k| {
@@ -585,5 +575,5 @@ fn call_csv(c: &CallReport) -> anyhow::Result<String> {
             ]
         })
         .collect();
-    csv_text(header, rows)
+    Ok(crate::report::csv::document(&header, &rows))
 }

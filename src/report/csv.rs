@@ -70,6 +70,16 @@ pub fn criterion_ids(report: &CampaignReport) -> Vec<(String, String)> {
     ids
 }
 
+/// A whole CSV file from a header and rows: BOM first, every cell through [`cell`]. The
+/// reports' CSV outputs are written with it.
+pub fn document(header: &[String], rows: &[Vec<String>]) -> String {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+        write_row(&mut w, row).expect("in-memory write");
+    }
+    finish(w)
+}
+
 fn finish(writer: ::csv::Writer<Vec<u8>>) -> String {
     let bytes = writer
         .into_inner()
