@@ -6,7 +6,10 @@
 //! without Whisper.
 //!
 //!   cargo run --release --example eval -- ../shared/eval/public-en ../shared/eval/public-zh
-//!   (options: --model PATH, --jobs N, --beam N for beam search instead of greedy decoding)
+//!   (options: --model PATH, --jobs N, --beam N for beam search instead of greedy decoding,
+//!   --cache DIR to keep each set's database in DIR and reuse its transcripts, so that a
+//!   change to scoring alone is measured in seconds; delete DIR after changing audio or
+//!   transcription code, whose transcripts it would otherwise reuse)
 
 mod clean;
 
@@ -24,10 +27,12 @@ fn main() -> anyhow::Result<()> {
     let mut model: Option<PathBuf> = None;
     let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut beam: Option<u32> = None;
+    let mut cache: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--model" => model = args.next().map(PathBuf::from),
+            "--cache" => cache = args.next().map(PathBuf::from),
             "--jobs" => jobs = args.next().and_then(|j| j.parse().ok()).unwrap_or(jobs),
             "--beam" => {
                 beam = args.next().and_then(|b| b.parse().ok());
@@ -45,7 +50,15 @@ fn main() -> anyhow::Result<()> {
         let labels: serde_json::Value =
             serde_json::from_slice(&std::fs::read(set.join("labels.json"))?)?;
         let dir = tempfile::tempdir()?;
-        let mut store = Store::open(&dir.path().join("eval.db"))?;
+        let db = match &cache {
+            Some(c) => {
+                std::fs::create_dir_all(c)?;
+                let name = set.file_name().unwrap_or_default().to_string_lossy();
+                c.join(format!("{name}.db"))
+            }
+            None => dir.path().join("eval.db"),
+        };
+        let mut store = Store::open(&db)?;
         let opts = RunOptions {
             campaign: "eval".into(),
             rubric,
@@ -55,7 +68,7 @@ fn main() -> anyhow::Result<()> {
             jobs,
             threads_per_job: (std::thread::available_parallelism().map_or(1, |n| n.get()) / jobs)
                 .max(1),
-            force: true,
+            force: cache.is_none(),
             audio: AudioSettings::default(),
             transcribe: match beam {
                 Some(beam_size) => TranscribeSettings {
@@ -66,6 +79,9 @@ fn main() -> anyhow::Result<()> {
             },
         };
         let summary = pipeline::run(&mut store, &manifest, &opts, &|_| {})?;
+        if cache.is_some() {
+            pipeline::rescore(&mut store, "eval", &opts.rubric, &opts.scenarios)?;
+        }
         let report = CampaignReport::load(&store, "eval", None)?;
         let mut per: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         let mut misses = Vec::new();
