@@ -23,6 +23,10 @@ pub(crate) struct Utterance<'a> {
     pub toks: Vec<Tok>,
     /// Union of the tokens' sound masks, for [`super::rubric::Phrase::upper_bound`].
     pub mask: u128,
+    /// Whisper's probability for each of `toks` (empty when the transcript did not keep them).
+    pub probs: Vec<f32>,
+    /// How sure it is that this is the staff's speech, 0..=1: 1 for a stereo side.
+    pub speaker_confidence: f64,
 }
 
 fn mask_of(toks: &[Tok]) -> u128 {
@@ -47,6 +51,12 @@ impl Utterance<'_> {
             end,
             mask: mask_of(&toks),
             toks,
+            probs: self
+                .probs
+                .get(a..b)
+                .map(<[f32]>::to_vec)
+                .unwrap_or_default(),
+            speaker_confidence: self.speaker_confidence,
         }
     }
 }
@@ -223,7 +233,13 @@ pub(crate) fn staff_speech<'a>(
             start,
             end,
             mask: mask_of(&toks),
+            probs: super::confidence::token_probs(&seg.tokens, toks.len()),
             toks,
+            speaker_confidence: if seg.speaker == Speaker::Staff {
+                1.0
+            } else {
+                super::confidence::MONO_SPEAKER_CONFIDENCE
+            },
         };
         if seg.speaker == Speaker::Staff {
             utts.push(u);

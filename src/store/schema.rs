@@ -134,15 +134,23 @@ const MIGRATIONS: &[&str] = &[
     // 3: marks the file as callgrade's (APPLICATION_ID), so `run` never takes another
     // program's SQLite file for an old callgrade database.
     "PRAGMA application_id = 1128747588;",
+    // 4: how sure a verdict is. Segments keep Whisper's token probabilities (JSON, NULL for
+    // transcripts made before), criterion results their confidence (NULL when scored before
+    // confidence was measured) and whether a supervisor should check them.
+    r#"
+    ALTER TABLE segments ADD COLUMN tokens TEXT;
+    ALTER TABLE criterion_results ADD COLUMN confidence REAL;
+    ALTER TABLE criterion_results ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// The schema version this binary writes and reads.
 pub(super) const KNOWN: i64 = MIGRATIONS.len() as i64;
 
 /// The oldest schema that reads (reports, exports) use as it is, since a read-only open cannot
-/// upgrade. Migration 3 only marks the file, so schema 2 reads the same as 3. Raise this when
-/// a migration adds or changes anything a read uses.
-pub(super) const READABLE_FROM: i64 = 2;
+/// upgrade. Raise this when a migration adds or changes anything a read uses: migration 4's
+/// confidence columns are read by every report.
+pub(super) const READABLE_FROM: i64 = 4;
 
 /// What a file holds, as read before anything is written to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
