@@ -59,6 +59,10 @@ fn margin(distance: f64, scale: f64) -> f64 {
     AT_LIMIT + (1.0 - AT_LIMIT) * ramp(distance.abs(), 0.0, scale)
 }
 
+/// Ring counting is reliable (bursts are measured, not transcribed), so a count at the limit
+/// alone does not send a verdict to review.
+const RING_AT_LIMIT: f64 = 0.7;
+
 /// Seconds from a time limit within which a verdict could flip on loose word timings.
 const TIME_SCALE: f64 = 1.5;
 /// Similarity above (or below) the threshold beyond which a match is clear.
@@ -138,9 +142,23 @@ fn source<'u, 'a>(cx: &'u Ctx<'a>, e: &Evidence) -> Option<(&'u Utterance<'a>, u
 /// How sure a quote is the staff's words as transcribed: token probabilities of the quoted
 /// stretch, speaker attribution, and invented text nearby.
 fn evidence_factor(cx: &Ctx, segments: &[Segment], e: &Evidence) -> f64 {
+    quoted_factor(cx, segments, e, false)
+}
+
+/// [`evidence_factor`]; with `name_slot` the least sure word of the stretch is left out: a
+/// self-introduction's name slot takes any name, and Whisper is rarely sure how a name is
+/// spelt.
+fn quoted_factor(cx: &Ctx, segments: &[Segment], e: &Evidence, name_slot: bool) -> f64 {
     let mut f = 1.0;
     if let Some((u, a, b)) = source(cx, e) {
-        f *= heard(stretch_probability(u.probs.get(a..b).unwrap_or(&[])));
+        let mut probs = u.probs.get(a..b).unwrap_or(&[]).to_vec();
+        if name_slot && probs.len() > 1 {
+            let least = (0..probs.len())
+                .min_by(|&i, &j| probs[i].total_cmp(&probs[j]))
+                .unwrap_or(0);
+            probs.remove(least);
+        }
+        f *= heard(stretch_probability(&probs));
         f *= u.speaker_confidence;
     }
     let invented_near = segments.iter().any(|s| {
@@ -207,29 +225,46 @@ fn absence_factor(cx: &Ctx, segments: &[Segment]) -> f64 {
     f
 }
 
-/// How far below its threshold the best near-miss of `phrases` stayed (factor 0.5 for a
-/// near-miss at the threshold, 1 for nothing close).
+/// Doubt about a phrase not being found: the closest near-miss (0.5 at the threshold), or a
+/// stretch where the phrase partly aligns but Whisper was unsure of the words: a misheard
+/// phrase ("one recent photo" heard as "one reason to fill two") hides there.
 fn near_miss_factor(cx: &Ctx, phrases: &[Phrase], base: f64) -> f64 {
     let params = cx.params();
-    let mut closest = f64::INFINITY;
+    let mut doubt: f64 = 0.0;
     for u in &cx.staff.utts {
         for p in phrases {
             let need = required_similarity(&p.toks, base);
-            // Cannot come within SIM_SCALE of the threshold: not a near-miss.
-            if p.upper_bound(u.mask) + SIM_SCALE < need {
+            // Cannot come within reach of the threshold: neither a near-miss nor hidden.
+            if p.upper_bound(u.mask) < PARTIAL_FROM {
                 continue;
             }
-            if let Some(h) = best_match(&p.toks, &u.toks, params, None) {
-                closest = closest.min((need - h.sim).max(0.0));
-            }
+            let Some(h) = best_match(&p.toks, &u.toks, params, None) else {
+                continue;
+            };
+            let near = 1.0 - margin((need - h.sim).max(0.0), SIM_SCALE);
+            let unsure = 1.0 - heard(stretch_probability(u.probs.get(h.start..h.end).unwrap_or(&[])));
+            let hidden = unsure * ramp(h.sim, PARTIAL_FROM, need);
+            doubt = doubt.max(near).max(hidden);
         }
     }
-    if closest.is_finite() {
-        margin(closest, SIM_SCALE)
-    } else {
-        1.0
-    }
+    1.0 - doubt
 }
+
+/// Doubt about a point missing from an answer: the utterances that hold the points found are
+/// where the staff gave the answer, and a word there that Whisper was unsure of may be the
+/// missing point misheard ("photo" heard as "fill two" beside "front desk").
+fn answer_factor(cx: &Ctx, evidence: &[Evidence]) -> f64 {
+    const WEIGHT: f64 = 0.6;
+    let least = evidence
+        .iter()
+        .filter_map(|e| source(cx, e))
+        .flat_map(|(u, _, _)| u.probs.iter().copied())
+        .fold(None, |m: Option<f32>, p| Some(m.map_or(p, |m| m.min(p))));
+    1.0 - WEIGHT * (1.0 - heard(least.map(f64::from)))
+}
+
+/// Similarity from which a phrase partly aligns with a stretch of speech.
+const PARTIAL_FROM: f64 = 0.3;
 
 /// Distance in seconds of a quote's start from the start of a `within` window.
 fn within_factor(cx: &Ctx, e: &Evidence, within: Option<f64>) -> f64 {
@@ -326,7 +361,7 @@ pub(crate) fn of(cx: &Ctx, segments: &[Segment], c: &Criterion, d: &Decision) ->
                         near_miss_factor(cx, &all, base)
                     })
                     .fold(0.0, f64::max);
-                absence_factor(cx, segments) * clearest
+                absence_factor(cx, segments) * clearest * answer_factor(cx, &d.evidence)
             }
             _ => 1.0,
         },
@@ -344,7 +379,7 @@ fn pickup(cx: &Ctx, max_rings: Option<u32>, max_seconds: Option<f64>) -> f64 {
     if let Some(max) = max_rings {
         // A ring at the limit or just over it: one burst missed or counted twice flips it.
         if cx.audio.rings == max || cx.audio.rings == max + 1 {
-            f *= 0.55;
+            f *= RING_AT_LIMIT;
         }
     }
     if let Some(max) = max_seconds {
