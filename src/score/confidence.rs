@@ -98,7 +98,7 @@ pub(crate) fn token_probs(tokens: &[Token], n: usize) -> Vec<f32> {
     (0..n)
         .map(|i| {
             let a = i * m / n;
-            let b = ((i + 1) * m).div_ceil(n).clamp(a + 1, m);
+            let b = ((i + 1) * m / n).clamp(a + 1, m);
             units[a..b].iter().copied().fold(1.0, f32::min)
         })
         .collect()
@@ -439,6 +439,131 @@ fn hold(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audio::SpeechRegion;
+    use crate::score::{Rubric, score_call};
+
+    const RUBRIC: &str = r#"
+[rubric]
+id = "t"
+title = "T"
+language = "en"
+
+[[grade]]
+name = "All"
+min = 0
+
+[[criterion]]
+id = "pickup"
+title = "Pickup"
+category = "speed"
+points = 1
+check = "pickup"
+max_rings = 3
+
+[[criterion]]
+id = "greeting"
+title = "Greeting"
+category = "courtesy"
+points = 1
+check = "phrase"
+any = ["good morning"]
+within_seconds = 10
+
+[[criterion]]
+id = "hold"
+title = "Hold"
+category = "courtesy"
+points = 1
+check = "hold"
+max_silence_seconds = 10
+announce = ["one moment"]
+"#;
+
+    fn region(start: f64, end: f64) -> SpeechRegion {
+        SpeechRegion {
+            start,
+            end,
+            speaker: Speaker::Staff,
+        }
+    }
+
+    /// A stereo call: "Good morning, children's center." at 2 s (Whisper's probability for
+    /// "morning" given), then "Sure." and, after `silence` seconds, "Thanks for waiting.".
+    fn call(rings: u32, morning_p: f32, silence: f64) -> (Vec<Segment>, AudioFacts) {
+        let seg = |start: f64, end: f64, words: &[(&str, f32)]| Segment {
+            speaker: Speaker::Staff,
+            start,
+            end,
+            text: words.iter().map(|w| w.0).collect(),
+            invented: false,
+            tokens: words.iter().map(|&(t, p)| tok(t, p)).collect(),
+        };
+        let back = 6.0 + silence;
+        let segments = vec![
+            seg(
+                2.0,
+                4.0,
+                &[
+                    ("Good", 0.95),
+                    (" morning", morning_p),
+                    (",", 0.9),
+                    (" children's", 0.9),
+                    (" center.", 0.9),
+                ],
+            ),
+            seg(5.0, 6.0, &[("Sure.", 0.95)]),
+            seg(back, back + 2.0, &[("Thanks", 0.9), (" for", 0.9), (" waiting.", 0.9)]),
+        ];
+        let facts = AudioFacts {
+            duration: back + 3.0,
+            channels: 2,
+            source_rate: 8000,
+            rings,
+            speech: vec![region(2.0, 4.0), region(5.0, 6.0), region(back, back + 2.0)],
+            first_staff_speech: Some(2.0),
+            ..Default::default()
+        };
+        (segments, facts)
+    }
+
+    fn confidence(rings: u32, morning_p: f32, silence: f64, id: &str) -> (Verdict, f64, bool) {
+        let rubric = Rubric::parse(RUBRIC, "t.toml").unwrap();
+        let (segments, facts) = call(rings, morning_p, silence);
+        let score = score_call(&rubric, None, &segments, &facts, None);
+        let c = score.criteria.iter().find(|c| c.id == id).unwrap();
+        (c.verdict, c.confidence.unwrap(), c.needs_review)
+    }
+
+    #[test]
+    fn a_quote_whisper_was_unsure_of_needs_review() {
+        let (verdict, sure, review) = confidence(1, 0.95, 3.0, "greeting");
+        assert_eq!(verdict, Verdict::Passed);
+        assert_eq!((sure, review), (1.0, false));
+        let (verdict, unsure, review) = confidence(1, 0.1, 3.0, "greeting");
+        assert_eq!(verdict, Verdict::Passed);
+        assert!(unsure < REVIEW_BELOW && review, "{unsure}");
+    }
+
+    #[test]
+    fn verdicts_at_a_limit_are_less_sure_than_clear_ones() {
+        // Rings: 3 of at most 3 is one miscounted burst from failing.
+        let (_, clear, _) = confidence(1, 0.95, 3.0, "pickup");
+        let (verdict, at_limit, _) = confidence(3, 0.95, 3.0, "pickup");
+        assert_eq!(verdict, Verdict::Passed);
+        assert!(at_limit < clear, "{at_limit} vs {clear}");
+        // An unannounced silence just over the 10 s limit against a long one.
+        let (verdict, long, _) = confidence(1, 0.95, 25.0, "hold");
+        assert_eq!(verdict, Verdict::Failed);
+        let (verdict, just_over, review) = confidence(1, 0.95, 10.2, "hold");
+        assert_eq!(verdict, Verdict::Failed);
+        assert!(just_over < long && review, "{just_over} vs {long}");
+        // No hold at all: sure when the pauses are short, less so with one just under the limit.
+        let (verdict, short, _) = confidence(1, 0.95, 2.0, "hold");
+        assert_eq!(verdict, Verdict::NotApplicable);
+        let (verdict, just_under, _) = confidence(1, 0.95, 9.8, "hold");
+        assert_eq!(verdict, Verdict::NotApplicable);
+        assert!(just_under < short, "{just_under} vs {short}");
+    }
 
     fn tok(text: &str, p: f32) -> Token {
         Token {
@@ -467,7 +592,7 @@ mod tests {
         assert_eq!(token_probs(&tokens, 2), [0.3, 0.8]);
         let zh = [tok("您好", 0.9), tok("，", 0.2), tok("敝", 0.4)];
         assert_eq!(token_probs(&zh, 3), [0.9, 0.9, 0.4]);
-        // "8:30" is one matcher token but two units here: spread, least sure wins.
+        // "8:30" is one matcher token but two units here: spread evenly, least sure wins.
         let time = [
             tok(" at", 0.9),
             tok(" 8", 0.5),
