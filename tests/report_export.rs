@@ -250,11 +250,7 @@ fn confidence_and_needs_review_are_in_json_csv_and_xlsx() {
             let review = k["needs_review"].as_bool().expect("needs_review is a bool");
             assert!((0.0..=1.0).contains(&confidence), "{k}");
             // Scoring marks exactly the verdicts below the threshold (the fixture's 0.2 too).
-            assert_eq!(
-                review,
-                confidence < callgrade::score::REVIEW_BELOW,
-                "{k}"
-            );
+            assert_eq!(review, confidence < callgrade::score::REVIEW_BELOW, "{k}");
             want.push((confidence, review));
         }
     }
@@ -279,7 +275,10 @@ fn confidence_and_needs_review_are_in_json_csv_and_xlsx() {
         .collect();
     assert_eq!(got, want);
 
-    let path = export("confidence.xlsx", &["--format", "xlsx", "--rubric", "courtesy-en"]);
+    let path = export(
+        "confidence.xlsx",
+        &["--format", "xlsx", "--rubric", "courtesy-en"],
+    );
     let criteria = sheet(&path, "Criteria");
     let width = criteria.width();
     assert_eq!(text(&criteria, 0, width - 2), "Confidence");
@@ -296,6 +295,17 @@ fn confidence_and_needs_review_are_in_json_csv_and_xlsx() {
             "row {i}: {mark:?}"
         );
     }
+
+    // The printable report marks the doubtful verdicts, and only those.
+    let path = export(
+        "confidence.html",
+        &["--format", "html", "--rubric", "courtesy-en"],
+    );
+    let html = std::fs::read_to_string(path).unwrap();
+    let marks = html
+        .matches("<span class=\"review\">needs review</span>")
+        .count();
+    assert_eq!(marks, want.iter().filter(|w| w.1).count());
 }
 
 fn assert_self_contained(html: &str) {

@@ -201,9 +201,8 @@ pub struct Placed {
 /// Multi-byte characters cut across tokens are kept whole.
 pub fn place(window: &Window, seg_start: f64, seg_end: f64, tokens: &[TimedToken]) -> Vec<Placed> {
     let seg_end = seg_end.max(seg_start);
-    // (piece, packed start, packed end, bytes, token probabilities) per clause, then per run
-    // of clauses.
-    let mut groups: Vec<(usize, f64, f64, Vec<u8>, Vec<(usize, f32)>)> = Vec::new();
+    // (piece, clause) per clause, then per run of clauses.
+    let mut groups: Vec<(usize, Clause)> = Vec::new();
     let mut floor = 0;
     let mut sentence_open = false;
     for (start, end, bytes, probs) in clauses(tokens, seg_start, seg_end) {
@@ -213,23 +212,23 @@ pub fn place(window: &Window, seg_start: f64, seg_end: f64, tokens: &[TimedToken
         let continues = sentence_open;
         sentence_open = !ends_sentence(&bytes);
         match groups.last_mut() {
-            Some(g) if g.0 == piece && continues => {
-                g.2 = end;
-                g.3.extend_from_slice(&bytes);
-                g.4.extend(probs);
+            Some((p, g)) if *p == piece && continues => {
+                g.1 = end;
+                g.2.extend_from_slice(&bytes);
+                g.3.extend(probs);
             }
-            _ => groups.push((piece, start, end, bytes, probs)),
+            _ => groups.push((piece, (start, end, bytes, probs))),
         }
     }
     let Some(last) = groups.len().checked_sub(1) else {
         return Vec::new();
     };
     // The segment's own bounds are better than the first/last token's.
-    groups[0].1 = seg_start;
-    groups[last].2 = seg_end;
+    groups[0].1.0 = seg_start;
+    groups[last].1.1 = seg_end;
     groups
         .into_iter()
-        .filter_map(|(piece, start, end, bytes, probs)| {
+        .filter_map(|(piece, (start, end, bytes, probs))| {
             // Whisper sometimes starts a segment with the previous sentence's "？".
             let text = String::from_utf8_lossy(&bytes)
                 .trim()
