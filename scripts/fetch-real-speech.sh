@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Fetches real recorded speech for `make eval` and builds test material from it in DIR:
 #
-#   DIR/clean/ID.wav    every clip of eval/real/truth.tsv as published: mono, 16-bit, its own rate
-#   DIR/tel/ID.wav      the same clip as a telephone line hears it: 300-3400 Hz, a little pink line
-#                       noise, 8 kHz G.711 mu-law
+#   DIR/clean/ID.wav    every clip of eval/real/truth.tsv as published: mono, 16-bit, its own rate;
+#                       the IVR prompts also in groups of up to 28 s (DIR/clips.tsv: what is measured)
+#   DIR/tel/ID.wav      each measured clip as a telephone line hears it: 300-3400 Hz, a little pink
+#                       line noise, 8 kHz G.711 mu-law
 #   DIR/calls/real-zh/, DIR/calls/real-en/
 #                       calls built from the clips with ringback and holds, laid out like the
 #                       labelled sets (2026Q4/*.wav + manifest.csv, rubric.toml, scenarios/,
@@ -117,7 +118,7 @@ done <"$TRUTH"
 # ------------------------------------------------------------------------ clips, two ways
 STAMP=$(cat "$0" "$TRUTH" | sha256sum | cut -c1-16)
 if [[ -f $DIR/.made && $(cat "$DIR/.made") == "$STAMP" ]]; then
-  echo "fetch-real-speech: ${#IDS[@]} clips and the calls are ready in $DIR"
+  echo "fetch-real-speech: the clips and calls are ready in $DIR"
   exit 0
 fi
 rm -rf "$DIR/clean" "$DIR/tel" "$DIR/calls" "$DIR/.made"
@@ -125,15 +126,56 @@ mkdir -p "$DIR/clean" "$DIR/tel"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-# The line noise of scripts/make-demo-recordings.sh's noisy8k: pink, about -49 dBFS once band-limited.
 for id in "${IDS[@]}"; do
   sx "${SRC_OF[$id]}" -c 1 -e signed -b 16 "$DIR/clean/$id.wav"
+done
+
+# The short IVR prompts are measured in groups of up to 28 s, one after another with 0.8 s
+# between them as in a voice menu: Whisper reads 30 s at a time, so one prompt per file would
+# cost as much as a whole group. clips.tsv lists what is measured: id, language, text, members.
+printf 'id\tlanguage\ttext\tmembers\n' >"$DIR/clips.tsv"
+GROUP=()
+GROUP_TEXT=
+GROUP_SECONDS=0
+GROUP_NO=0
+flush_group() {
+  ((${#GROUP[@]})) || return 0
+  local parts=() m gap=$WORK/gap.wav
+  sx -r 8000 -c 1 -n -b 16 "$gap" trim 0 0.8
+  for m in "${GROUP[@]}"; do parts+=("$DIR/clean/$m.wav" "$gap"); done
+  GROUP_NO=$((GROUP_NO + 1))
+  local id
+  id=$(printf 'ivr-group%02d' "$GROUP_NO")
+  sx "${parts[@]}" "$DIR/clean/$id.wav"
+  printf '%s\ten\t%s\t%s\n' "$id" "$GROUP_TEXT" "${GROUP[*]}" >>"$DIR/clips.tsv"
+  GROUP=()
+  GROUP_TEXT=
+  GROUP_SECONDS=0
+}
+MEASURED=()
+for id in "${IDS[@]}"; do
+  if [[ $id != ivr-* ]]; then
+    MEASURED+=("$id")
+    printf '%s\t%s\t%s\t%s\n' "$id" "${LANG_OF[$id]}" "${TEXT_OF[$id]}" "$id" >>"$DIR/clips.tsv"
+    continue
+  fi
+  seconds=$(soxi -D "$DIR/clean/$id.wav")
+  if awk -v a="$GROUP_SECONDS" -v b="$seconds" 'BEGIN { exit !(a + b + 0.8 > 28) }'; then flush_group; fi
+  GROUP+=("$id")
+  GROUP_TEXT="${GROUP_TEXT:+$GROUP_TEXT }${TEXT_OF[$id]}"
+  GROUP_SECONDS=$(awk -v a="$GROUP_SECONDS" -v b="$seconds" 'BEGIN { print a + b + 0.8 }')
+done
+flush_group
+for ((g = 1; g <= GROUP_NO; g++)); do MEASURED+=("$(printf 'ivr-group%02d' "$g")"); done
+
+# The line noise of scripts/make-demo-recordings.sh's noisy8k: pink, about -49 dBFS once band-limited.
+for id in "${MEASURED[@]}"; do
   sx "$DIR/clean/$id.wav" -r 16000 "$WORK/speech.wav" gain -n -3
   sx -r 16000 -c 1 -n -b 16 "$WORK/noise.wav" synth "$(soxi -s "$WORK/speech.wav")s" pinknoise gain -30
   sx -m -v 1 "$WORK/speech.wav" -v 1 "$WORK/noise.wav" -e mu-law -b 8 -r 8000 "$DIR/tel/$id.wav" \
     sinc 300-3400 rate 8000
 done
-echo "fetch-real-speech: ${#IDS[@]} clips in $DIR/clean and $DIR/tel"
+echo "fetch-real-speech: ${#IDS[@]} clips, measured as ${#MEASURED[@]} (IVR prompts grouped), in $DIR/clean and $DIR/tel"
 
 # ------------------------------------------------------------------------------------ calls
 # The time line is built at 16 kHz on two tracks, caller and staff, as in
