@@ -94,6 +94,8 @@ struct Job<'a> {
     scenario: Option<&'a Scenario>,
     key: TranscriptKey,
     cached: Option<CachedTranscript>,
+    /// Key terms for Whisper's prompt (`TranscribeSettings::prompt_terms`).
+    prompt: Option<String>,
 }
 
 struct Fresh {
@@ -192,10 +194,15 @@ pub fn run(
                 s
             }
         };
+        let prompt = term_prompt(opts, scenario, &row.staff);
         let key = TranscriptKey {
             audio_sha256: sha,
             model_sha256: model_sha,
-            settings: settings.clone(),
+            // The terms change the transcript, so a call keyed without them is not reused.
+            settings: match &prompt {
+                Some(p) => hex::encode(Sha256::digest(format!("{settings}\n{p}"))),
+                None => settings.clone(),
+            },
             language: rubric.language.code().to_string(),
             staff_channel: record.staff_channel.clone(),
         };
@@ -210,6 +217,7 @@ pub fn run(
             scenario,
             key,
             cached,
+            prompt,
         });
     }
 
@@ -365,7 +373,7 @@ fn process(
     let seconds = audio.facts.duration;
     let request = Request {
         language: opts.rubric.language.code().to_string(),
-        initial_prompt: None,
+        initial_prompt: job.prompt.clone(),
         threads: opts.threads_per_job,
     };
     let mut transcript = match transcriber.transcribe(&audio, &request) {
@@ -391,6 +399,21 @@ fn process(
         segments: transcript.segments,
     };
     (Ok((Some(fresh), score)), seconds)
+}
+
+/// The call's key terms as one prompt line, when `prompt_terms` is on: the staff member's name
+/// and the scenario's answer phrases in the rubric's language.
+fn term_prompt(opts: &RunOptions, scenario: Option<&Scenario>, staff: &str) -> Option<String> {
+    if !opts.transcribe.prompt_terms {
+        return None;
+    }
+    let lang = opts.rubric.language;
+    let mut terms: Vec<String> = Vec::new();
+    if !staff.trim().is_empty() {
+        terms.push(staff.trim().to_string());
+    }
+    terms.extend(scenario.map(|s| s.key_terms_in(lang)).unwrap_or_default());
+    (!terms.is_empty()).then(|| terms.join(lang.pick("、", ", ")) + lang.pick("。", "."))
 }
 
 /// Hash of every setting that changes a transcript (audio measurement and Whisper settings).

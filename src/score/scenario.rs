@@ -2,7 +2,8 @@
 //! complete answer contains. Accuracy and completeness are scored against them.
 
 use super::error::{ScoreFileError, from_toml};
-use super::rubric::Phrase;
+use super::normalize::is_han;
+use super::rubric::{Language, Phrase};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -153,6 +154,15 @@ impl Scenario {
             }
         }
         out
+    }
+
+    /// [`Scenario::key_terms`] written in `lang` (a bilingual scenario lists both), for the
+    /// transcriber's prompt: terms of the other language would only pull Whisper off course.
+    /// Wrong answers stay in beside the right ones so the prompt does not favour passing.
+    pub fn key_terms_in(&self, lang: Language) -> Vec<String> {
+        let mut terms = self.key_terms();
+        terms.retain(|t| t.chars().any(is_han) == (lang == Language::Zh));
+        terms
     }
 }
 

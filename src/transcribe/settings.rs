@@ -57,6 +57,11 @@ pub struct TranscribeSettings {
     pub zh_prompt: String,
     /// Prompt given for English (empty: none).
     pub en_prompt: String,
+    /// Append the call's key terms (its scenario's answer phrases, right and wrong alike, and
+    /// the staff member's name) to the prompt, so Whisper spells them as the form does.
+    /// Left out of the fingerprint while off, so turning it on is the only change it makes.
+    #[serde(skip_serializing_if = "is_false")]
+    pub prompt_terms: bool,
     /// Convert Mandarin output to Traditional characters (Taiwan character forms, no
     /// vocabulary rewriting).
     pub zh_traditional: bool,
@@ -86,11 +91,16 @@ impl Default for TranscribeSettings {
             region_pad_seconds: 0.15,
             zh_prompt: "以下是繁體中文的電話錄音。".to_string(),
             en_prompt: String::new(),
+            prompt_terms: false,
             zh_traditional: true,
             min_token_probability: 0.35,
             min_speech_overlap: 0.3,
         }
     }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl TranscribeSettings {
