@@ -79,6 +79,7 @@ pub(crate) fn tok_sim(p: &Tok, t: &Tok, rule: Option<&NameRule>) -> f64 {
         (Tok::Word(a), Tok::Word(b)) => word_sim(&a.text, &a.key, &b.text, &b.key),
         (Tok::Num(a), Tok::Num(b)) => f64::from(u8::from(a == b)),
         (Tok::Time(h1, m1), Tok::Time(h2, m2)) => f64::from(u8::from(h1 == h2 && m1 == m2)),
+        (Tok::Days { .. }, Tok::Days { .. }) => f64::from(u8::from(p == t)),
         // 830 said as a bare number is 8:30; "at 9" is 9:00.
         (Tok::Time(h, m), Tok::Num(n)) | (Tok::Num(n), Tok::Time(h, m))
             if *n == u64::from(*h) * 100 + u64::from(*m) || (*m == 0 && *n == u64::from(*h)) =>

@@ -15,6 +15,7 @@ mod scenario;
 mod speakers;
 mod tokens;
 mod verdict;
+mod weekdays;
 
 pub use error::ScoreFileError;
 pub use overrides::{AppliedOverride, StandingOverride, apply_overrides};
