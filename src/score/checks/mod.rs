@@ -7,7 +7,9 @@ mod phrase;
 mod pickup;
 mod self_intro;
 
-use super::matcher::{NameRule, Params, best_match, required_similarity};
+use super::matcher::{
+    NameRule, Params, TERM_SHORT_DROP, best_match_dropping, required_similarity,
+};
 use super::rubric::{Check, Criterion, Language, Phrase, Rubric};
 use super::scenario::Scenario;
 use super::speakers::{StaffSpeech, Utterance};
@@ -109,15 +111,31 @@ impl Ctx<'_> {
         base: f64,
         rule: Option<&NameRule>,
     ) -> Vec<Found<'p>> {
+        self.find_dropping(phrases, base, rule, 1.0)
+    }
+
+    /// [`Ctx::find`] for a scenario's facts, whose short words ASR may swallow.
+    pub fn find_facts<'p>(&self, phrases: &'p [Phrase], base: f64) -> Vec<Found<'p>> {
+        self.find_dropping(phrases, base, None, TERM_SHORT_DROP)
+    }
+
+    fn find_dropping<'p>(
+        &self,
+        phrases: &'p [Phrase],
+        base: f64,
+        rule: Option<&NameRule>,
+        short_drop: f64,
+    ) -> Vec<Found<'p>> {
         let params = self.params();
         let mut out = Vec::new();
         for u in &self.staff.utts {
             for p in phrases {
                 let need = required_similarity(&p.toks, base);
-                if p.upper_bound(u.mask) + 1e-9 < need {
+                if p.upper_bound_dropping(u.mask, short_drop) + 1e-9 < need {
                     continue;
                 }
-                let Some(h) = best_match(&p.toks, &u.toks, params, rule) else {
+                let Some(h) = best_match_dropping(&p.toks, &u.toks, params, rule, short_drop)
+                else {
                     continue;
                 };
                 if h.sim + 1e-9 < need {
