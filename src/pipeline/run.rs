@@ -3,7 +3,7 @@
 use super::manifest::{Manifest, ManifestRow, channel_name};
 use crate::audio::{self, AudioFacts, AudioSettings};
 use crate::model::sha256_file;
-use crate::score::{self, CallScore, Rubric, Scenario, Scenarios};
+use crate::score::{self, CallScore, Language, Rubric, Scenario, Scenarios};
 use crate::store::{
     CachedTranscript, CallKey, CallRecord, CallStatus, Store, TranscriptKey, TranscriptRef,
 };
@@ -194,7 +194,11 @@ pub fn run(
                 s
             }
         };
-        let prompt = term_prompt(opts, scenario, &row.staff);
+        let prompt = opts
+            .transcribe
+            .prompt_terms
+            .then(|| term_prompt(rubric.language, scenario, &row.staff))
+            .flatten();
         let key = TranscriptKey {
             audio_sha256: sha,
             model_sha256: model_sha,
@@ -401,13 +405,9 @@ fn process(
     (Ok((Some(fresh), score)), seconds)
 }
 
-/// The call's key terms as one prompt line, when `prompt_terms` is on: the staff member's name
-/// and the scenario's answer phrases in the rubric's language.
-fn term_prompt(opts: &RunOptions, scenario: Option<&Scenario>, staff: &str) -> Option<String> {
-    if !opts.transcribe.prompt_terms {
-        return None;
-    }
-    let lang = opts.rubric.language;
+/// The call's key terms as one prompt line (for `TranscribeSettings::prompt_terms`): the staff
+/// member's name and the scenario's answer phrases in the rubric's language.
+fn term_prompt(lang: Language, scenario: Option<&Scenario>, staff: &str) -> Option<String> {
     let mut terms: Vec<String> = Vec::new();
     if !staff.trim().is_empty() {
         terms.push(staff.trim().to_string());
@@ -480,4 +480,27 @@ pub fn rescore(
         }
     }
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_prompt_names_the_staff_and_the_scenario_terms() {
+        let sc = Scenario::parse(
+            "id = \"p\"\ntitle = \"p\"\n[[point]]\nid = \"lot\"\nsay = [\"停車場\", \"parking lot\"]\nwrong = [\"免費\"]\n",
+            "p.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            term_prompt(Language::Zh, Some(&sc), " 林 ").as_deref(),
+            Some("林、停車場、免費。")
+        );
+        assert_eq!(
+            term_prompt(Language::En, Some(&sc), "Lin").as_deref(),
+            Some("Lin, parking lot.")
+        );
+        assert_eq!(term_prompt(Language::En, None, ""), None);
+    }
 }

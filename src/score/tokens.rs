@@ -4,10 +4,10 @@
 
 use super::normalize::{is_han, normalize_text};
 use super::numbers::{clock, fold_english};
-use super::weekdays::fold_weekdays;
 use super::phonetic::{
     Syllable, compatible_final_bits, english_key, final_bit, numeral_reading, readings,
 };
+use super::weekdays::fold_weekdays;
 
 /// An English (or other Latin-script) word with its sound key.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +41,10 @@ pub(crate) enum Tok {
     /// A clock time on the 12-hour dial.
     Time(u8, u8),
     /// A day of the week or a range of them, 1 = Monday … 7 = Sunday (週六 = 6..=6).
-    Days { from: u8, to: u8 },
+    Days {
+        from: u8,
+        to: u8,
+    },
     /// Pattern-only wildcard for a name (one Han character or one non-common word).
     Name,
 }

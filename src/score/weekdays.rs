@@ -77,7 +77,10 @@ fn english_day(w: &str) -> Option<Atom> {
         &["sat"],
         &["sun"],
     ];
-    let w = w.strip_suffix('s').filter(|s| s.ends_with("day")).unwrap_or(w);
+    let w = w
+        .strip_suffix('s')
+        .filter(|s| s.ends_with("day"))
+        .unwrap_or(w);
     if let Some(i) = FULL.iter().position(|&d| d == w) {
         return Some(Atom::Day(i as u8 + 1));
     }

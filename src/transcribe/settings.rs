@@ -181,9 +181,21 @@ mod tests {
         assert_ne!(a, changed.fingerprint());
         let changed = TranscribeSettings {
             sampling: Sampling::Beam { beam_size: 5 },
-            ..base
+            ..base.clone()
         };
         assert_ne!(a, changed.fingerprint());
+        // Off, the prompt-terms switch is not written at all: transcripts stored before it
+        // existed keep their fingerprint and are reused.
+        assert!(
+            !serde_json::to_string(&base)
+                .unwrap()
+                .contains("prompt_terms")
+        );
+        let prompted = TranscribeSettings {
+            prompt_terms: true,
+            ..base
+        };
+        assert_ne!(a, prompted.fingerprint());
     }
 
     #[test]

@@ -7,9 +7,7 @@ mod phrase;
 mod pickup;
 mod self_intro;
 
-use super::matcher::{
-    NameRule, Params, TERM_SHORT_DROP, best_match_dropping, required_similarity,
-};
+use super::matcher::{NameRule, Params, TERM_SHORT_DROP, best_match_dropping, required_similarity};
 use super::rubric::{Check, Criterion, Language, Phrase, Rubric};
 use super::scenario::Scenario;
 use super::speakers::{StaffSpeech, Utterance};
