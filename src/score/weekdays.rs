@@ -93,16 +93,22 @@ fn english_day(w: &str) -> Option<Atom> {
 /// The atom starting at `i` and how many tokens it spans.
 fn atom(t: &[Tok], i: usize) -> Option<(Atom, usize)> {
     let pair = (han(t.get(i)), han(t.get(i + 1)));
-    if matches!(pair, (Some('星'), Some('期')) | (Some('禮'), Some('拜'))) {
-        return day_after(t.get(i + 2), true).map(|d| (Atom::Day(d), 3));
+    let (day, len) = match pair {
+        (Some('星'), Some('期')) | (Some('禮'), Some('拜')) => {
+            (day_after(t.get(i + 2), true)?, 3)
+        }
+        (Some('週' | '周'), _) => (day_after(t.get(i + 1), false)?, 2),
+        _ => return other_atom(t, i),
+    };
+    // 每週3次, 一個星期3天: a count per week before a measure word, not Wednesday.
+    if matches!(han(t.get(i + len)), Some('次' | '個' | '天')) {
+        return None;
     }
-    if matches!(pair.0, Some('週' | '周')) {
-        // 每週3次 counts times a week; 週3 before a measure word is not Wednesday.
-        let count = matches!(han(t.get(i + 2)), Some('次' | '個' | '天'));
-        return day_after(t.get(i + 1), false)
-            .filter(|_| !count)
-            .map(|d| (Atom::Day(d), 2));
-    }
+    Some((Atom::Day(day), len))
+}
+
+/// English day names and digit groups.
+fn other_atom(t: &[Tok], i: usize) -> Option<(Atom, usize)> {
     if let Some(w) = word(t.get(i)) {
         return english_day(w).map(|a| (a, 1));
     }
@@ -216,6 +222,7 @@ mod tests {
         assert!(days("171175").is_empty());
         assert!(days("1到5").is_empty());
         assert!(days("每週3次").is_empty());
+        assert!(days("一個星期三天").is_empty());
         assert!(days("I sat down in the sun").is_empty());
         assert!(days("星期").is_empty());
         // A different day or range is a different unit.
