@@ -152,7 +152,7 @@ impl Ctx<'_> {
                     TERM_SHORT_DROP,
                 );
                 out.extend(found.into_iter().map(|f| Found {
-                    phrase: *p,
+                    phrase: p,
                     evidence: f.evidence,
                 }));
             }
