@@ -9,7 +9,8 @@
 //!   (options: --model PATH, --jobs N, --beam N for beam search instead of greedy decoding,
 //!   --cache DIR to keep each set's database in DIR and reuse its transcripts, so that a
 //!   change to scoring alone is measured in seconds; delete DIR after changing audio or
-//!   transcription code, whose transcripts it would otherwise reuse)
+//!   transcription code, whose transcripts it would otherwise reuse; --prompt-terms to give
+//!   Whisper each call's key terms, see `TranscribeSettings::prompt_terms`)
 
 mod clean;
 
@@ -28,12 +29,14 @@ fn main() -> anyhow::Result<()> {
     let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut beam: Option<u32> = None;
     let mut cache: Option<PathBuf> = None;
+    let mut prompt_terms = TranscribeSettings::default().prompt_terms;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--model" => model = args.next().map(PathBuf::from),
             "--cache" => cache = args.next().map(PathBuf::from),
             "--jobs" => jobs = args.next().and_then(|j| j.parse().ok()).unwrap_or(jobs),
+            "--prompt-terms" => prompt_terms = true,
             "--beam" => {
                 beam = args.next().and_then(|b| b.parse().ok());
             }
@@ -70,12 +73,13 @@ fn main() -> anyhow::Result<()> {
                 .max(1),
             force: cache.is_none(),
             audio: AudioSettings::default(),
-            transcribe: match beam {
-                Some(beam_size) => TranscribeSettings {
-                    sampling: Sampling::Beam { beam_size },
-                    ..TranscribeSettings::default()
+            transcribe: TranscribeSettings {
+                sampling: match beam {
+                    Some(beam_size) => Sampling::Beam { beam_size },
+                    None => TranscribeSettings::default().sampling,
                 },
-                None => TranscribeSettings::default(),
+                prompt_terms,
+                ..TranscribeSettings::default()
             },
         };
         let summary = pipeline::run(&mut store, &manifest, &opts, &|_| {})?;

@@ -3,7 +3,7 @@
 use super::manifest::{Manifest, ManifestRow, channel_name};
 use crate::audio::{self, AudioFacts, AudioSettings};
 use crate::model::sha256_file;
-use crate::score::{self, CallScore, Rubric, Scenario, Scenarios};
+use crate::score::{self, CallScore, Language, Rubric, Scenario, Scenarios};
 use crate::store::{
     CachedTranscript, CallKey, CallRecord, CallStatus, Store, TranscriptKey, TranscriptRef,
 };
@@ -94,6 +94,8 @@ struct Job<'a> {
     scenario: Option<&'a Scenario>,
     key: TranscriptKey,
     cached: Option<CachedTranscript>,
+    /// Key terms for Whisper's prompt (`TranscribeSettings::prompt_terms`).
+    prompt: Option<String>,
 }
 
 struct Fresh {
@@ -192,10 +194,19 @@ pub fn run(
                 s
             }
         };
+        let prompt = opts
+            .transcribe
+            .prompt_terms
+            .then(|| term_prompt(rubric.language, scenario, &row.staff))
+            .flatten();
         let key = TranscriptKey {
             audio_sha256: sha,
             model_sha256: model_sha,
-            settings: settings.clone(),
+            // The terms change the transcript, so a call keyed without them is not reused.
+            settings: match &prompt {
+                Some(p) => hex::encode(Sha256::digest(format!("{settings}\n{p}"))),
+                None => settings.clone(),
+            },
             language: rubric.language.code().to_string(),
             staff_channel: record.staff_channel.clone(),
         };
@@ -210,6 +221,7 @@ pub fn run(
             scenario,
             key,
             cached,
+            prompt,
         });
     }
 
@@ -365,7 +377,7 @@ fn process(
     let seconds = audio.facts.duration;
     let request = Request {
         language: opts.rubric.language.code().to_string(),
-        initial_prompt: None,
+        initial_prompt: job.prompt.clone(),
         threads: opts.threads_per_job,
     };
     let mut transcript = match transcriber.transcribe(&audio, &request) {
@@ -391,6 +403,17 @@ fn process(
         segments: transcript.segments,
     };
     (Ok((Some(fresh), score)), seconds)
+}
+
+/// The call's key terms as one prompt line (for `TranscribeSettings::prompt_terms`): the staff
+/// member's name and the scenario's answer phrases in the rubric's language.
+fn term_prompt(lang: Language, scenario: Option<&Scenario>, staff: &str) -> Option<String> {
+    let mut terms: Vec<String> = Vec::new();
+    if !staff.trim().is_empty() {
+        terms.push(staff.trim().to_string());
+    }
+    terms.extend(scenario.map(|s| s.key_terms_in(lang)).unwrap_or_default());
+    (!terms.is_empty()).then(|| terms.join(lang.pick("、", ", ")) + lang.pick("。", "."))
 }
 
 /// Hash of every setting that changes a transcript (audio measurement and Whisper settings).
@@ -457,4 +480,27 @@ pub fn rescore(
         }
     }
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_prompt_names_the_staff_and_the_scenario_terms() {
+        let sc = Scenario::parse(
+            "id = \"p\"\ntitle = \"p\"\n[[point]]\nid = \"lot\"\nsay = [\"停車場\", \"parking lot\"]\nwrong = [\"免費\"]\n",
+            "p.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            term_prompt(Language::Zh, Some(&sc), " 林 ").as_deref(),
+            Some("林、停車場、免費。")
+        );
+        assert_eq!(
+            term_prompt(Language::En, Some(&sc), "Lin").as_deref(),
+            Some("Lin, parking lot.")
+        );
+        assert_eq!(term_prompt(Language::En, None, ""), None);
+    }
 }

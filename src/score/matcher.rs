@@ -79,6 +79,7 @@ pub(crate) fn tok_sim(p: &Tok, t: &Tok, rule: Option<&NameRule>) -> f64 {
         (Tok::Word(a), Tok::Word(b)) => word_sim(&a.text, &a.key, &b.text, &b.key),
         (Tok::Num(a), Tok::Num(b)) => f64::from(u8::from(a == b)),
         (Tok::Time(h1, m1), Tok::Time(h2, m2)) => f64::from(u8::from(h1 == h2 && m1 == m2)),
+        (Tok::Days { .. }, Tok::Days { .. }) => f64::from(u8::from(p == t)),
         // 830 said as a bare number is 8:30; "at 9" is 9:00.
         (Tok::Time(h, m), Tok::Num(n)) | (Tok::Num(n), Tok::Time(h, m))
             if *n == u64::from(*h) * 100 + u64::from(*m) || (*m == 0 && *n == u64::from(*h)) =>
@@ -111,6 +112,24 @@ pub(crate) fn required_similarity(pattern: &[Tok], base: f64) -> f64 {
     }
 }
 
+/// What dropping a short English word ("id", "of", "at") from a fact of three or more units
+/// costs, instead of a whole unit: ASR swallows such words ("national ID card" → "national
+/// card") while the longer words around them still pin the fact down.
+pub(crate) const TERM_SHORT_DROP: f64 = 0.5;
+
+/// Weight of each pattern unit: a negator counts double, a short word `short_drop` (1 = a
+/// whole unit) when the pattern has three units or more.
+pub(crate) fn unit_weights(pattern: &[Tok], short_drop: f64) -> Vec<f64> {
+    pattern
+        .iter()
+        .map(|t| match t {
+            _ if t.is_negator() => 2.0,
+            Tok::Word(w) if pattern.len() >= 3 && w.text.len() <= 2 => short_drop,
+            _ => 1.0,
+        })
+        .collect()
+}
+
 /// Best alignment of `pattern` within `text`, or `None` for an empty pattern or text.
 pub(crate) fn best_match(
     pattern: &[Tok],
@@ -118,14 +137,24 @@ pub(crate) fn best_match(
     params: Params,
     rule: Option<&NameRule>,
 ) -> Option<Hit> {
+    best_match_dropping(pattern, text, params, rule, 1.0)
+}
+
+/// [`best_match`] where a short word of a long pattern costs `short_drop` when missing (see
+/// [`TERM_SHORT_DROP`]); a wrong word in its place still costs at most a whole unit.
+pub(crate) fn best_match_dropping(
+    pattern: &[Tok],
+    text: &[Tok],
+    params: Params,
+    rule: Option<&NameRule>,
+    short_drop: f64,
+) -> Option<Hit> {
     let (m, n) = (pattern.len(), text.len());
     if m == 0 || n == 0 {
         return None;
     }
-    let weights: Vec<f64> = pattern
-        .iter()
-        .map(|t| if t.is_negator() { 2.0 } else { 1.0 })
-        .collect();
+    let weights = unit_weights(pattern, 1.0);
+    let drops = unit_weights(pattern, short_drop);
     let sim_floor = |p: &Tok, t: &Tok| {
         let s = tok_sim(p, t, rule);
         if s < params.floor { 0.0 } else { s }
@@ -139,13 +168,14 @@ pub(crate) fn best_match(
     for i in 1..=m {
         let p = &pattern[i - 1];
         let wp = weights[i - 1];
-        cost[i * w] = cost[(i - 1) * w] + wp;
+        let dp = drops[i - 1];
+        cost[i * w] = cost[(i - 1) * w] + dp;
         start[i * w] = 0;
         for j in 1..=n {
             let t = &text[j - 1];
             let mut best = cost[(i - 1) * w + j - 1] + wp * (1.0 - sim_floor(p, t));
             let mut from = start[(i - 1) * w + j - 1];
-            let del = cost[(i - 1) * w + j] + wp;
+            let del = cost[(i - 1) * w + j] + dp;
             if del < best {
                 best = del;
                 from = start[(i - 1) * w + j];
@@ -270,6 +300,51 @@ mod tests {
         assert!(!matches("喂", "請問哪位", 0.8));
         assert!(!matches("bye", "ready by Friday", 0.8));
         assert!(matches("不知道", "我不知道", 0.8));
+    }
+
+    fn fact(pattern: &str, text: &str) -> bool {
+        let p = tokenize(pattern);
+        let sim = best_match_dropping(&p, &tokenize(text), P, None, TERM_SHORT_DROP)
+            .map_or(0.0, |h| h.sim);
+        sim >= required_similarity(&p, 0.8)
+    }
+
+    #[test]
+    fn terms_heard_otherwise_still_match() {
+        // Weekday ranges, with 星期 heard as digits.
+        assert!(matches("星期一到星期五", "我們171到175都有開", 0.8));
+        assert!(matches("週一至週五", "禮拜一到禮拜五", 0.8));
+        assert!(matches("Monday to Friday", "we're open Mon–Fri", 0.8));
+        // Floors written as digits.
+        assert!(matches("二樓", "請到2F櫃台", 0.8));
+        assert!(matches("second floor", "on the 2nd floor", 0.8));
+        // Taiwanese mergers: 存摺 heard as 純正 (c/ch, e/eng).
+        assert!(matches("存摺", "帶純正影本", 0.8));
+        // A long word spelt by sound; a short word swallowed inside a longer fact.
+        assert!(matches("passbook", "your Pesbuk", 0.8));
+        assert!(fact("national ID card", "your national card please"));
+        assert!(fact("copy of passbook", "a copy passbook"));
+    }
+
+    #[test]
+    fn terms_not_said_do_not_match() {
+        assert!(!matches("星期一到星期五", "星期一到星期六", 0.8));
+        assert!(!matches("星期一到星期五", "172到175", 0.8));
+        assert!(!matches("週六", "週日", 0.8));
+        assert!(!matches("Monday to Friday", "Monday to Saturday", 0.8));
+        assert!(!matches("二樓", "3樓", 0.8));
+        assert!(!matches("二樓", "3F", 0.8));
+        assert!(!matches("second floor", "3rd floor", 0.8));
+        // 按 (an) is not 二 (er): it rhymes with 三 if anything.
+        assert!(!matches("二樓", "按樓", 0.8));
+        assert!(!matches("三樓", "按樓", 0.8));
+        assert!(!matches("存摺", "存款", 0.8));
+        assert!(!matches("passbook", "passport", 0.8));
+        // Only short words of longer facts may go missing, and never a negation.
+        assert!(!fact("ID card", "card"));
+        assert!(!fact("national ID card", "national health card"));
+        assert!(!fact("no ID needed", "ID needed"));
+        assert!(!matches("copy of passbook", "a copy passbook", 0.8));
     }
 
     #[test]

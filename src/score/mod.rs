@@ -16,6 +16,7 @@ mod scenario;
 mod speakers;
 mod tokens;
 mod verdict;
+mod weekdays;
 
 pub use confidence::{REVIEW_BELOW, needs_review};
 pub use error::ScoreFileError;

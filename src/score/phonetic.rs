@@ -39,7 +39,7 @@ const NEAR_INITIALS: [(&str, &str); 12] = [
 ];
 
 /// Finals that differ only in a nasal ending or a glide, often lost on the line.
-const NEAR_FINALS: [(&str, &str); 7] = [
+const NEAR_FINALS: [(&str, &str); 8] = [
     ("in", "ing"),
     ("en", "eng"),
     ("an", "ang"),
@@ -47,7 +47,20 @@ const NEAR_FINALS: [(&str, &str); 7] = [
     ("uan", "uang"),
     ("o", "uo"),
     ("e", "en"),
+    ("e", "eng"),
 ];
+
+/// The pairs Taiwanese Mandarin merges outright (no retroflex initials, no velar nasal after
+/// e and i): to a speaker from Taiwan these are one sound, so Whisper's choice between them is
+/// close to a coin toss and they score nearer a homophone than the other near pairs.
+const MERGED_INITIALS: [(&str, &str); 3] = [("z", "zh"), ("c", "ch"), ("s", "sh")];
+const MERGED_FINALS: [(&str, &str); 2] = [("en", "eng"), ("in", "ing")];
+
+fn is_pair(pairs: &[(&str, &str)], a: &str, b: &str) -> bool {
+    pairs
+        .iter()
+        .any(|&(x, y)| (x == a && y == b) || (x == b && y == a))
+}
 
 /// Interned finals; ids index this list. Finals only ever come from the pinyin table, so
 /// the list stays small (about 40 entries).
@@ -73,6 +86,8 @@ fn initial_id(init: &str) -> u8 {
 struct NearTables {
     initials: [u32; 24],
     finals: [u128; 128],
+    merged_initials: [u32; 24],
+    merged_finals: [u128; 128],
 }
 
 fn near_tables() -> &'static NearTables {
@@ -81,17 +96,27 @@ fn near_tables() -> &'static NearTables {
         let mut t = NearTables {
             initials: [0; 24],
             finals: [0; 128],
+            merged_initials: [0; 24],
+            merged_finals: [0; 128],
         };
         for (x, y) in NEAR_INITIALS {
             let (a, b) = (initial_id(x) as usize, initial_id(y) as usize);
             t.initials[a] |= 1 << b;
             t.initials[b] |= 1 << a;
+            if is_pair(&MERGED_INITIALS, x, y) {
+                t.merged_initials[a] |= 1 << b;
+                t.merged_initials[b] |= 1 << a;
+            }
         }
         for (x, y) in NEAR_FINALS {
             let (a, b) = (final_id(x) as usize, final_id(y) as usize);
             if a < 128 && b < 128 {
                 t.finals[a] |= 1 << b;
                 t.finals[b] |= 1 << a;
+                if is_pair(&MERGED_FINALS, x, y) {
+                    t.merged_finals[a] |= 1 << b;
+                    t.merged_finals[b] |= 1 << a;
+                }
             }
         }
         t
@@ -101,6 +126,16 @@ fn near_tables() -> &'static NearTables {
 fn near_initial(a: u8, b: u8) -> bool {
     let t = near_tables();
     (a as usize) < 24 && (b as usize) < 24 && t.initials[a as usize] & (1 << b) != 0
+}
+
+fn merged_initial(a: u8, b: u8) -> bool {
+    let t = near_tables();
+    (a as usize) < 24 && (b as usize) < 24 && t.merged_initials[a as usize] & (1 << b) != 0
+}
+
+fn merged_final(a: u8, b: u8) -> bool {
+    let t = near_tables();
+    (a as usize) < 128 && (b as usize) < 128 && t.merged_finals[a as usize] & (1u128 << b) != 0
 }
 
 fn near_final(a: u8, b: u8) -> bool {
@@ -171,18 +206,24 @@ pub(crate) fn numeral_reading(n: u64) -> Option<Syllable> {
     R.get(n as usize).map(|s| Syllable::split(s))
 }
 
-/// Similarity of two syllables: 1 same, 0.8 near-homophone, 0.5 rhyme only, 0 otherwise.
+/// Similarity of two syllables: 1 same, 0.9 one sound Taiwanese Mandarin merges (zh/z, eng/en),
+/// 0.8 another near-homophone, 0.5 rhyme only, 0 otherwise.
 pub(crate) fn syllable_sim(a: Syllable, b: Syllable) -> f64 {
     let same_i = a.initial == b.initial;
     let same_f = a.fin == b.fin;
     match (same_i, same_f) {
         (true, true) => 1.0,
+        (false, true) if merged_initial(a.initial, b.initial) => 0.9,
+        (true, false) if merged_final(a.fin, b.fin) => 0.9,
         (false, true) if near_initial(a.initial, b.initial) => 0.8,
         (true, false) if near_final(a.fin, b.fin) => 0.8,
         (false, true) => 0.5,
         (true, false) => 0.0,
         (false, false) => {
-            if near_initial(a.initial, b.initial) && near_final(a.fin, b.fin) {
+            if merged_initial(a.initial, b.initial) && merged_final(a.fin, b.fin) {
+                // sheng / sen: both differences are Taiwanese mergers.
+                0.8
+            } else if near_initial(a.initial, b.initial) && near_final(a.fin, b.fin) {
                 0.6
             } else {
                 0.0
@@ -282,7 +323,9 @@ pub(crate) fn word_sim(a: &str, ka: &str, b: &str, kb: &str) -> f64 {
         return 0.9;
     }
     if ka == kb && !ka.is_empty() {
-        return 0.85;
+        // Four or more consonant sounds in the same order ("passbook" / "Pesbuk") are hard to
+        // share by chance; a short key ("fried" / "Friday") is not.
+        return if ka.len() >= 4 { 0.9 } else { 0.85 };
     }
     if ka.chars().next() != kb.chars().next() {
         return 0.0;
@@ -308,7 +351,7 @@ mod tests {
     fn homophones_and_near_homophones() {
         // 敝姓 misheard as 閉信: bi = bi, xing ~ xin.
         assert!(readings_sim(&r('敝'), &r('閉')) >= 0.95);
-        assert!((readings_sim(&r('姓'), &r('信')) - 0.8).abs() < 1e-9);
+        assert!((readings_sim(&r('姓'), &r('信')) - 0.9).abs() < 1e-9);
         // 地 (di) vs 敝 (bi): same final only.
         assert!((readings_sim(&r('地'), &r('敝')) - 0.5).abs() < 1e-9);
         // 你 vs 不: unrelated.
@@ -326,5 +369,22 @@ mod tests {
         assert!(s("children", "childrens") >= 0.9);
         assert!(s("phone", "fone") >= 0.85);
         assert!(s("bye", "by") < 0.9);
+        // A long word misspelt by sound counts as said, a short one only nearly.
+        assert!(s("passbook", "pesbuk") >= 0.9);
+        assert!(s("friday", "fried") < 0.9);
+        assert!(s("passbook", "passport") < 0.9);
+    }
+
+    #[test]
+    fn taiwanese_mergers_score_above_other_near_pairs() {
+        // 存摺 heard as 純正: c/ch is one sound in Taiwan, zhe/zheng only a nasal apart.
+        assert!((readings_sim(&r('存'), &r('純')) - 0.9).abs() < 1e-9);
+        assert!((readings_sim(&r('摺'), &r('正')) - 0.8).abs() < 1e-9);
+        assert!((readings_sim(&r('是'), &r('四')) - 0.9).abs() < 1e-9);
+        assert!((readings_sim(&r('生'), &r('森')) - 0.8).abs() < 1e-9);
+        // Other near pairs stay at 0.8; different sounds stay apart.
+        assert!((readings_sim(&r('南'), &r('蘭')) - 0.8).abs() < 1e-9);
+        assert_eq!(readings_sim(&r('款'), &r('摺')), 0.0);
+        assert_eq!(readings_sim(&r('二'), &r('按')), 0.0);
     }
 }

@@ -2,6 +2,7 @@
 //! See `docs/rubric-format.md` for the format.
 
 use super::error::{ScoreFileError, from_toml};
+use super::matcher::unit_weights;
 use super::tokens::{Tok, pattern_mask, tokenize};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -82,15 +83,23 @@ impl Phrase {
     /// Upper bound of this phrase's similarity against an utterance whose tokens' combined
     /// [`super::tokens::text_mask`] is `text_mask`: units that cannot match count as misses.
     pub(crate) fn upper_bound(&self, text_mask: u128) -> f64 {
+        self.upper_bound_dropping(text_mask, 1.0)
+    }
+
+    /// [`Phrase::upper_bound`] for [`super::matcher::best_match_dropping`]: a short word that
+    /// cannot match costs only `short_drop`.
+    pub(crate) fn upper_bound_dropping(&self, text_mask: u128, short_drop: f64) -> f64 {
         let word = |i: usize| matches!(self.toks[i], Tok::Word(_));
-        let possible = (0..self.toks.len())
+        let drops = unit_weights(&self.toks, short_drop);
+        let missed: f64 = (0..self.toks.len())
             .filter(|&i| {
-                self.masks[i] & text_mask != 0
+                !(self.masks[i] & text_mask != 0
                     // Two phrase words may merge into one heard word starting like the first.
-                    || (i > 0 && word(i) && word(i - 1) && self.masks[i - 1] & text_mask != 0)
+                    || (i > 0 && word(i) && word(i - 1) && self.masks[i - 1] & text_mask != 0))
             })
-            .count();
-        possible as f64 / self.toks.len().max(1) as f64
+            .map(|i| drops[i].min(1.0))
+            .sum();
+        1.0 - missed / self.toks.len().max(1) as f64
     }
 
     pub(crate) fn from_tokens(text: &str, toks: Vec<Tok>) -> Phrase {

@@ -2,7 +2,8 @@
 //! complete answer contains. Accuracy and completeness are scored against them.
 
 use super::error::{ScoreFileError, from_toml};
-use super::rubric::Phrase;
+use super::normalize::is_han;
+use super::rubric::{Language, Phrase};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -154,6 +155,24 @@ impl Scenario {
         }
         out
     }
+
+    /// [`Scenario::key_terms`] written in `lang` (a bilingual scenario lists both), for the
+    /// transcriber's prompt: terms of the other language would only pull Whisper off course.
+    /// Wrong answers stay in beside the right ones so the prompt does not favour passing, and a
+    /// term that reads the same as an earlier one (三十元, 30元) is given once.
+    pub fn key_terms_in(&self, lang: Language) -> Vec<String> {
+        let mut seen: Vec<&Phrase> = Vec::new();
+        for p in &self.points {
+            for ph in p.say.iter().chain(&p.wrong) {
+                if ph.text.chars().any(is_han) == (lang == Language::Zh)
+                    && !seen.iter().any(|s| s.toks == ph.toks)
+                {
+                    seen.push(ph);
+                }
+            }
+        }
+        seen.into_iter().map(|p| p.text.clone()).collect()
+    }
 }
 
 /// All scenarios of a folder, by id.
@@ -266,5 +285,28 @@ impl Scenarios {
     /// Key terms of one scenario (empty when the id is unknown), for transcription prompts.
     pub fn key_terms(&self, id: &str) -> Vec<String> {
         self.get(id).map(Scenario::key_terms).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompt_terms_keep_the_rubric_language_and_each_reading_once() {
+        let sc = Scenario::parse(
+            r#"
+id = "fee"
+title = "fee"
+[[point]]
+id = "fee"
+say = ["三十元", "30元", "thirty dollars"]
+wrong = ["免費", "free"]
+"#,
+            "fee.toml",
+        )
+        .unwrap();
+        assert_eq!(sc.key_terms_in(Language::Zh), ["三十元", "免費"]);
+        assert_eq!(sc.key_terms_in(Language::En), ["thirty dollars", "free"]);
     }
 }

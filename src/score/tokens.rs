@@ -7,6 +7,7 @@ use super::numbers::{clock, fold_english};
 use super::phonetic::{
     Syllable, compatible_final_bits, english_key, final_bit, numeral_reading, readings,
 };
+use super::weekdays::fold_weekdays;
 
 /// An English (or other Latin-script) word with its sound key.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +40,11 @@ pub(crate) enum Tok {
     Num(u64),
     /// A clock time on the 12-hour dial.
     Time(u8, u8),
+    /// A day of the week or a range of them, 1 = Monday … 7 = Sunday (週六 = 6..=6).
+    Days {
+        from: u8,
+        to: u8,
+    },
     /// Pattern-only wildcard for a name (one Han character or one non-common word).
     Name,
 }
@@ -80,7 +86,7 @@ pub(crate) fn text_mask(t: &Tok) -> u128 {
         Tok::Han { readings, .. } => readings.iter().fold(0, |m, r| m | final_bit(r.fin)),
         Tok::Word(w) => letter_bit(w),
         Tok::Num(n) => NUMERIC_BIT | numeral_reading(*n).map_or(0, |r| final_bit(r.fin)),
-        Tok::Time(..) => NUMERIC_BIT,
+        Tok::Time(..) | Tok::Days { .. } => NUMERIC_BIT,
         Tok::Name => ANY,
     }
 }
@@ -133,7 +139,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
             i += 1;
         }
     }
-    fold_english(out)
+    fold_weekdays(fold_english(out))
 }
 
 fn digits_at(chars: &[char], i: usize) -> usize {
@@ -191,8 +197,31 @@ fn scan_number(chars: &[char], i: usize, out: &mut Vec<Tok>) -> usize {
             return end;
         }
     }
+    // 2F is how Taiwan writes 二樓 (second floor).
+    if matches!(sep, Some('f')) && !chars.get(j + 1).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        out.push(Tok::Num(n));
+        out.push(Tok::han('樓'));
+        return j + 1;
+    }
+    // "2nd" is said "second": the ordinal compares as the word.
+    let suffix: String = chars[j..].iter().take(2).collect();
+    if matches!(suffix.as_str(), "st" | "nd" | "rd" | "th")
+        && !chars.get(j + 2).is_some_and(|c| c.is_ascii_alphanumeric())
+        && let Some(w) = ordinal_word(n)
+    {
+        push_word(w, out);
+        return j + 2;
+    }
     out.push(Tok::Num(n));
     j
+}
+
+fn ordinal_word(n: u64) -> Option<&'static str> {
+    const ORD: [&str; 12] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth", "eleventh", "twelfth",
+    ];
+    ORD.get(usize::try_from(n).ok()?.checked_sub(1)?).copied()
 }
 
 /// Splits English contractions so "don't" compares as "do not" and "children's" as
@@ -250,6 +279,7 @@ mod tests {
                 Tok::Word(w) => w.text,
                 Tok::Num(n) => n.to_string(),
                 Tok::Time(h, m) => format!("{h}:{m:02}"),
+                Tok::Days { from, to } => format!("day{from}-{to}"),
                 Tok::Name => "*".into(),
             })
             .collect()
@@ -303,5 +333,18 @@ mod tests {
         assert_eq!(show("three working days"), vec!["3", "working", "days"]);
         assert_eq!(show("一小時三十元。"), vec!["1", "小", "時", "30", "元"]);
         assert_eq!(show("ＯＫ，好"), vec!["ok", "好"]);
+    }
+
+    #[test]
+    fn floors_and_ordinals_agree() {
+        assert_eq!(show("二樓"), show("2樓"));
+        assert_eq!(show("二樓"), show("2F"));
+        assert_eq!(show("在2f櫃台"), show("在二樓櫃台"));
+        assert_eq!(show("2nd floor"), show("second floor"));
+        assert_eq!(show("the 1st floor"), show("the first floor"));
+        // A different floor stays different; letters after the F make it a word.
+        assert_ne!(show("3F"), show("二樓"));
+        assert_eq!(show("2fa"), ["2", "fa"]);
+        assert_eq!(show("21st"), ["21", "st"]);
     }
 }

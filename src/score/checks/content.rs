@@ -2,7 +2,8 @@
 
 use super::{Ctx, Decision, quote};
 use crate::score::Verdict;
-use crate::score::rubric::Criterion;
+use crate::score::normalize::is_han;
+use crate::score::rubric::{Criterion, Language};
 
 pub(crate) fn accuracy(cx: &Ctx, c: &Criterion) -> Decision {
     let lang = cx.lang();
@@ -19,7 +20,17 @@ pub(crate) fn accuracy(cx: &Ctx, c: &Criterion) -> Decision {
     let mut evidence = Vec::new();
     let mut wrong = Vec::new();
     for p in &sc.points {
-        for f in cx.find(&p.wrong, base, None) {
+        let mut seen: Vec<(f64, f64)> = Vec::new();
+        let mut found = cx.find_facts(&p.wrong, base);
+        // Two wordings of one wrong fact (星期一到星期六, "Monday to Saturday") can match the
+        // same words; name the fact once, in the rubric's language.
+        found.sort_by_key(|f| f.phrase.text.chars().any(is_han) != (lang == Language::Zh));
+        for f in found {
+            let at = (f.evidence.start, f.evidence.end);
+            if seen.contains(&at) {
+                continue;
+            }
+            seen.push(at);
             let q = quote(lang, &f.phrase.text);
             wrong.push(lang.pick(format!("{q}（{}）", p.id), format!("{q} ({})", p.id)));
             evidence.push(f.evidence);
@@ -68,9 +79,9 @@ pub(crate) fn completeness(cx: &Ctx, c: &Criterion) -> Decision {
     for p in &required {
         // A wrongly stated point was still addressed: that is an accuracy failure only.
         let hit = cx
-            .find(&p.say, base, None)
+            .find_facts(&p.say, base)
             .into_iter()
-            .chain(cx.find(&p.wrong, base, None))
+            .chain(cx.find_facts(&p.wrong, base))
             .min_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
         match hit {
             Some(f) => evidence.push(f.evidence),

@@ -9,7 +9,7 @@ mod self_intro;
 
 pub(crate) use hold::silences;
 
-use super::matcher::{NameRule, Params, best_match, required_similarity};
+use super::matcher::{NameRule, Params, TERM_SHORT_DROP, best_match_dropping, required_similarity};
 use super::rubric::{Check, Criterion, Language, Phrase, Rubric};
 use super::scenario::Scenario;
 use super::speakers::{StaffSpeech, Utterance};
@@ -64,6 +64,10 @@ pub(crate) struct Ctx<'a> {
     pub staff_name: Option<&'a str>,
 }
 
+/// Most silence between two utterances that a fact may span, seconds: a breath inside one
+/// sentence, not a turn of the caller's.
+const FACT_JOIN_GAP: f64 = 1.0;
+
 /// A phrase found in the staff's speech.
 #[derive(Debug, Clone)]
 pub(crate) struct Found<'p> {
@@ -111,15 +115,84 @@ impl Ctx<'_> {
         base: f64,
         rule: Option<&NameRule>,
     ) -> Vec<Found<'p>> {
+        self.find_dropping(phrases, base, rule, 1.0)
+    }
+
+    /// [`Ctx::find`] for a scenario's facts, whose short words ASR may swallow. Whisper also
+    /// ends segments mid-sentence ("it costs thirty" | "dollars per hour"), so a fact not
+    /// found in one utterance is looked for across two that follow each other closely.
+    pub fn find_facts<'p>(&self, phrases: &'p [Phrase], base: f64) -> Vec<Found<'p>> {
+        let mut out = self.find_in(&self.staff.utts, phrases, base, None, TERM_SHORT_DROP);
+        let missing: Vec<&Phrase> = phrases
+            .iter()
+            .filter(|p| !out.iter().any(|f| std::ptr::eq(f.phrase, *p)))
+            .collect();
+        if missing.is_empty() {
+            return out;
+        }
+        for pair in self.staff.utts.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            if b.start - a.end > FACT_JOIN_GAP {
+                continue;
+            }
+            let text = format!("{} {}", a.text.trim(), b.text.trim());
+            let toks = [a.toks.as_slice(), b.toks.as_slice()].concat();
+            let joined = [Utterance {
+                text: &text,
+                speaker: a.speaker,
+                start: a.start,
+                end: b.end,
+                mask: a.mask | b.mask,
+                toks,
+                probs: [a.probs.as_slice(), b.probs.as_slice()].concat(),
+                speaker_confidence: a.speaker_confidence.min(b.speaker_confidence),
+            }];
+            for p in &missing {
+                let found = self.find_in(
+                    &joined,
+                    std::slice::from_ref(*p),
+                    base,
+                    None,
+                    TERM_SHORT_DROP,
+                );
+                out.extend(found.into_iter().map(|f| Found {
+                    phrase: p,
+                    evidence: f.evidence,
+                }));
+            }
+        }
+        out.sort_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
+        out
+    }
+
+    fn find_dropping<'p>(
+        &self,
+        phrases: &'p [Phrase],
+        base: f64,
+        rule: Option<&NameRule>,
+        short_drop: f64,
+    ) -> Vec<Found<'p>> {
+        self.find_in(&self.staff.utts, phrases, base, rule, short_drop)
+    }
+
+    fn find_in<'p>(
+        &self,
+        utts: &[Utterance<'_>],
+        phrases: &'p [Phrase],
+        base: f64,
+        rule: Option<&NameRule>,
+        short_drop: f64,
+    ) -> Vec<Found<'p>> {
         let params = self.params();
         let mut out = Vec::new();
-        for u in &self.staff.utts {
+        for u in utts {
             for p in phrases {
                 let need = required_similarity(&p.toks, base);
-                if p.upper_bound(u.mask) + 1e-9 < need {
+                if p.upper_bound_dropping(u.mask, short_drop) + 1e-9 < need {
                     continue;
                 }
-                let Some(h) = best_match(&p.toks, &u.toks, params, rule) else {
+                let Some(h) = best_match_dropping(&p.toks, &u.toks, params, rule, short_drop)
+                else {
                     continue;
                 };
                 if h.sim + 1e-9 < need {
