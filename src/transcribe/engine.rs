@@ -442,9 +442,11 @@ impl Transcriber {
             let placed = pack::place(window, seg_start, seg_end, &tokens);
             let mean_p = if n > 0 { p_sum / n as f64 } else { 0.0 };
             for (i, p) in placed.into_iter().enumerate() {
+                let prev = out.last().map(|r: &Raw| (r.start, r.end));
+                let (start, end) = window.uncollapse(p.start, p.end, prev);
                 out.push(Raw {
-                    start: p.start,
-                    end: p.end,
+                    start,
+                    end,
                     text: p.text,
                     no_speech: seg.no_speech_probability(),
                     mean_p,

@@ -91,6 +91,44 @@ impl Window {
     }
 }
 
+/// Call-time segments shorter than this have collapsed timestamps, not a real length.
+pub const COLLAPSED_SECONDS: f64 = 0.05;
+
+/// A span shorter than this cannot hold a spoken line.
+const MIN_LINE_SECONDS: f64 = 0.3;
+
+impl Window {
+    /// Gives a segment whose call times `start..end` collapsed to an instant (Whisper, when
+    /// prompted, sometimes squeezes the last lines of a window into its final timestamp) the
+    /// time it could really have been said in: what remains of its piece after `prev`, the
+    /// segment placed before it in this window; if no time remains there (`prev` was squeezed
+    /// too), the two share `prev`'s time. Segments with a real length are returned unchanged.
+    /// Without this the speech-overlap guard would judge the line by an instant that is only
+    /// the piece's padded edge and mark a real closing as invented.
+    pub fn uncollapse(&self, start: f64, end: f64, prev: Option<(f64, f64)>) -> (f64, f64) {
+        if end - start >= COLLAPSED_SECONDS || self.pieces.is_empty() {
+            return (start, end);
+        }
+        let piece = self
+            .pieces
+            .iter()
+            .min_by(|a, b| call_distance(a, start).total_cmp(&call_distance(b, start)))
+            .expect("a window has pieces");
+        let end = end.max(piece.call_end);
+        let after = prev.map_or(piece.call_start, |p| p.1.max(piece.call_start));
+        if end - after >= MIN_LINE_SECONDS {
+            return (after.min(start), end);
+        }
+        let shared = prev.map_or(piece.call_start, |p| p.0.max(piece.call_start));
+        (shared.min(start), end)
+    }
+}
+
+/// How far call time `t` lies outside `piece` (0 inside).
+fn call_distance(piece: &Piece, t: f64) -> f64 {
+    (piece.call_start - t).max(t - piece.call_end).max(0.0)
+}
+
 /// Widens each region by `pad` seconds on both sides (within `0..duration`), sorts them and
 /// merges regions that then overlap or lie closer than `join_gap` (the real pause is kept).
 pub fn spans(regions: &[Region], pad: f64, join_gap: f64, duration: f64) -> Vec<Region> {
@@ -346,6 +384,7 @@ impl Window {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transcribe::guard;
 
     fn r(start: f64, end: f64) -> Region {
         Region { start, end }
@@ -516,6 +555,37 @@ mod tests {
         assert_eq!(pieces, [("好", 0.4), ("的", 0.9)]);
         // 0.5..1.9 overlaps the second piece more (0.5 s vs 0.5 s: ties go to the earlier).
         assert!((got[0].start - 0.5).abs() < 1e-9, "{got:?}");
+    }
+
+    #[test]
+    fn a_collapsed_segment_gets_the_time_left_in_its_piece() {
+        let w = Window {
+            pieces: vec![Piece {
+                call_start: 20.0,
+                call_end: 30.59,
+                packed_start: 0.0,
+            }],
+        };
+        // A real length is kept.
+        assert_eq!(w.uncollapse(25.0, 26.0, None), (25.0, 26.0));
+        // Time remains after the previous line: the collapsed line gets it.
+        assert_eq!(
+            w.uncollapse(30.58, 30.59, Some((25.0, 27.0))),
+            (27.0, 30.59)
+        );
+        // The previous line was squeezed to the edge too: they share its time.
+        assert_eq!(
+            w.uncollapse(30.58, 30.59, Some((28.97, 30.58))),
+            (28.97, 30.59)
+        );
+        // Nothing before it in the window: the whole piece.
+        assert_eq!(w.uncollapse(30.59, 30.59, None), (20.0, 30.59));
+        // The speech-overlap guard could not hear the collapsed instant (it sits in the
+        // padding after the region) but hears the span it is given.
+        let speech = [r(28.5, 30.44)];
+        assert!(guard::speech_overlap(30.58, 30.59, &speech) < 0.3);
+        let (s, e) = w.uncollapse(30.58, 30.59, Some((28.97, 30.58)));
+        assert!(guard::speech_overlap(s, e, &speech) >= 0.3);
     }
 
     #[test]
