@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 /// Bumped whenever this module changes how it turns audio into segments (packing, splitting,
 /// guards, the token probabilities kept), so cached transcripts made by older code are not
 /// reused.
-pub const PIPELINE_VERSION: u32 = 3;
+pub const PIPELINE_VERSION: u32 = 4;
 
 /// How Whisper picks tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
