@@ -9,8 +9,9 @@
 //!   (options: --model PATH, --jobs N, --beam N for beam search instead of greedy decoding,
 //!   --cache DIR to keep each set's database in DIR and reuse its transcripts, so that a
 //!   change to scoring alone is measured in seconds; delete DIR after changing audio or
-//!   transcription code, whose transcripts it would otherwise reuse; --prompt-terms to give
-//!   Whisper each call's key terms, see `TranscribeSettings::prompt_terms`)
+//!   transcription code, whose transcripts it would otherwise reuse; --prompt-terms or
+//!   --no-prompt-terms to give Whisper each call's key terms or not, default on, see
+//!   `TranscribeSettings::prompt_terms`)
 
 mod clean;
 
@@ -37,6 +38,7 @@ fn main() -> anyhow::Result<()> {
             "--cache" => cache = args.next().map(PathBuf::from),
             "--jobs" => jobs = args.next().and_then(|j| j.parse().ok()).unwrap_or(jobs),
             "--prompt-terms" => prompt_terms = true,
+            "--no-prompt-terms" => prompt_terms = false,
             "--beam" => {
                 beam = args.next().and_then(|b| b.parse().ok());
             }

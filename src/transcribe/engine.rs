@@ -442,11 +442,9 @@ impl Transcriber {
             let placed = pack::place(window, seg_start, seg_end, &tokens);
             let mean_p = if n > 0 { p_sum / n as f64 } else { 0.0 };
             for (i, p) in placed.into_iter().enumerate() {
-                let prev = out.last().map(|r: &Raw| (r.start, r.end));
-                let (start, end) = window.uncollapse(p.start, p.end, prev);
                 out.push(Raw {
-                    start,
-                    end,
+                    start: p.start,
+                    end: p.end,
                     text: p.text,
                     no_speech: seg.no_speech_probability(),
                     mean_p,
@@ -455,6 +453,13 @@ impl Transcriber {
                     token_p_sum: if i == 0 { p_sum } else { 0.0 },
                 });
             }
+        }
+        for i in 0..out.len() {
+            let prev = i.checked_sub(1).map(|j| (out[j].start, out[j].end));
+            let next_start = out.get(i + 1).map(|r| r.start);
+            let letters = guard::weight(&out[i].text);
+            (out[i].start, out[i].end) =
+                window.uncollapse(out[i].start, out[i].end, letters, prev, next_start);
         }
         Ok(out)
     }

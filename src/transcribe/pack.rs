@@ -91,22 +91,33 @@ impl Window {
     }
 }
 
-/// Call-time segments shorter than this have collapsed timestamps, not a real length.
-pub const COLLAPSED_SECONDS: f64 = 0.05;
+/// A segment shorter than this, or than this much per letter (50 letters or CJK characters a
+/// second, far faster than anyone speaks), has collapsed timestamps, not a real length.
+const COLLAPSED_SECONDS: f64 = 0.05;
+const COLLAPSED_SECONDS_PER_LETTER: f64 = 0.02;
 
 /// A span shorter than this cannot hold a spoken line.
 const MIN_LINE_SECONDS: f64 = 0.3;
 
 impl Window {
-    /// Gives a segment whose call times `start..end` collapsed to an instant (Whisper, when
+    /// Gives a segment (`letters` long) whose call times `start..end` collapsed to an instant (Whisper, when
     /// prompted, sometimes squeezes the last lines of a window into its final timestamp) the
     /// time it could really have been said in: what remains of its piece after `prev`, the
-    /// segment placed before it in this window; if no time remains there (`prev` was squeezed
-    /// too), the two share `prev`'s time. Segments with a real length are returned unchanged.
+    /// segment placed before it in this window, and before `next_start`, the start of the one
+    /// after it; if no time remains there (`prev` was squeezed too), the two share `prev`'s
+    /// time. Segments with a real length are returned unchanged.
     /// Without this the speech-overlap guard would judge the line by an instant that is only
     /// the piece's padded edge and mark a real closing as invented.
-    pub fn uncollapse(&self, start: f64, end: f64, prev: Option<(f64, f64)>) -> (f64, f64) {
-        if end - start >= COLLAPSED_SECONDS || self.pieces.is_empty() {
+    pub fn uncollapse(
+        &self,
+        start: f64,
+        end: f64,
+        letters: usize,
+        prev: Option<(f64, f64)>,
+        next_start: Option<f64>,
+    ) -> (f64, f64) {
+        let collapsed = COLLAPSED_SECONDS.max(COLLAPSED_SECONDS_PER_LETTER * letters as f64);
+        if end - start >= collapsed || self.pieces.is_empty() {
             return (start, end);
         }
         let piece = self
@@ -114,7 +125,10 @@ impl Window {
             .iter()
             .min_by(|a, b| call_distance(a, start).total_cmp(&call_distance(b, start)))
             .expect("a window has pieces");
-        let end = end.max(piece.call_end);
+        let end = piece
+            .call_end
+            .min(next_start.unwrap_or(f64::INFINITY))
+            .max(end);
         let after = prev.map_or(piece.call_start, |p| p.1.max(piece.call_start));
         if end - after >= MIN_LINE_SECONDS {
             return (after.min(start), end);
@@ -567,24 +581,34 @@ mod tests {
             }],
         };
         // A real length is kept.
-        assert_eq!(w.uncollapse(25.0, 26.0, None), (25.0, 26.0));
+        assert_eq!(w.uncollapse(25.0, 26.0, 8, None, None), (25.0, 26.0));
         // Time remains after the previous line: the collapsed line gets it.
         assert_eq!(
-            w.uncollapse(30.58, 30.59, Some((25.0, 27.0))),
+            w.uncollapse(30.58, 30.59, 25, Some((25.0, 27.0)), None),
             (27.0, 30.59)
         );
         // The previous line was squeezed to the edge too: they share its time.
         assert_eq!(
-            w.uncollapse(30.58, 30.59, Some((28.97, 30.58))),
+            w.uncollapse(30.58, 30.59, 25, Some((28.97, 30.58)), None),
             (28.97, 30.59)
         );
         // Nothing before it in the window: the whole piece.
-        assert_eq!(w.uncollapse(30.59, 30.59, None), (20.0, 30.59));
+        assert_eq!(w.uncollapse(30.59, 30.59, 3, None, None), (20.0, 30.59));
+        // Too short for its text: 25 letters in 0.11 s.
+        assert_eq!(
+            w.uncollapse(30.48, 30.59, 25, Some((25.0, 27.0)), None),
+            (27.0, 30.59)
+        );
+        // A line after it bounds it: it does not take that line's time.
+        assert_eq!(
+            w.uncollapse(22.0, 22.01, 3, Some((20.5, 21.0)), Some(23.0)),
+            (21.0, 23.0)
+        );
         // The speech-overlap guard could not hear the collapsed instant (it sits in the
         // padding after the region) but hears the span it is given.
         let speech = [r(28.5, 30.44)];
         assert!(guard::speech_overlap(30.58, 30.59, &speech) < 0.3);
-        let (s, e) = w.uncollapse(30.58, 30.59, Some((28.97, 30.58)));
+        let (s, e) = w.uncollapse(30.58, 30.59, 25, Some((28.97, 30.58)), None);
         assert!(guard::speech_overlap(s, e, &speech) >= 0.3);
     }
 

@@ -59,12 +59,12 @@ pub struct TranscribeSettings {
     /// Prompt given for English (empty: none).
     pub en_prompt: String,
     /// Append the call's key terms (its scenario's answer phrases, right and wrong alike, and
-    /// the staff member's name) to the prompt, so Whisper spells them as the form does. Off by
-    /// default: on the public sets it raised English completeness from 9/12 to 11–12/12 with no
-    /// false pass, but with a prompt Whisper sometimes collapses the timestamps at the end of a
-    /// window to one instant, the guard drops those lines as invented, and a real closing is
-    /// lost (1 of 12 public calls, 1 of 7 demo calls). Left out of the fingerprint while off,
-    /// so transcripts made before it existed are found again.
+    /// the staff member's name) to the prompt, so Whisper spells them as the form does. On by
+    /// default: on the public sets it raises English completeness from 9/12 to 11–12/12 with
+    /// no false pass. (With a prompt Whisper sometimes collapses the timestamps at the end of a
+    /// window to one instant; `Window::uncollapse` keeps the guard from dropping those real
+    /// lines.) Left out of the fingerprint while off, so transcripts made without it are found
+    /// again when it is turned off.
     #[serde(skip_serializing_if = "is_false")]
     pub prompt_terms: bool,
     /// Convert Mandarin output to Traditional characters (Taiwan character forms, no
@@ -96,7 +96,7 @@ impl Default for TranscribeSettings {
             region_pad_seconds: 0.15,
             zh_prompt: "以下是繁體中文的電話錄音。".to_string(),
             en_prompt: String::new(),
-            prompt_terms: false,
+            prompt_terms: true,
             zh_traditional: true,
             min_token_probability: 0.35,
             min_speech_overlap: 0.3,
@@ -191,16 +191,16 @@ mod tests {
         assert_ne!(a, changed.fingerprint());
         // Off, the prompt-terms switch is not written at all: transcripts stored before it
         // existed keep their fingerprint and are reused.
+        let unprompted = TranscribeSettings {
+            prompt_terms: false,
+            ..base
+        };
         assert!(
-            !serde_json::to_string(&base)
+            !serde_json::to_string(&unprompted)
                 .unwrap()
                 .contains("prompt_terms")
         );
-        let prompted = TranscribeSettings {
-            prompt_terms: true,
-            ..base
-        };
-        assert_ne!(a, prompted.fingerprint());
+        assert_ne!(a, unprompted.fingerprint());
     }
 
     #[test]
