@@ -216,6 +216,8 @@ pub(crate) fn english_key(word: &str) -> String {
         let c = w[i];
         let next = w.get(i + 1).copied();
         let mapped: Option<char> = match c {
+            // Wade-Giles "hs" (Hsu, Hsieh, Hsiao) is said with an s: "Hsu" is heard as "Sue".
+            'h' if i == 0 && next == Some('s') => None,
             'p' if next == Some('h') => {
                 i += 1;
                 Some('f')
@@ -325,6 +327,7 @@ mod tests {
         assert!(s("welfare", "wellpaired") >= 0.5);
         assert!(s("children", "childrens") >= 0.9);
         assert!(s("phone", "fone") >= 0.85);
+        assert!(s("hsu", "sue") >= 0.85);
         assert!(s("bye", "by") < 0.9);
     }
 }

@@ -67,14 +67,26 @@ pub(crate) struct Ctx<'a> {
 pub(crate) struct Found<'p> {
     pub phrase: &'p Phrase,
     pub evidence: Evidence,
+    /// Index of the utterance in [`StaffSpeech::utts`] and the matched token range `[a, b)`.
+    pub utt: usize,
+    pub toks: (usize, usize),
 }
 
 impl<'p> Found<'p> {
-    /// `phrase` matched tokens spanning `start..end` s of utterance `u` with similarity `sim`;
-    /// the whole utterance is quoted.
-    pub fn new(phrase: &'p Phrase, u: &Utterance<'_>, (start, end): (f64, f64), sim: f64) -> Self {
+    /// `phrase` matched tokens `a..b` of utterance `i` (`u`) with similarity `sim`; the whole
+    /// utterance is quoted.
+    pub fn new(
+        phrase: &'p Phrase,
+        i: usize,
+        u: &Utterance<'_>,
+        (a, b): (usize, usize),
+        sim: f64,
+    ) -> Self {
+        let (start, end) = u.span_time(a, b);
         Found {
             phrase,
+            utt: i,
+            toks: (a, b),
             evidence: Evidence {
                 text: u.text.trim().to_string(),
                 start: round3(start),
@@ -111,7 +123,7 @@ impl Ctx<'_> {
     ) -> Vec<Found<'p>> {
         let params = self.params();
         let mut out = Vec::new();
-        for u in &self.staff.utts {
+        for (i, u) in self.staff.utts.iter().enumerate() {
             for p in phrases {
                 let need = required_similarity(&p.toks, base);
                 if p.upper_bound(u.mask) + 1e-9 < need {
@@ -123,7 +135,7 @@ impl Ctx<'_> {
                 if h.sim + 1e-9 < need {
                     continue;
                 }
-                out.push(Found::new(p, u, u.span_time(h.start, h.end), h.sim));
+                out.push(Found::new(p, i, u, (h.start, h.end), h.sim));
             }
         }
         out.sort_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));

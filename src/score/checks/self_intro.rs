@@ -4,10 +4,20 @@
 //! "my name is X", "X speaking"), the rubric's extra `patterns`, and the manifest's staff
 //! name as a hint. The slot accepts any Han character, so a misheard surname next to
 //! 姓/小姐/先生 still counts; in English it accepts any word that is not a common word.
+//!
+//! Two things keep other speech from passing as the staff's name:
+//! - turn structure: the staff's question for the caller's name (the rubric's `ask_name`
+//!   phrases) is no self-introduction, and in a mono call what follows it (the rest of that
+//!   segment and the next one) is the caller's answer;
+//! - the manifest: when it names the staff, a match counts only if it carries that name by
+//!   sound (the surname for Chinese, a word of the name for English), so a greeting read
+//!   as a name ("Good morning" as "Mr Yang") or another person's name (我是何小姐 for staff
+//!   王) does not.
 
 use super::{Ctx, Decision, Found, quote};
-use crate::score::matcher::{NameRule, best_match, tok_sim};
-use crate::score::rubric::{Criterion, Language, Phrase};
+use crate::audio::Speaker;
+use crate::score::matcher::{NAME_SOUND_SIM, NameRule, best_match, tok_sim};
+use crate::score::rubric::{Check, Criterion, Language, Phrase};
 use crate::score::tokens::{Tok, Word, tokenize};
 use std::sync::OnceLock;
 
@@ -42,6 +52,76 @@ fn bare_name(name: &str) -> String {
         name = name.replace(title, " ");
     }
     name
+}
+
+/// How close a heard character must sound to the staff's surname to be it: a homophone or
+/// a near-homophone (郭 → 國, 姓 → 信), not a shared rhyme alone (陳 ≠ 很).
+const SURNAME_SIM: f64 = 0.8;
+
+/// The units of the manifest's staff name a self-introduction must carry, when they can be
+/// compared with the rubric's language: the surname (first Han character) for Chinese, the
+/// words of the name for English. `None` keeps the check name-blind, as without a manifest
+/// name: a romanised name is not checked against a Chinese transcript nor 陳 against an
+/// English one ("Chen", "Tan" and "Tang" are all 陳).
+fn name_units(lang: Language, name: &str) -> Option<Vec<Tok>> {
+    let toks = tokenize(&bare_name(name));
+    let units: Vec<Tok> = match lang {
+        Language::Zh => toks
+            .into_iter()
+            .find(|t| matches!(t, Tok::Han { .. }))
+            .into_iter()
+            .collect(),
+        Language::En => toks
+            .into_iter()
+            .filter(|t| matches!(t, Tok::Word(_)))
+            .collect(),
+    };
+    (!units.is_empty()).then_some(units)
+}
+
+/// Does a heard stretch carry the staff's name: some unit in it sounding like the surname
+/// or a word of the name?
+fn carries_name(units: &[Tok], heard: &[Tok]) -> bool {
+    heard.iter().any(|t| {
+        units.iter().any(|n| match (n, t) {
+            (Tok::Han { .. }, Tok::Han { .. }) => tok_sim(n, t, None) >= SURNAME_SIM,
+            (Tok::Word(_), Tok::Word(_)) => tok_sim(n, t, None) >= NAME_SOUND_SIM,
+            _ => false,
+        })
+    })
+}
+
+/// The criterion whose phrases ask the caller's name.
+const ASK_NAME: &str = "ask_name";
+
+/// Token ranges `(utterance, a, b)` that are not the staff introducing themselves: each
+/// question for the caller's name (found with the rubric's `ask_name` phrases) and, in a
+/// mono call, the answer to it: the rest of that segment and the next segment.
+fn name_question_turns(cx: &Ctx) -> Vec<(usize, usize, usize)> {
+    let Some((c, any)) = cx.rubric.criteria.iter().find_map(|c| match &c.check {
+        Check::Phrase { any, .. } if c.id == ASK_NAME => Some((c, any)),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let utts = &cx.staff.utts;
+    let mut out = Vec::new();
+    for q in cx.find(any, cx.threshold(c), None) {
+        let (a, b) = q.toks;
+        out.push((q.utt, a, b));
+        let u = &utts[q.utt];
+        // Stereo staff channels hold only the staff: what follows is still theirs.
+        if u.speaker != Speaker::Unknown {
+            continue;
+        }
+        out.push((q.utt, b, u.toks.len()));
+        if let Some(next) = utts.get(q.utt + 1)
+            && next.speaker == Speaker::Unknown
+        {
+            out.push((q.utt + 1, 0, next.toks.len()));
+        }
+    }
+    out
 }
 
 /// Patterns built from the staff's own name, e.g. 郭 → 郭小姐, 姓郭, 是郭; Cheng → Ms Cheng.
@@ -114,7 +194,7 @@ const BLURRED_MAX_UNITS: usize = 4;
 fn blurred_openings<'p>(cx: &Ctx, surname: &Tok, patterns: &'p [Phrase]) -> Vec<Found<'p>> {
     let params = cx.params();
     let mut out = Vec::new();
-    for u in &cx.staff.utts {
+    for (i, u) in cx.staff.utts.iter().enumerate() {
         let clauses: Vec<Vec<Tok>> = u
             .text
             .split(CLAUSE_BREAKS)
@@ -148,7 +228,7 @@ fn blurred_openings<'p>(cx: &Ctx, surname: &Tok, patterns: &'p [Phrase]) -> Vec<
                 *last = surname.clone();
             }
             let sim = best_match(&anchored, clause, params, None).map_or(0.0, |h| h.sim);
-            out.push(Found::new(p, u, u.span_time(at, at + n), sim));
+            out.push(Found::new(p, i, u, (at, at + n), sim));
         }
     }
     out
@@ -208,6 +288,15 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
     if let Some(surname) = surname {
         found.extend(blurred_openings(cx, surname, &patterns));
         found.sort_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
+    }
+    let not_intro = name_question_turns(cx);
+    found.retain(|f| {
+        !not_intro
+            .iter()
+            .any(|&(i, a, b)| i == f.utt && f.toks.0 < b && a < f.toks.1)
+    });
+    if let Some(units) = cx.staff_name.and_then(|n| name_units(lang, n)) {
+        found.retain(|f| carries_name(&units, &cx.staff.utts[f.utt].toks[f.toks.0..f.toks.1]));
     }
     let early = |f: &&Found| match (within, cx.staff.first) {
         (Some(w), Some(first)) => f.evidence.start - first <= w + 1e-9,
