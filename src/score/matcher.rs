@@ -40,7 +40,7 @@ pub(crate) struct NameRule<'a> {
 }
 
 /// How close a heard word must sound to the staff's name to fill the slot.
-pub(crate) const NAME_SOUND_SIM: f64 = 0.85;
+const NAME_SOUND_SIM: f64 = 0.85;
 
 fn name_sim(t: &Tok, rule: Option<&NameRule>) -> f64 {
     match (t, rule) {

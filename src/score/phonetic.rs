@@ -273,6 +273,39 @@ pub(crate) fn english_key(word: &str) -> String {
     out
 }
 
+/// The consonant outline of a sound key with confusable consonants merged: the hissing
+/// sounds (s, sh, ch, j, z), k/g, p/b, l/r, m/n, and a final "ng" as a nasal. Names on a
+/// telephone line keep their outline more than their letters: "Cheng" is heard as "Jen",
+/// "Hsu" as "She".
+fn consonant_outline(key: &str) -> Vec<char> {
+    let mut out: Vec<char> = Vec::new();
+    let chars: Vec<char> = key.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let class = match c {
+            'g' if i > 0 && chars[i - 1] == 'n' => continue,
+            's' | 'x' | 'j' => 'S',
+            'k' | 'g' => 'K',
+            'p' | 'b' => 'P',
+            'l' | 'r' => 'L',
+            'm' | 'n' => 'N',
+            other => other,
+        };
+        if out.last() != Some(&class) {
+            out.push(class);
+        }
+    }
+    out
+}
+
+/// Does a heard word sound like a word of a person's name (both lower-case, with their
+/// sound keys)? Besides [`word_sim`], the same consonant outline counts, and so does a
+/// word that begins with the name's sound (the name run into the next word: "Changspeaking").
+pub(crate) fn name_sounds_like(name: &str, name_key: &str, heard: &str, heard_key: &str) -> bool {
+    word_sim(name, name_key, heard, heard_key) >= 0.85
+        || (name_key.len() >= 2 && heard_key.starts_with(name_key))
+        || consonant_outline(name_key) == consonant_outline(heard_key)
+}
+
 /// Similarity of two English words (already lower-case, apostrophes removed).
 /// Words must begin with the same sound; short words must match exactly or by sound, so
 /// "hi" never matches "this" and "calling" never matches "waiting".
@@ -329,5 +362,19 @@ mod tests {
         assert!(s("phone", "fone") >= 0.85);
         assert!(s("hsu", "sue") >= 0.85);
         assert!(s("bye", "by") < 0.9);
+    }
+
+    #[test]
+    fn names_by_outline() {
+        let n = |a: &str, b: &str| name_sounds_like(a, &english_key(a), b, &english_key(b));
+        assert!(n("cheng", "jen"));
+        assert!(n("cheng", "chang"));
+        assert!(n("cheng", "changspeaking"));
+        assert!(n("hsu", "she"));
+        assert!(n("lin", "lynn"));
+        assert!(!n("lin", "lee"));
+        assert!(!n("cheng", "kang"));
+        assert!(!n("yang", "morning"));
+        assert!(!n("wang", "lee"));
     }
 }

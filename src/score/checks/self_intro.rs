@@ -16,7 +16,8 @@
 
 use super::{Ctx, Decision, Found, quote};
 use crate::audio::Speaker;
-use crate::score::matcher::{NAME_SOUND_SIM, NameRule, best_match, tok_sim};
+use crate::score::matcher::{NameRule, best_match, tok_sim};
+use crate::score::phonetic::name_sounds_like;
 use crate::score::rubric::{Check, Criterion, Language, Phrase};
 use crate::score::tokens::{Tok, Word, tokenize};
 use std::sync::OnceLock;
@@ -85,10 +86,22 @@ fn carries_name(units: &[Tok], heard: &[Tok]) -> bool {
     heard.iter().any(|t| {
         units.iter().any(|n| match (n, t) {
             (Tok::Han { .. }, Tok::Han { .. }) => tok_sim(n, t, None) >= SURNAME_SIM,
-            (Tok::Word(_), Tok::Word(_)) => tok_sim(n, t, None) >= NAME_SOUND_SIM,
+            (Tok::Word(n), Tok::Word(t)) => name_sounds_like(&n.text, &n.key, &t.text, &t.key),
             _ => false,
         })
     })
+}
+
+/// The matched stretch `a..b` with one unit either side: a name heard badly is often left
+/// out of the stretch ("Hsu speaking" heard as "she's speaking" matches only "speaking").
+/// A contraction's tail does not count as that unit.
+fn around(toks: &[Tok], (a, b): (usize, usize)) -> &[Tok] {
+    let clitic = |i: usize| matches!(&toks[i], Tok::Word(w) if w.clitic);
+    let mut a = a.saturating_sub(1);
+    if a > 0 && clitic(a) {
+        a -= 1;
+    }
+    &toks[a..(b + 1).min(toks.len())]
 }
 
 /// The criterion whose phrases ask the caller's name.
@@ -296,7 +309,7 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
             .any(|&(i, a, b)| i == f.utt && f.toks.0 < b && a < f.toks.1)
     });
     if let Some(units) = cx.staff_name.and_then(|n| name_units(lang, n)) {
-        found.retain(|f| carries_name(&units, &cx.staff.utts[f.utt].toks[f.toks.0..f.toks.1]));
+        found.retain(|f| carries_name(&units, around(&cx.staff.utts[f.utt].toks, f.toks)));
     }
     let early = |f: &&Found| match (within, cx.staff.first) {
         (Some(w), Some(first)) => f.evidence.start - first <= w + 1e-9,
