@@ -300,10 +300,17 @@ fn consonant_outline(key: &str) -> Vec<char> {
 /// Does a heard word sound like a word of a person's name (both lower-case, with their
 /// sound keys)? Besides [`word_sim`], the same consonant outline counts, and so does a
 /// word that begins with the name's sound (the name run into the next word: "Changspeaking").
+/// A longer outline (three consonants or more) may have its last consonant misheard
+/// ("Grace" → "great"); a short one must be whole, or "Lin" would be "Lee".
 pub(crate) fn name_sounds_like(name: &str, name_key: &str, heard: &str, heard_key: &str) -> bool {
-    word_sim(name, name_key, heard, heard_key) >= 0.85
+    if word_sim(name, name_key, heard, heard_key) >= 0.85
         || (name_key.len() >= 2 && heard_key.starts_with(name_key))
-        || consonant_outline(name_key) == consonant_outline(heard_key)
+    {
+        return true;
+    }
+    let (a, b) = (consonant_outline(name_key), consonant_outline(heard_key));
+    let n = a.len();
+    a == b || (n >= 3 && b.len() == n && a[..n - 1] == b[..n - 1])
 }
 
 /// Similarity of two English words (already lower-case, apostrophes removed).
@@ -373,6 +380,7 @@ mod tests {
         assert!(n("hsu", "she"));
         assert!(n("lin", "lynn"));
         assert!(!n("lin", "lee"));
+        assert!(n("grace", "great"));
         assert!(!n("cheng", "kang"));
         assert!(!n("yang", "morning"));
         assert!(!n("wang", "lee"));
