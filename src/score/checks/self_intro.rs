@@ -85,7 +85,10 @@ fn name_units(lang: Language, name: &str) -> Option<Vec<Tok>> {
 fn carries_name(units: &[Tok], heard: &[Tok]) -> bool {
     heard.iter().any(|t| {
         units.iter().any(|n| match (n, t) {
-            (Tok::Han { .. }, Tok::Han { .. }) => tok_sim(n, t, None) >= SURNAME_SIM,
+            // A surname that is also a numeral's sound arrives as a digit (吳 → 五 → 5).
+            (Tok::Han { .. }, Tok::Han { .. } | Tok::Num(_)) => {
+                tok_sim(n, t, None) >= SURNAME_SIM
+            }
             (Tok::Word(n), Tok::Word(t)) => name_sounds_like(&n.text, &n.key, &t.text, &t.key),
             _ => false,
         })
