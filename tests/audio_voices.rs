@@ -31,14 +31,20 @@ fn agreement(file: &str) -> (f64, f64, f64) {
         })
         .collect();
     let tags = voice_tags(&mono, &regions);
-    assert_eq!(tags.len(), regions.len());
-    let truth: Vec<u8> = call
-        .facts
-        .speech
+    // Each tag lies inside one region: the channel of that region is its truth.
+    let truth: Vec<u8> = tags
         .iter()
-        .map(|r| u8::from(r.speaker == Speaker::Caller))
+        .map(|t| {
+            let r = call
+                .facts
+                .speech
+                .iter()
+                .find(|r| r.start <= t.start + 1e-6 && t.end <= r.end + 1e-6)
+                .expect("tags lie inside the regions");
+            u8::from(r.speaker == Speaker::Caller)
+        })
         .collect();
-    let dur = |i: usize| regions[i].end - regions[i].start;
+    let dur = |i: usize| tags[i].end - tags[i].start;
     let share = |confident_only: bool| {
         let idx: Vec<usize> = (0..tags.len())
             .filter(|&i| !confident_only || tags[i].confidence >= CONFIDENT)

@@ -107,8 +107,9 @@ pub struct AudioFacts {
     pub speech: Vec<SpeechRegion>,
     /// Start of the staff's first speech (mono: first speech after the ringback).
     pub first_staff_speech: Option<f64>,
-    /// Mono only: which of two voices speaks in each speech region (same order as
-    /// `speech`). Empty for stereo calls and for facts stored before voices were measured.
+    /// Mono only: which of two voices speaks when, in time order, covering the speech
+    /// regions (a long region may hold both voices). Empty for stereo calls and for facts
+    /// stored before voices were measured.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub voices: Vec<VoiceTag>,
 }
