@@ -1,11 +1,14 @@
 //! Which transcript text is the staff's, and when it was said.
 //!
 //! Stereo transcripts label segments Staff/Caller. Mono ones say Unknown; there the caller's
-//! lines are recognised by the scenario's `caller_script` and cut out. Invented segments are
-//! dropped. Whisper's segment times are loose (the first segment often "starts" at 0 s inside
+//! words are found with everything known about the call: the scenario's `caller_script` (cut
+//! out wherever it is heard), turn structure (the answer to the staff's question for the
+//! caller's name is the caller's), and the voice groups the audio stage measured (the first
+//! voice after pickup answers the phone, so it is the staff's). Each mono utterance kept gets
+//! a speaker confidence. Invented segments are dropped. Whisper's segment times are loose (the first segment often "starts" at 0 s inside
 //! the ringback), so each segment is snapped onto the measured speech regions.
 
-use super::matcher::{Params, best_match, tok_sim};
+use super::matcher::{Params, best_match, required_similarity, tok_sim};
 use super::rubric::Matching;
 use super::scenario::Scenario;
 use super::tokens::{Tok, pattern_mask, text_mask, tokenize};
@@ -23,6 +26,8 @@ pub(crate) struct Utterance<'a> {
     pub toks: Vec<Tok>,
     /// Union of the tokens' sound masks, for [`super::rubric::Phrase::upper_bound`].
     pub mask: u128,
+    /// How sure it is that this is the staff's speech, 0..=1: 1 for a stereo side.
+    pub speaker_confidence: f64,
 }
 
 fn mask_of(toks: &[Tok]) -> u128 {
@@ -47,6 +52,7 @@ impl Utterance<'_> {
             end,
             mask: mask_of(&toks),
             toks,
+            speaker_confidence: self.speaker_confidence,
         }
     }
 }
@@ -198,11 +204,152 @@ fn strip_caller<'a>(
     pieces
 }
 
-/// The staff's speech in a call: stereo by label, mono minus the caller's script.
+/// The staff's questions for the caller's name (the rubric's `ask_name` phrases) and the
+/// similarity they need.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NameQuestions<'r> {
+    pub phrases: &'r [super::rubric::Phrase],
+    pub threshold: f64,
+}
+
+/// Evidence weights, on a scale where -1 is surely the caller and +1 surely the staff. An
+/// utterance is the caller's when its sum is below `-CALLER_BELOW`.
+const ANSWERS_NAME_QUESTION: f64 = -0.5;
+const ANSWERS_PHONE: f64 = 0.5;
+const CALLER_BELOW: f64 = 0.15;
+/// A reply to "may I have your name" is a name: short, and soon after the question. A long
+/// or late turn after it is the staff going on (the caller's reply not transcribed).
+const ANSWER_MAX_UNITS: usize = 8;
+const ANSWER_WITHIN_S: f64 = 4.0;
+
+/// Where each piece starts a new turn after a name question, cut so that what follows the
+/// question inside one segment is a piece of its own. Returns (piece, answers the question).
+fn mark_answers<'a>(
+    pieces: Vec<Utterance<'a>>,
+    asks: Option<NameQuestions>,
+    m: &Matching,
+) -> Vec<(Utterance<'a>, bool)> {
+    let Some(asks) = asks else {
+        return pieces.into_iter().map(|p| (p, false)).collect();
+    };
+    let params = Params {
+        floor: m.unit_floor,
+        insert_cost: m.insert_cost,
+    };
+    let mut out: Vec<(Utterance<'a>, bool)> = Vec::with_capacity(pieces.len());
+    let mut answer_next: Option<f64> = None;
+    for p in pieces {
+        let asked = asks
+            .phrases
+            .iter()
+            .filter_map(|q| {
+                let need = required_similarity(&q.toks, asks.threshold);
+                if q.upper_bound(p.mask) + 1e-9 < need {
+                    return None;
+                }
+                best_match(&q.toks, &p.toks, params, None).filter(|h| h.sim + 1e-9 >= need)
+            })
+            .map(|h| h.end)
+            .max();
+        let reply = |u: &Utterance, after: f64| {
+            u.toks.len() <= ANSWER_MAX_UNITS && u.start - after <= ANSWER_WITHIN_S
+        };
+        let answers = answer_next.take().is_some_and(|after| reply(&p, after));
+        match asked {
+            Some(end) if end < p.toks.len() => {
+                let (q, rest) = (p.piece(0, end), p.piece(end, p.toks.len()));
+                let is_reply = reply(&rest, q.end);
+                out.push((q, answers));
+                out.push((rest, is_reply));
+            }
+            Some(_) => {
+                answer_next = Some(p.end);
+                out.push((p, answers));
+            }
+            None => out.push((p, answers)),
+        }
+    }
+    out
+}
+
+/// The voice that answered the phone: the voice of the first tag at or after the first
+/// speech after pickup.
+fn staff_voice(audio: &AudioFacts) -> Option<u8> {
+    let first = audio.first_staff_speech?;
+    audio
+        .voices
+        .iter()
+        .find(|v| v.end > first + 1e-6)
+        .map(|v| v.voice)
+}
+
+/// Voice evidence for a stretch of time, -1..=1: the tags it overlaps, each counted by its
+/// overlap and confidence, plus for the staff's voice, minus for the other.
+fn voice_evidence(audio: &AudioFacts, staff: Option<u8>, start: f64, end: f64) -> f64 {
+    let Some(staff) = staff else {
+        return 0.0;
+    };
+    let (mut sum, mut len) = (0.0, 0.0);
+    for v in &audio.voices {
+        let overlap = end.min(v.end) - start.max(v.start);
+        if overlap > 0.0 {
+            let sign = if v.voice == staff { 1.0 } else { -1.0 };
+            sum += sign * v.confidence * overlap;
+            len += overlap;
+        }
+    }
+    if len > 0.0 { sum / len } else { 0.0 }
+}
+
+/// The staff's voice if the caller's scripted lines (`caller`, their times) do not contradict
+/// it: when the caller's script is heard in the voice that answered the phone, the voice
+/// groups are wrong for this call and are not used.
+fn trusted_staff_voice(audio: &AudioFacts, caller: &[(f64, f64)]) -> Option<u8> {
+    let staff = staff_voice(audio)?;
+    let heard_as_staff: f64 = caller
+        .iter()
+        .map(|&(a, b)| voice_evidence(audio, Some(staff), a, b) * (b - a))
+        .sum();
+    (heard_as_staff <= 0.0).then_some(staff)
+}
+
+/// Keeps the staff's mono pieces, each with its speaker confidence. `caller` holds the times
+/// of the segments that were wholly the caller's script.
+fn attribute<'a>(
+    pieces: Vec<(Utterance<'a>, bool)>,
+    audio: &AudioFacts,
+    caller: &[(f64, f64)],
+) -> Vec<Utterance<'a>> {
+    let staff = trusted_staff_voice(audio, caller);
+    let pickup = audio
+        .first_staff_speech
+        .and_then(|t| audio.speech.iter().find(|r| r.end > t));
+    pieces
+        .into_iter()
+        .filter_map(|(mut p, answers)| {
+            let mut evidence = voice_evidence(audio, staff, p.start, p.end);
+            if answers {
+                evidence += ANSWERS_NAME_QUESTION;
+            }
+            if pickup.is_some_and(|r| p.start < r.end && r.start < p.end) {
+                evidence += ANSWERS_PHONE;
+            }
+            if evidence < -CALLER_BELOW {
+                return None;
+            }
+            p.speaker_confidence = (0.5 + 0.5 * evidence).clamp(0.0, 1.0);
+            Some(p)
+        })
+        .collect()
+}
+
+/// The staff's speech in a call: stereo by label; mono minus the caller's script, the
+/// answers to the staff's name questions and the other voice.
 pub(crate) fn staff_speech<'a>(
     segments: &'a [Segment],
     audio: &AudioFacts,
     scenario: Option<&Scenario>,
+    asks: Option<NameQuestions>,
     m: &Matching,
 ) -> StaffSpeech<'a> {
     let script: &[super::rubric::Phrase] = scenario.map_or(&[], |s| &s.caller_script);
@@ -224,6 +371,7 @@ pub(crate) fn staff_speech<'a>(
             end,
             mask: mask_of(&toks),
             toks,
+            speaker_confidence: 1.0,
         };
         if seg.speaker == Speaker::Staff {
             utts.push(u);
@@ -232,7 +380,15 @@ pub(crate) fn staff_speech<'a>(
         }
     }
     mono.sort_by(|a, b| a.start.total_cmp(&b.start));
-    utts.extend(strip_caller(mono, script, m));
+    let spans: Vec<(f64, f64)> = mono.iter().map(|u| (u.start, u.end)).collect();
+    let kept = strip_caller(mono, script, m);
+    // Segments nothing of which is left were the caller's script.
+    let caller: Vec<(f64, f64)> = spans
+        .into_iter()
+        .filter(|&(a, b)| !kept.iter().any(|p| p.start < b && a < p.end))
+        .collect();
+    let pieces = mark_answers(kept, asks, m);
+    utts.extend(attribute(pieces, audio, &caller));
     utts.sort_by(|a, b| a.start.total_cmp(&b.start));
     let first = audio
         .first_staff_speech

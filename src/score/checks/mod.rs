@@ -10,7 +10,7 @@ mod self_intro;
 use super::matcher::{NameRule, Params, best_match, required_similarity};
 use super::rubric::{Check, Criterion, Language, Phrase, Rubric};
 use super::scenario::Scenario;
-use super::speakers::{StaffSpeech, Utterance};
+use super::speakers::{NameQuestions, StaffSpeech, Utterance};
 use super::{Evidence, Verdict};
 use crate::audio::AudioFacts;
 
@@ -164,6 +164,22 @@ pub(crate) fn quote_list(lang: Language, phrases: &[Phrase]) -> String {
 
 pub(crate) fn quote(lang: Language, text: &str) -> String {
     lang.pick(format!("「{text}」"), format!("\"{text}\""))
+}
+
+/// The criterion whose phrases ask the caller's name.
+const ASK_NAME: &str = "ask_name";
+
+/// The rubric's questions for the caller's name (the `phrase` criterion with id `ask_name`):
+/// the staff's question is no self-introduction, and in a mono call the turn after it is the
+/// caller's.
+pub(crate) fn name_questions(rubric: &Rubric) -> Option<NameQuestions<'_>> {
+    rubric.criteria.iter().find_map(|c| match &c.check {
+        Check::Phrase { any, .. } if c.id == ASK_NAME => Some(NameQuestions {
+            phrases: any,
+            threshold: c.threshold.unwrap_or(rubric.matching.threshold),
+        }),
+        _ => None,
+    })
 }
 
 /// Runs the criterion's check.

@@ -6,19 +6,18 @@
 //! 姓/小姐/先生 still counts; in English it accepts any word that is not a common word.
 //!
 //! Two things keep other speech from passing as the staff's name:
-//! - turn structure: the staff's question for the caller's name (the rubric's `ask_name`
-//!   phrases) is no self-introduction, and in a mono call what follows it (the rest of that
-//!   segment and the next one) is the caller's answer;
+//! - who speaks: the staff's question for the caller's name (the rubric's `ask_name`
+//!   phrases) is no self-introduction, and in a mono call the answer to it and the other
+//!   voice never reach this check ([`crate::score::speakers`]);
 //! - the manifest: when it names the staff, a match counts only if it carries that name by
 //!   sound (the surname for Chinese, a word of the name for English), so a greeting read
 //!   as a name ("Good morning" as "Mr Yang") or another person's name (我是何小姐 for staff
 //!   王) does not.
 
 use super::{Ctx, Decision, Found, quote};
-use crate::audio::Speaker;
 use crate::score::matcher::{NameRule, best_match, tok_sim};
 use crate::score::phonetic::name_sounds_like;
-use crate::score::rubric::{Check, Criterion, Language, Phrase};
+use crate::score::rubric::{Criterion, Language, Phrase};
 use crate::score::tokens::{Tok, Word, tokenize};
 use std::sync::OnceLock;
 
@@ -107,37 +106,17 @@ fn around(toks: &[Tok], (a, b): (usize, usize)) -> &[Tok] {
     &toks[a..(b + 1).min(toks.len())]
 }
 
-/// The criterion whose phrases ask the caller's name.
-const ASK_NAME: &str = "ask_name";
-
-/// Token ranges `(utterance, a, b)` that are not the staff introducing themselves: each
-/// question for the caller's name (found with the rubric's `ask_name` phrases) and, in a
-/// mono call, the answer to it: the rest of that segment and the next segment.
-fn name_question_turns(cx: &Ctx) -> Vec<(usize, usize, usize)> {
-    let Some((c, any)) = cx.rubric.criteria.iter().find_map(|c| match &c.check {
-        Check::Phrase { any, .. } if c.id == ASK_NAME => Some((c, any)),
-        _ => None,
-    }) else {
+/// Token ranges `(utterance, a, b)` of the staff's questions for the caller's name (the
+/// rubric's `ask_name` phrases): "who am I speaking with" is no self-introduction. The
+/// caller's answer after it is left out of the staff's speech by [`crate::score::speakers`].
+fn name_question_spans(cx: &Ctx) -> Vec<(usize, usize, usize)> {
+    let Some(asks) = super::name_questions(cx.rubric) else {
         return Vec::new();
     };
-    let utts = &cx.staff.utts;
-    let mut out = Vec::new();
-    for q in cx.find(any, cx.threshold(c), None) {
-        let (a, b) = q.toks;
-        out.push((q.utt, a, b));
-        let u = &utts[q.utt];
-        // Stereo staff channels hold only the staff: what follows is still theirs.
-        if u.speaker != Speaker::Unknown {
-            continue;
-        }
-        out.push((q.utt, b, u.toks.len()));
-        if let Some(next) = utts.get(q.utt + 1)
-            && next.speaker == Speaker::Unknown
-        {
-            out.push((q.utt + 1, 0, next.toks.len()));
-        }
-    }
-    out
+    cx.find(asks.phrases, asks.threshold, None)
+        .into_iter()
+        .map(|q| (q.utt, q.toks.0, q.toks.1))
+        .collect()
 }
 
 /// Patterns built from the staff's own name, e.g. 郭 → 郭小姐, 姓郭, 是郭; Cheng → Ms Cheng.
@@ -305,7 +284,7 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
         found.extend(blurred_openings(cx, surname, &patterns));
         found.sort_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
     }
-    let not_intro = name_question_turns(cx);
+    let not_intro = name_question_spans(cx);
     found.retain(|f| {
         !not_intro
             .iter()
