@@ -107,8 +107,7 @@ pub fn voice_tags(samples16k: &[f32], regions: &[SpeechRegion]) -> Vec<VoiceTag>
             // pieces' mean weighted by length.
             Some((pk, last)) if pk == k && last.voice == voice => {
                 let (a, b) = (last.end - last.start, tag.end - tag.start);
-                last.confidence =
-                    (last.confidence * a + tag.confidence * b) / (a + b).max(1e-9);
+                last.confidence = (last.confidence * a + tag.confidence * b) / (a + b).max(1e-9);
                 last.end = tag.end;
             }
             _ => out.push((*k, tag)),
@@ -341,7 +340,11 @@ struct Labels {
 }
 
 fn dist(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum::<f64>().sqrt()
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).powi(2))
+        .sum::<f64>()
+        .sqrt()
 }
 
 /// Regions tried as seeds, the longest first: enough for any call's turns, and it bounds

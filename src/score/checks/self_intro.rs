@@ -16,7 +16,7 @@
 
 use super::{Ctx, Decision, Found, quote};
 use crate::score::matcher::{NameRule, best_match, tok_sim};
-use crate::score::phonetic::name_sounds_like;
+use crate::score::phonetic::{name_loosely_like, name_sounds_like};
 use crate::score::rubric::{Criterion, Language, Phrase};
 use crate::score::tokens::{Tok, Word, tokenize};
 use std::sync::OnceLock;
@@ -85,13 +85,31 @@ fn carries_name(units: &[Tok], heard: &[Tok]) -> bool {
     heard.iter().any(|t| {
         units.iter().any(|n| match (n, t) {
             // A surname that is also a numeral's sound arrives as a digit (吳 → 五 → 5).
-            (Tok::Han { .. }, Tok::Han { .. } | Tok::Num(_)) => {
-                tok_sim(n, t, None) >= SURNAME_SIM
-            }
+            (Tok::Han { .. }, Tok::Han { .. } | Tok::Num(_)) => tok_sim(n, t, None) >= SURNAME_SIM,
             (Tok::Word(n), Tok::Word(t)) => name_sounds_like(&n.text, &n.key, &t.text, &t.key),
             _ => false,
         })
     })
+}
+
+/// The English name slot of a built-in frame ("my name is Kuhl" for Kuo): a word that is not
+/// common keeps the name's first or last consonant. Chinese surnames are compared by pinyin
+/// only ([`carries_name`]): there a homophone is what a mishearing gives.
+fn loosely_carries_name(units: &[Tok], heard: &Tok) -> bool {
+    units.iter().any(|n| match (n, heard) {
+        (Tok::Word(n), Tok::Word(t)) => !t.clitic && name_loosely_like(&n.key, &t.key),
+        _ => false,
+    })
+}
+
+/// The unit heard in a frame's name slot: the stretch's last unit for "my name is {name}",
+/// its first for "{name} speaking".
+fn name_slot<'t>(p: &Phrase, stretch: &'t [Tok]) -> Option<&'t Tok> {
+    match (p.toks.first(), p.toks.last()) {
+        (_, Some(Tok::Name)) => stretch.last(),
+        (Some(Tok::Name), _) => stretch.first(),
+        _ => None,
+    }
 }
 
 /// The matched stretch `a..b` with one unit either side: a name heard badly is often left
@@ -291,7 +309,14 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
             .any(|&(i, a, b)| i == f.utt && f.toks.0 < b && a < f.toks.1)
     });
     if let Some(units) = cx.staff_name.and_then(|n| name_units(lang, n)) {
-        found.retain(|f| carries_name(&units, around(&cx.staff.utts[f.utt].toks, f.toks)));
+        let frames = builtin(lang);
+        found.retain(|f| {
+            let heard = around(&cx.staff.utts[f.utt].toks, f.toks);
+            carries_name(&units, heard)
+                || (frames.iter().any(|p| p.text == f.phrase.text)
+                    && name_slot(f.phrase, &cx.staff.utts[f.utt].toks[f.toks.0..f.toks.1])
+                        .is_some_and(|t| loosely_carries_name(&units, t)))
+        });
     }
     let early = |f: &&Found| match (within, cx.staff.first) {
         (Some(w), Some(first)) => f.evidence.start - first <= w + 1e-9,
