@@ -313,23 +313,6 @@ pub(crate) fn name_sounds_like(name: &str, name_key: &str, heard: &str, heard_ke
     a == b || (n >= 3 && b.len() == n && a[..n - 1] == b[..n - 1])
 }
 
-/// A weaker likeness for a word heard in a self-introduction frame ("my name is X") in the
-/// staff's own opening: an English transcriber rarely spells a Chinese surname, but keeps its
-/// first or its last consonant ("Kuo" → "Kuhl", "Cheng" → "Kang"). Never used for a word
-/// outside such a frame.
-pub(crate) fn name_loosely_like(name_key: &str, heard_key: &str) -> bool {
-    let (a, b) = (consonant_outline(name_key), consonant_outline(heard_key));
-    let consonant = |c: &char| !matches!(c, 'a' | 'h' | 'w');
-    let (a, b): (Vec<char>, Vec<char>) = (
-        a.into_iter().filter(consonant).collect(),
-        b.into_iter().filter(consonant).collect(),
-    );
-    match (a.first(), b.first(), a.last(), b.last()) {
-        (Some(x), Some(y), Some(p), Some(q)) => x == y || p == q,
-        _ => false,
-    }
-}
-
 /// Similarity of two English words (already lower-case, apostrophes removed).
 /// Words must begin with the same sound; short words must match exactly or by sound, so
 /// "hi" never matches "this" and "calling" never matches "waiting".
@@ -401,10 +384,5 @@ mod tests {
         assert!(!n("cheng", "kang"));
         assert!(!n("yang", "morning"));
         assert!(!n("wang", "lee"));
-        let l = |a: &str, b: &str| name_loosely_like(&english_key(a), &english_key(b));
-        assert!(l("kuo", "kuhl"));
-        assert!(l("cheng", "kang"));
-        assert!(!l("wang", "lee"));
-        assert!(!l("kuo", "ho"));
     }
 }

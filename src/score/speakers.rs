@@ -5,8 +5,9 @@
 //! out wherever it is heard), turn structure (the answer to the staff's question for the
 //! caller's name is the caller's), and the voice groups the audio stage measured (the first
 //! voice after pickup answers the phone, so it is the staff's). Each mono utterance kept gets
-//! a speaker confidence. Invented segments are dropped. Whisper's segment times are loose (the first segment often "starts" at 0 s inside
-//! the ringback), so each segment is snapped onto the measured speech regions.
+//! a speaker confidence. Invented segments are dropped. Whisper's segment times are loose
+//! (the first segment often "starts" at 0 s inside the ringback), so each segment is snapped
+//! onto the measured speech regions.
 
 use super::matcher::{Params, best_match, required_similarity, tok_sim};
 use super::rubric::Matching;
@@ -63,6 +64,9 @@ pub(crate) struct StaffSpeech<'a> {
     pub utts: Vec<Utterance<'a>>,
     /// When the staff first spoke (audio measurement preferred).
     pub first: Option<f64>,
+    /// When the caller first spoke, as far as known (a caller's segment, script line or other
+    /// voice): the staff's opening turn ends there.
+    pub caller_first: Option<f64>,
     /// Start of the staff's last utterance and end of their speech.
     pub last_start: Option<f64>,
     pub last_end: Option<f64>,
@@ -313,18 +317,20 @@ fn trusted_staff_voice(audio: &AudioFacts, caller: &[(f64, f64)]) -> Option<u8> 
     (heard_as_staff <= 0.0).then_some(staff)
 }
 
-/// Keeps the staff's mono pieces, each with its speaker confidence. `caller` holds the times
-/// of the segments that were wholly the caller's script.
+/// Keeps the staff's mono pieces, each with its speaker confidence, and says when the first
+/// piece left out as the caller's began. `caller` holds the times of the segments that were
+/// wholly the caller's script.
 fn attribute<'a>(
     pieces: Vec<(Utterance<'a>, bool)>,
     audio: &AudioFacts,
     caller: &[(f64, f64)],
-) -> Vec<Utterance<'a>> {
+) -> (Vec<Utterance<'a>>, Option<f64>) {
     let staff = trusted_staff_voice(audio, caller);
     let pickup = audio
         .first_staff_speech
         .and_then(|t| audio.speech.iter().find(|r| r.end > t));
-    pieces
+    let mut dropped: Option<f64> = None;
+    let kept = pieces
         .into_iter()
         .filter_map(|(mut p, answers)| {
             let mut evidence = voice_evidence(audio, staff, p.start, p.end);
@@ -335,12 +341,14 @@ fn attribute<'a>(
                 evidence += ANSWERS_PHONE;
             }
             if evidence < -CALLER_BELOW {
+                dropped = Some(dropped.map_or(p.start, |d| d.min(p.start)));
                 return None;
             }
             p.speaker_confidence = (0.5 + 0.5 * evidence).clamp(0.0, 1.0);
             Some(p)
         })
-        .collect()
+        .collect();
+    (kept, dropped)
 }
 
 /// The staff's speech in a call: stereo by label; mono minus the caller's script, the
@@ -355,6 +363,11 @@ pub(crate) fn staff_speech<'a>(
     let script: &[super::rubric::Phrase] = scenario.map_or(&[], |s| &s.caller_script);
     let mut utts = Vec::new();
     let mut mono = Vec::new();
+    let mut caller_first = segments
+        .iter()
+        .filter(|s| s.speaker == Speaker::Caller && !s.invented && !s.text.trim().is_empty())
+        .map(|s| s.start)
+        .min_by(f64::total_cmp);
     for seg in segments {
         if seg.invented || seg.speaker == Speaker::Caller || seg.text.trim().is_empty() {
             continue;
@@ -388,13 +401,18 @@ pub(crate) fn staff_speech<'a>(
         .filter(|&(a, b)| !kept.iter().any(|p| p.start < b && a < p.end))
         .collect();
     let pieces = mark_answers(kept, asks, m);
-    utts.extend(attribute(pieces, audio, &caller));
+    let (kept, dropped) = attribute(pieces, audio, &caller);
+    utts.extend(kept);
+    for t in caller.first().map(|c| c.0).into_iter().chain(dropped) {
+        caller_first = Some(caller_first.map_or(t, |c| c.min(t)));
+    }
     utts.sort_by(|a, b| a.start.total_cmp(&b.start));
     let first = audio
         .first_staff_speech
         .or_else(|| utts.first().map(|u| u.start));
     StaffSpeech {
         first,
+        caller_first,
         last_start: utts.iter().map(|u| u.start).max_by(f64::total_cmp),
         last_end: utts.iter().map(|u| u.end).max_by(f64::total_cmp),
         utts,

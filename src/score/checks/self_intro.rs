@@ -16,7 +16,7 @@
 
 use super::{Ctx, Decision, Found, quote};
 use crate::score::matcher::{NameRule, best_match, tok_sim};
-use crate::score::phonetic::{name_loosely_like, name_sounds_like};
+use crate::score::phonetic::name_sounds_like;
 use crate::score::rubric::{Criterion, Language, Phrase};
 use crate::score::tokens::{Tok, Word, tokenize};
 use std::sync::OnceLock;
@@ -92,24 +92,20 @@ fn carries_name(units: &[Tok], heard: &[Tok]) -> bool {
     })
 }
 
-/// The English name slot of a built-in frame ("my name is Kuhl" for Kuo): a word that is not
-/// common keeps the name's first or last consonant. Chinese surnames are compared by pinyin
-/// only ([`carries_name`]): there a homophone is what a mishearing gives.
-fn loosely_carries_name(units: &[Tok], heard: &Tok) -> bool {
-    units.iter().any(|n| match (n, heard) {
-        (Tok::Word(n), Tok::Word(t)) => !t.clitic && name_loosely_like(&n.key, &t.key),
-        _ => false,
-    })
-}
-
-/// The unit heard in a frame's name slot: the stretch's last unit for "my name is {name}",
-/// its first for "{name} speaking".
-fn name_slot<'t>(p: &Phrase, stretch: &'t [Tok]) -> Option<&'t Tok> {
-    match (p.toks.first(), p.toks.last()) {
-        (_, Some(Tok::Name)) => stretch.last(),
-        (Some(Tok::Name), _) => stretch.first(),
-        _ => None,
-    }
+/// Is `f` a built-in English frame ("my name is X", "X speaking") said in the staff's
+/// opening turn, before the caller first spoke and in the staff's voice? There the staff
+/// introduces themselves: an English transcriber rarely spells a Chinese surname ("Kuo" →
+/// "Kuhl", "Hsu" → "Nick"), so the slot need not sound like the manifest name. Chinese
+/// surnames are compared by pinyin only ([`carries_name`]): there a mishearing is a
+/// homophone.
+fn opening_frame(cx: &Ctx, f: &Found) -> bool {
+    let u = &cx.staff.utts[f.utt];
+    cx.lang() == Language::En
+        && builtin(Language::En)
+            .iter()
+            .any(|p| p.text == f.phrase.text)
+        && u.speaker_confidence >= 0.5
+        && cx.staff.caller_first.is_some_and(|c| u.end <= c + 1e-6)
 }
 
 /// The matched stretch `a..b` with one unit either side: a name heard badly is often left
@@ -309,13 +305,8 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
             .any(|&(i, a, b)| i == f.utt && f.toks.0 < b && a < f.toks.1)
     });
     if let Some(units) = cx.staff_name.and_then(|n| name_units(lang, n)) {
-        let frames = builtin(lang);
         found.retain(|f| {
-            let heard = around(&cx.staff.utts[f.utt].toks, f.toks);
-            carries_name(&units, heard)
-                || (frames.iter().any(|p| p.text == f.phrase.text)
-                    && name_slot(f.phrase, &cx.staff.utts[f.utt].toks[f.toks.0..f.toks.1])
-                        .is_some_and(|t| loosely_carries_name(&units, t)))
+            carries_name(&units, around(&cx.staff.utts[f.utt].toks, f.toks)) || opening_frame(cx, f)
         });
     }
     let early = |f: &&Found| match (within, cx.staff.first) {
