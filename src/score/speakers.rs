@@ -220,7 +220,7 @@ pub(crate) struct NameQuestions<'r> {
 /// utterance is the caller's when its sum is below `-CALLER_BELOW`.
 const ANSWERS_NAME_QUESTION: f64 = -0.5;
 const ANSWERS_PHONE: f64 = 0.5;
-const CALLER_BELOW: f64 = 0.15;
+const CALLER_BELOW: f64 = 0.3;
 /// A reply to "may I have your name" is a name: short, and soon after the question. A long
 /// or late turn after it is the staff going on (the caller's reply not transcribed).
 const ANSWER_MAX_UNITS: usize = 8;
