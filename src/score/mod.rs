@@ -81,7 +81,7 @@ pub fn score_call(
         segments,
         audio,
         scenario,
-        checks::name_questions(rubric),
+        checks::name_questions(rubric).as_ref(),
         &rubric.matching,
     );
     let cx = checks::Ctx {

@@ -209,11 +209,34 @@ fn strip_caller<'a>(
 }
 
 /// The staff's questions for the caller's name (the rubric's `ask_name` phrases) and the
-/// similarity they need.
-#[derive(Debug, Clone, Copy)]
+/// similarity they need, with the form's other staff phrases (greetings, hold announcements,
+/// closings …): a turn after the question that says one of those is the staff going on.
+#[derive(Debug, Clone)]
 pub(crate) struct NameQuestions<'r> {
     pub phrases: &'r [super::rubric::Phrase],
     pub threshold: f64,
+    pub staff_phrases: Vec<&'r super::rubric::Phrase>,
+    pub staff_threshold: f64,
+}
+
+/// End (token index) of the best-matching phrase of `phrases` in `p`, if any matches.
+fn said<'p>(
+    phrases: impl IntoIterator<Item = &'p super::rubric::Phrase>,
+    threshold: f64,
+    p: &Utterance,
+    params: Params,
+) -> Option<usize> {
+    phrases
+        .into_iter()
+        .filter_map(|q| {
+            let need = required_similarity(&q.toks, threshold);
+            if q.upper_bound(p.mask) + 1e-9 < need {
+                return None;
+            }
+            best_match(&q.toks, &p.toks, params, None).filter(|h| h.sim + 1e-9 >= need)
+        })
+        .map(|h| h.end)
+        .max()
 }
 
 /// Evidence weights, on a scale where -1 is surely the caller and +1 surely the staff. An
@@ -230,7 +253,7 @@ const ANSWER_WITHIN_S: f64 = 4.0;
 /// question inside one segment is a piece of its own. Returns (piece, answers the question).
 fn mark_answers<'a>(
     pieces: Vec<Utterance<'a>>,
-    asks: Option<NameQuestions>,
+    asks: Option<&NameQuestions>,
     m: &Matching,
 ) -> Vec<(Utterance<'a>, bool)> {
     let Some(asks) = asks else {
@@ -243,20 +266,17 @@ fn mark_answers<'a>(
     let mut out: Vec<(Utterance<'a>, bool)> = Vec::with_capacity(pieces.len());
     let mut answer_next: Option<f64> = None;
     for p in pieces {
-        let asked = asks
-            .phrases
-            .iter()
-            .filter_map(|q| {
-                let need = required_similarity(&q.toks, asks.threshold);
-                if q.upper_bound(p.mask) + 1e-9 < need {
-                    return None;
-                }
-                best_match(&q.toks, &p.toks, params, None).filter(|h| h.sim + 1e-9 >= need)
-            })
-            .map(|h| h.end)
-            .max();
+        let asked = said(asks.phrases, asks.threshold, &p, params);
         let reply = |u: &Utterance, after: f64| {
-            u.toks.len() <= ANSWER_MAX_UNITS && u.start - after <= ANSWER_WITHIN_S
+            u.toks.len() <= ANSWER_MAX_UNITS
+                && u.start - after <= ANSWER_WITHIN_S
+                && said(
+                    asks.staff_phrases.iter().copied(),
+                    asks.staff_threshold,
+                    u,
+                    params,
+                )
+                .is_none()
         };
         let answers = answer_next.take().is_some_and(|after| reply(&p, after));
         match asked {
@@ -357,7 +377,7 @@ pub(crate) fn staff_speech<'a>(
     segments: &'a [Segment],
     audio: &AudioFacts,
     scenario: Option<&Scenario>,
-    asks: Option<NameQuestions>,
+    asks: Option<&NameQuestions>,
     m: &Matching,
 ) -> StaffSpeech<'a> {
     let script: &[super::rubric::Phrase] = scenario.map_or(&[], |s| &s.caller_script);

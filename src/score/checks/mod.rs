@@ -173,12 +173,25 @@ const ASK_NAME: &str = "ask_name";
 /// the staff's question is no self-introduction, and in a mono call the turn after it is the
 /// caller's.
 pub(crate) fn name_questions(rubric: &Rubric) -> Option<NameQuestions<'_>> {
-    rubric.criteria.iter().find_map(|c| match &c.check {
-        Check::Phrase { any, .. } if c.id == ASK_NAME => Some(NameQuestions {
-            phrases: any,
-            threshold: c.threshold.unwrap_or(rubric.matching.threshold),
-        }),
+    let (c, phrases) = rubric.criteria.iter().find_map(|c| match &c.check {
+        Check::Phrase { any, .. } if c.id == ASK_NAME => Some((c, any)),
         _ => None,
+    })?;
+    let staff_phrases = rubric
+        .criteria
+        .iter()
+        .filter(|o| o.id != ASK_NAME)
+        .flat_map(|o| match &o.check {
+            Check::Phrase { any, .. } => any.iter().collect(),
+            Check::Hold { announce, .. } => announce.iter().collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    Some(NameQuestions {
+        phrases,
+        threshold: c.threshold.unwrap_or(rubric.matching.threshold),
+        staff_phrases,
+        staff_threshold: rubric.matching.threshold,
     })
 }
 
