@@ -76,5 +76,9 @@ bench: models
 	$(CARGO) run --release --example bench
 	$(CARGO) test --release --test transcribe_bench -- --ignored --nocapture
 
+# Then real recorded speech (fetched into target/real-speech, never committed): callgrade's
+# error rate beside faster-whisper's on the same model, and calls built from it (docs/real-speech.md).
 eval: models
 	$(CARGO) run --release --example eval -- ../shared/eval/public-en ../shared/eval/public-zh
+	@$(MAKE) --no-print-directory apt PACKAGES="sox unzip python3-venv"
+	python3 scripts/real-speech-cer.py

@@ -179,6 +179,7 @@ fn sample_call() -> (
             end: t + d,
             text: text.into(),
             invented: false,
+            tokens: Vec::new(),
         });
         speech.push(callgrade::audio::SpeechRegion {
             start: t,

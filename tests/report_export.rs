@@ -56,6 +56,15 @@ fn db() -> &'static Db {
             )
             .unwrap();
         assert_eq!(changed, 1);
+        // One doubtful verdict for sure, whatever tiny.en heard.
+        let changed = conn
+            .execute(
+                "UPDATE criterion_results SET confidence = 0.2, needs_review = 1
+                 WHERE id = (SELECT MIN(id) FROM criterion_results)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
         let out = dir.path().join("out");
         std::fs::create_dir(&out).unwrap();
         Db { _dir: dir, db, out }
@@ -229,6 +238,74 @@ fn xlsx_has_four_sheets_with_chinese_text_and_numeric_scores() {
         titles.iter().any(|t| t == "電話鈴響三聲內接聽"),
         "{titles:?}"
     );
+}
+
+#[test]
+fn confidence_and_needs_review_are_in_json_csv_and_xlsx() {
+    let truth = json(&[]);
+    let mut want: Vec<(f64, bool)> = Vec::new();
+    for call in truth["calls"].as_array().unwrap() {
+        for k in call["criteria"].as_array().unwrap() {
+            let confidence = k["confidence"].as_f64().expect("confidence is a number");
+            let review = k["needs_review"].as_bool().expect("needs_review is a bool");
+            assert!((0.0..=1.0).contains(&confidence), "{k}");
+            // Scoring marks exactly the verdicts below the threshold (the fixture's 0.2 too).
+            assert_eq!(review, confidence < callgrade::score::REVIEW_BELOW, "{k}");
+            want.push((confidence, review));
+        }
+    }
+    assert!(want.iter().any(|w| w.1), "the doubtful verdict is exported");
+
+    let (header, rows) = csv_rows(&export(
+        "confidence.csv",
+        &[
+            "--format",
+            "csv",
+            "--what",
+            "criteria",
+            "--rubric",
+            "courtesy-en",
+        ],
+    ));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (c, r) = (col("confidence"), col("needs_review"));
+    let got: Vec<(f64, bool)> = rows
+        .iter()
+        .map(|row| (row[c].parse().unwrap(), row[r] == "yes"))
+        .collect();
+    assert_eq!(got, want);
+
+    let path = export(
+        "confidence.xlsx",
+        &["--format", "xlsx", "--rubric", "courtesy-en"],
+    );
+    let criteria = sheet(&path, "Criteria");
+    let width = criteria.width();
+    assert_eq!(text(&criteria, 0, width - 2), "Confidence");
+    assert_eq!(text(&criteria, 0, width - 1), "needs review");
+    for (i, (confidence, review)) in want.iter().enumerate() {
+        match criteria.get((i + 1, width - 2)) {
+            Some(Data::Float(x)) => assert!((x - confidence).abs() < 1e-9),
+            other => panic!("confidence is a number, got {other:?}"),
+        }
+        let mark = criteria.get((i + 1, width - 1));
+        assert_eq!(
+            matches!(mark, Some(Data::String(s)) if s == "needs review"),
+            *review,
+            "row {i}: {mark:?}"
+        );
+    }
+
+    // The printable report marks the doubtful verdicts, and only those.
+    let path = export(
+        "confidence.html",
+        &["--format", "html", "--rubric", "courtesy-en"],
+    );
+    let html = std::fs::read_to_string(path).unwrap();
+    let marks = html
+        .matches("<span class=\"review\">needs review</span>")
+        .count();
+    assert_eq!(marks, want.iter().filter(|w| w.1).count());
 }
 
 fn assert_self_contained(html: &str) {

@@ -117,6 +117,7 @@ fn build() -> Fixture {
                 end: 4.5 + 4.0 * i as f64,
                 text: text.to_string(),
                 invented: false,
+                tokens: Vec::new(),
             })
             .collect();
         let facts = AudioFacts {

@@ -394,3 +394,55 @@ fn missing_reason_unknown_criterion_and_unknown_call_are_explained() {
     let list = ok(&db, &["review", CALL, "--list"]);
     assert!(list.contains("no overrides"), "{list}");
 }
+
+#[test]
+fn a_doubtful_verdict_is_shown_for_review_until_a_supervisor_decides_it() {
+    let db = fresh_db("doubt");
+    // Whatever tiny.en heard, make the call's pickup verdict a doubtful one.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE criterion_results SET confidence = 0.3, needs_review = 1
+             WHERE criterion_id = 'pickup' AND call_score_id IN (
+                 SELECT s.id FROM call_scores s JOIN calls c ON c.id = s.call_id
+                 WHERE c.file = ?1)",
+            [CALL],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(conn);
+    let pickup = criterion(call_of(&export(&db)), "pickup").clone();
+    assert_eq!(
+        (
+            pickup["confidence"].as_f64(),
+            pickup["needs_review"].as_bool()
+        ),
+        (Some(0.3), Some(true))
+    );
+    let report = ok(&db, &["report", "call", CALL]);
+    assert!(
+        report.contains("needs review (confidence 0.30)"),
+        "{report}"
+    );
+    let list = ok(&db, &["review", CALL, "--list"]);
+    assert!(
+        list.contains("Verdicts that need review: pickup (confidence 0.30)"),
+        "{list}"
+    );
+
+    fail_pickup(&db, "checked the phone log: 6 rings");
+    let pickup = criterion(call_of(&export(&db)), "pickup").clone();
+    assert_eq!(
+        (
+            pickup["confidence"].as_f64(),
+            pickup["needs_review"].as_bool()
+        ),
+        (Some(1.0), Some(false))
+    );
+    // Other verdicts of the call may still be doubtful; pickup is decided.
+    let list = ok(&db, &["review", CALL, "--list"]);
+    assert!(!list.contains("pickup (confidence"), "{list}");
+    let report = ok(&db, &["report", "call", CALL]);
+    let line = report.lines().find(|l| l.contains(" pickup ")).unwrap();
+    assert!(!line.contains("needs review"), "{report}");
+}

@@ -36,6 +36,7 @@ fn verdicts_on_the_demo_scripts_are_the_faults_built_in() {
                     end: l.end,
                     text: l.text,
                     invented: false,
+                    tokens: Vec::new(),
                 })
                 .collect();
             let facts = audio::load(&row.path, row.staff_channel, &AudioSettings::default())

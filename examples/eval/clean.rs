@@ -42,6 +42,7 @@ fn build_call(
                 end: *t + d,
                 text: text.to_string(),
                 invented: false,
+                tokens: Vec::new(),
             });
             speech.push(SpeechRegion {
                 start: *t,

@@ -85,6 +85,9 @@ fn main() -> anyhow::Result<()> {
         let report = CampaignReport::load(&store, "eval", None)?;
         let mut per: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         let mut misses = Vec::new();
+        // (confidence, agrees with the label) of every labelled verdict.
+        let mut sure: Vec<(f64, bool)> = Vec::new();
+        let mut review = (0, 0);
         for call in &report.calls {
             let truth = &labels[&call.file];
             for c in &call.criteria {
@@ -94,12 +97,19 @@ fn main() -> anyhow::Result<()> {
                 let got = c.verdict.passed();
                 let e = per.entry(c.id.clone()).or_default();
                 e.1 += 1;
+                sure.push((c.confidence.unwrap_or(1.0), got == expected));
+                review.0 += usize::from(c.needs_review);
                 if got == expected {
                     e.0 += 1;
                 } else {
+                    review.1 += usize::from(c.needs_review);
                     misses.push(format!(
-                        "  {} {}: label {expected}, got {got} ({})",
-                        call.file, c.id, c.reason
+                        "  {} {}: label {expected}, got {got} ({}) confidence {}{}",
+                        call.file,
+                        c.id,
+                        c.reason,
+                        c.confidence.map_or("-".into(), |x| format!("{x:.2}")),
+                        if c.needs_review { ", needs review" } else { "" }
                     ));
                 }
             }
@@ -123,6 +133,14 @@ fn main() -> anyhow::Result<()> {
         for m in &misses {
             println!("{m}");
         }
+        let wrong = total - agree;
+        println!(
+            "  needs review: {} of {total} verdicts; a reviewer checking only the needs_review verdicts would see {} of {wrong} wrong ones, checking {:.1}% of verdicts",
+            review.0,
+            review.1,
+            100.0 * review.0 as f64 / total.max(1) as f64
+        );
+        println!("  {}", review_sweep(&sure));
         let (ring_agree, ring_total, ring_misses) = ring_agreement(&manifest, &labels)?;
         println!("  rings          {ring_agree:>3}/{ring_total:<3}");
         for m in &ring_misses {
@@ -140,6 +158,24 @@ fn main() -> anyhow::Result<()> {
     }
     println!("lowest agreement: {:.1}%", 100.0 * worst);
     Ok(())
+}
+
+/// For choosing `score::REVIEW_BELOW`: at each threshold, the share of verdicts marked and
+/// how many wrong ones are among them.
+fn review_sweep(sure: &[(f64, bool)]) -> String {
+    let wrong = sure.iter().filter(|s| !s.1).count();
+    let parts: Vec<String> = (3..=9)
+        .map(|t| {
+            let below = t as f64 / 10.0;
+            let marked = sure.iter().filter(|s| s.0 < below).count();
+            let caught = sure.iter().filter(|s| s.0 < below && !s.1).count();
+            format!(
+                "<{below:.1}: {:.0}% marked, {caught}/{wrong} wrong",
+                100.0 * marked as f64 / sure.len().max(1) as f64
+            )
+        })
+        .collect();
+    format!("threshold sweep: {}", parts.join("; "))
 }
 
 /// Measured ring counts against the labels' `rings`: (agree, total, one line per miss).

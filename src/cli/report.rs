@@ -494,8 +494,13 @@ fn call_text(c: &CallReport) -> String {
     if !c.criteria.is_empty() {
         out += "\nCriteria\n";
         for k in &c.criteria {
+            let review = match (k.needs_review, k.confidence) {
+                (true, Some(x)) => format!(" — needs review (confidence {x:.2})"),
+                (true, None) => " — needs review".to_string(),
+                _ => String::new(),
+            };
             out += &format!(
-                "{} {:<14} {:>7}  {} — {}\n",
+                "{} {:<14} {:>7}  {} — {}{review}\n",
                 mark(k.verdict),
                 k.id,
                 format!("{}/{}", num(k.points), num(k.max)),
@@ -552,6 +557,8 @@ fn call_csv(c: &CallReport) -> anyhow::Result<String> {
         "reason",
         "evidence",
         "training_topic",
+        "confidence",
+        "needs_review",
     ]
     .map(String::from)
     .to_vec();
@@ -572,6 +579,8 @@ fn call_csv(c: &CallReport) -> anyhow::Result<String> {
                 k.reason.clone(),
                 crate::report::quotes(&k.evidence, " | "),
                 k.topic.clone().unwrap_or_default(),
+                k.confidence.map_or(String::new(), |x| format!("{x}")),
+                if k.needs_review { "yes" } else { "" }.into(),
             ]
         })
         .collect();

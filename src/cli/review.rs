@@ -141,8 +141,24 @@ fn reviewer(by: Option<&str>) -> String {
 fn list(store: &Store, call: &CallReport) -> anyhow::Result<String> {
     let rows = store.call_overrides(call.call_id)?;
     let mut out = format!("{} (campaign {}): ", call.file, call.campaign);
+    // What is still left to check, so a reviewer sees it next to what was overridden.
+    let doubtful: Vec<String> = call
+        .criteria
+        .iter()
+        .filter(|k| k.needs_review)
+        .map(|k| match k.confidence {
+            Some(x) => format!("{} (confidence {x:.2})", k.id),
+            None => k.id.clone(),
+        })
+        .collect();
+    let pending = if doubtful.is_empty() {
+        String::new()
+    } else {
+        format!("Verdicts that need review: {}.\n", doubtful.join(", "))
+    };
     if rows.is_empty() {
         out += "no overrides.\n";
+        out += &pending;
         return Ok(out);
     }
     out += &format!("{} override(s), oldest first\n\n", rows.len());
@@ -194,5 +210,6 @@ fn list(store: &Store, call: &CallReport) -> anyhow::Result<String> {
         ]);
     }
     out += &table.to_string();
+    out += &pending;
     Ok(out)
 }

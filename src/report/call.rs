@@ -20,6 +20,10 @@ pub struct CriterionLine {
     pub evidence: Vec<Evidence>,
     /// Training topic from the rubric (its `training`, else the title) when the criterion failed.
     pub topic: Option<String>,
+    /// How sure the verdict is, 0..=1 (`None`: scored before confidence was measured).
+    pub confidence: Option<f64>,
+    /// The confidence is low: a supervisor should check this verdict.
+    pub needs_review: bool,
     /// A supervisor's override in effect: verdict, points and reason above are then the
     /// reviewer's, and the automatic verdict is kept here.
     #[serde(rename = "override")]
@@ -159,6 +163,8 @@ pub fn call_report(
                 },
                 evidence: k.evidence.clone(),
                 topic: (verdict == Verdict::Failed).then(|| topic_of(&k.id, &k.title)),
+                confidence: k.confidence,
+                needs_review: k.needs_review,
                 overridden: k.overridden.clone(),
             }
         })

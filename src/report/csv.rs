@@ -145,7 +145,8 @@ pub fn calls_csv(report: &CampaignReport) -> String {
 }
 
 /// One row per criterion verdict: the call's keys, then criterion, title, category, verdict,
-/// points, max, reason and the evidence quotes as `[m:ss] text` joined by ` | `.
+/// points, max, reason, the evidence quotes as `[m:ss] text` joined by ` | `, confidence
+/// (empty when not measured) and needs_review (`yes` or empty).
 pub fn criteria_csv(report: &CampaignReport) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     write_row(
@@ -164,6 +165,8 @@ pub fn criteria_csv(report: &CampaignReport) -> String {
             "max",
             "reason",
             "evidence",
+            "confidence",
+            "needs_review",
         ],
     )
     .expect("in-memory write");
@@ -185,6 +188,8 @@ pub fn criteria_csv(report: &CampaignReport) -> String {
                     &format!("{}", c.max),
                     &c.reason,
                     &super::quotes(&c.evidence, " | "),
+                    &c.confidence.map_or(String::new(), |x| format!("{x}")),
+                    if c.needs_review { "yes" } else { "" },
                 ],
             )
             .expect("in-memory write");

@@ -94,6 +94,9 @@ pub struct Labels {
     pub below_pass: &'static str,
     pub rate: &'static str,
     pub quote: &'static str,
+    pub confidence: &'static str,
+    /// Mark on a verdict whose confidence is low: a supervisor should check it.
+    pub needs_review: &'static str,
 }
 
 impl Labels {
@@ -157,6 +160,8 @@ const ZH: Labels = Labels {
     below_pass: "未達及格通數",
     rate: "未通過率",
     quote: "引述",
+    confidence: "信心",
+    needs_review: "待複核",
 };
 
 const EN: Labels = Labels {
@@ -213,6 +218,8 @@ const EN: Labels = Labels {
     below_pass: "Below pass mark",
     rate: "Failure rate",
     quote: "Quote",
+    confidence: "Confidence",
+    needs_review: "needs review",
 };
 
 const CSS: &str = r#"
@@ -240,6 +247,7 @@ figcaption { font-weight: bold; margin-bottom: 1mm; }
 .passed { color: #006d4f; font-weight: bold; }
 .failed { color: #b34700; font-weight: bold; }
 .na { color: #666; }
+.review { color: #b34700; font-size: 8pt; border: 1px solid #b34700; border-radius: 3px; padding: 0 2px; white-space: nowrap; }
 .quote { display: block; }
 .t { color: #555; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .transcript p { margin: 0.6mm 0; }
@@ -631,9 +639,17 @@ fn call_section(h: &mut String, call: &CallView, l: &Labels) {
                     escape(&e.text)
                 );
             }
+            let review = if k.needs_review {
+                format!(
+                    "<br><span class=\"review\">{}</span>",
+                    escape(l.needs_review)
+                )
+            } else {
+                String::new()
+            };
             let _ = write!(
                 h,
-                "<tr><td>{}<br><small>{}</small></td><td class=\"{class}\">{}</td><td class=\"num\">{} / {}</td><td>{}</td><td>{quotes}</td></tr>",
+                "<tr><td>{}<br><small>{}</small></td><td class=\"{class}\">{}{review}</td><td class=\"num\">{} / {}</td><td>{}</td><td>{quotes}</td></tr>",
                 escape(&k.title),
                 escape(&k.category),
                 escape(word),

@@ -63,6 +63,11 @@ pub struct CriterionJson<'a> {
     pub max: f64,
     pub reason: &'a str,
     pub evidence: Vec<EvidenceJson<'a>>,
+    /// How sure the verdict is, 0..=1; 1 under an override; null for verdicts stored before
+    /// confidence was measured.
+    pub confidence: Option<f64>,
+    /// The confidence is low: a supervisor should check this verdict.
+    pub needs_review: bool,
     /// A supervisor's override in effect (null when none): `passed`, `points` and `reason`
     /// above are then the reviewer's.
     #[serde(rename = "override")]
@@ -142,6 +147,8 @@ fn call(c: &CallView) -> CallJson<'_> {
                 max: k.max,
                 reason: &k.reason,
                 evidence: k.evidence.iter().map(evidence).collect(),
+                confidence: k.confidence,
+                needs_review: k.needs_review,
                 overridden: k.overridden.as_ref().map(applied),
             })
             .collect(),

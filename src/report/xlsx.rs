@@ -215,6 +215,8 @@ fn criteria_sheet(input: &ExportInput, l: &Labels) -> (Vec<String>, Vec<Vec<Cell
         l.max,
         l.reason,
         l.evidence,
+        l.confidence,
+        l.needs_review,
     ]);
     let mut rows = Vec::new();
     for c in &input.report.calls {
@@ -231,6 +233,13 @@ fn criteria_sheet(input: &ExportInput, l: &Labels) -> (Vec<String>, Vec<Vec<Cell
                 Cell::Number(k.max, Kind::Score),
                 text(&k.reason),
                 text(super::quotes(&k.evidence, "\n")),
+                k.confidence
+                    .map_or(Cell::Empty, |x| Cell::Number(x, Kind::Percent)),
+                if k.needs_review {
+                    text(l.needs_review)
+                } else {
+                    Cell::Empty
+                },
             ]);
         }
     }

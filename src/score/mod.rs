@@ -3,6 +3,7 @@
 //! re-scoring and exhaustive tests cheap.
 
 mod checks;
+mod confidence;
 mod error;
 mod matcher;
 pub mod normalize;
@@ -16,6 +17,7 @@ mod speakers;
 mod tokens;
 mod verdict;
 
+pub use confidence::{REVIEW_BELOW, needs_review};
 pub use error::ScoreFileError;
 pub use overrides::{AppliedOverride, StandingOverride, apply_overrides};
 pub(crate) use rubric::COMMON_WORDS;
@@ -50,6 +52,13 @@ pub struct CriterionResult {
     pub evidence: Vec<Evidence>,
     /// One line a supervisor can read: why it passed or failed.
     pub reason: String,
+    /// How sure the verdict is, 0..=1 (see `confidence.rs`); 1 under a supervisor's override.
+    /// `None` for verdicts stored before confidence was measured.
+    #[serde(default)]
+    pub confidence: Option<f64>,
+    /// The confidence is below [`REVIEW_BELOW`]: a supervisor should check this verdict.
+    #[serde(default)]
+    pub needs_review: bool,
     /// A supervisor's override in effect (never set by scoring): `verdict`, `points` and
     /// `reason` above are then the reviewer's, and the automatic ones are kept here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,6 +105,7 @@ pub fn score_call(
         .iter()
         .map(|c| {
             let v = checks::run(&cx, c);
+            let confidence = confidence::of(&cx, segments, c, &v);
             CriterionResult {
                 id: c.id.clone(),
                 title: c.title.clone(),
@@ -105,6 +115,8 @@ pub fn score_call(
                 max: c.points,
                 evidence: v.evidence,
                 reason: v.reason,
+                confidence: Some(confidence),
+                needs_review: needs_review(confidence),
                 overridden: None,
             }
         })

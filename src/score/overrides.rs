@@ -86,6 +86,9 @@ pub fn apply_overrides(
             .unwrap_or(if o.passed { c.max } else { 0.0 })
             .clamp(0.0, c.max.max(0.0));
         c.overridden = Some(applied);
+        // A supervisor has looked: the verdict is certain and needs no further review.
+        c.confidence = Some(1.0);
+        c.needs_review = false;
         changed = true;
     }
     changed.then(|| {
@@ -144,6 +147,8 @@ any = ["hello"]
             max,
             evidence: Vec::new(),
             reason: "automatic".into(),
+            confidence: Some(0.4),
+            needs_review: true,
             overridden: None,
         }
     }
@@ -185,7 +190,16 @@ any = ["hello"]
             criteria[0].reason
         );
         assert!(criteria[0].reason.contains("failed 0/3: automatic"));
+        // A supervisor's verdict is certain; the others keep their doubt.
+        assert_eq!(
+            (criteria[0].confidence, criteria[0].needs_review),
+            (Some(1.0), false)
+        );
         assert!(criteria[1].overridden.is_none());
+        assert_eq!(
+            (criteria[1].confidence, criteria[1].needs_review),
+            (Some(0.4), true)
+        );
     }
 
     #[test]

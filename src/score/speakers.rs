@@ -9,6 +9,7 @@
 //! (the first segment often "starts" at 0 s inside the ringback), so each segment is snapped
 //! onto the measured speech regions.
 
+use super::confidence::MONO_SPEAKER_CONFIDENCE;
 use super::matcher::{Params, best_match, required_similarity, tok_sim};
 use super::rubric::Matching;
 use super::scenario::Scenario;
@@ -27,6 +28,8 @@ pub(crate) struct Utterance<'a> {
     pub toks: Vec<Tok>,
     /// Union of the tokens' sound masks, for [`super::rubric::Phrase::upper_bound`].
     pub mask: u128,
+    /// Whisper's probability for each of `toks` (empty when the transcript did not keep them).
+    pub probs: Vec<f32>,
     /// How sure it is that this is the staff's speech, 0..=1: 1 for a stereo side.
     pub speaker_confidence: f64,
 }
@@ -53,6 +56,11 @@ impl Utterance<'_> {
             end,
             mask: mask_of(&toks),
             toks,
+            probs: self
+                .probs
+                .get(a..b)
+                .map(<[f32]>::to_vec)
+                .unwrap_or_default(),
             speaker_confidence: self.speaker_confidence,
         }
     }
@@ -325,6 +333,17 @@ fn voice_evidence(audio: &AudioFacts, staff: Option<u8>, start: f64, end: f64) -
     if len > 0.0 { sum / len } else { 0.0 }
 }
 
+/// Speaker confidence from the evidence sum: [`MONO_SPEAKER_CONFIDENCE`] when nothing is
+/// known, towards 1 with evidence for the staff, lower with evidence for the caller.
+fn speaker_confidence(evidence: f64) -> f64 {
+    let base = MONO_SPEAKER_CONFIDENCE;
+    if evidence >= 0.0 {
+        base + (1.0 - base) * evidence.min(1.0)
+    } else {
+        (base * (1.0 + evidence)).max(0.0)
+    }
+}
+
 /// The staff's voice if the caller's scripted lines (`caller`, their times) do not contradict
 /// it: when the caller's script is heard in the voice that answered the phone, the voice
 /// groups are wrong for this call and are not used.
@@ -364,7 +383,7 @@ fn attribute<'a>(
                 dropped = Some(dropped.map_or(p.start, |d| d.min(p.start)));
                 return None;
             }
-            p.speaker_confidence = (0.5 + 0.5 * evidence).clamp(0.0, 1.0);
+            p.speaker_confidence = speaker_confidence(evidence);
             Some(p)
         })
         .collect();
@@ -403,8 +422,13 @@ pub(crate) fn staff_speech<'a>(
             start,
             end,
             mask: mask_of(&toks),
+            probs: super::confidence::token_probs(&seg.tokens, toks.len()),
             toks,
-            speaker_confidence: 1.0,
+            speaker_confidence: if seg.speaker == Speaker::Staff {
+                1.0
+            } else {
+                MONO_SPEAKER_CONFIDENCE
+            },
         };
         if seg.speaker == Speaker::Staff {
             utts.push(u);

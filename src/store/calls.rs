@@ -265,8 +265,9 @@ pub(super) fn insert_score(
     )?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO criterion_results (call_score_id, idx, criterion_id, title, category, passed,
-                                        applicable, points, max, reason, evidence)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                        applicable, points, max, reason, evidence, confidence,
+                                        needs_review)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     for (i, c) in score.criteria.iter().enumerate() {
         insert.execute(params![
@@ -281,6 +282,8 @@ pub(super) fn insert_score(
             c.max,
             c.reason,
             serde_json::to_string(&c.evidence).expect("evidence serialises"),
+            c.confidence,
+            c.needs_review,
         ])?;
     }
     Ok(())

@@ -138,7 +138,8 @@ impl Store {
             .conn
             .prepare(
                 "SELECT cr.criterion_id, cr.title, cr.category, cr.passed, cr.applicable,
-                        cr.points, cr.max, cr.reason, cr.evidence, cr.call_score_id
+                        cr.points, cr.max, cr.reason, cr.evidence, cr.call_score_id,
+                        cr.confidence, cr.needs_review
                  FROM criterion_results cr
                  JOIN call_scores s ON s.id = cr.call_score_id
                  JOIN calls c ON c.id = s.call_id

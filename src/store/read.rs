@@ -78,7 +78,8 @@ pub(super) fn call_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CallRow> {
 }
 
 /// A verdict from a row whose first eight columns are `criterion_id, title, category, passed,
-/// applicable, points, max, reason` (evidence, still JSON, is read by the caller).
+/// applicable, points, max, reason`, with columns named `confidence` and `needs_review`
+/// (evidence, still JSON, is read by the caller).
 pub(super) fn criterion_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CriterionResult> {
     Ok(CriterionResult {
         id: r.get(0)?,
@@ -89,6 +90,8 @@ pub(super) fn criterion_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Criterion
         max: r.get(6)?,
         reason: r.get(7)?,
         evidence: Vec::new(),
+        confidence: r.get("confidence")?,
+        needs_review: r.get("needs_review")?,
         overridden: None,
     })
 }
@@ -232,7 +235,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT criterion_id, title, category, passed, applicable, points, max, reason, evidence
+                "SELECT criterion_id, title, category, passed, applicable, points, max, reason, evidence,
+                        confidence, needs_review
                  FROM criterion_results WHERE call_score_id = ?1 ORDER BY idx",
             )
             .map_err(|e| self.sql_err(e))?;

@@ -134,15 +134,23 @@ const MIGRATIONS: &[&str] = &[
     // 3: marks the file as callgrade's (APPLICATION_ID), so `run` never takes another
     // program's SQLite file for an old callgrade database.
     "PRAGMA application_id = 1128747588;",
+    // 4: how sure a verdict is. Segments keep Whisper's token probabilities (JSON, NULL for
+    // transcripts made before), criterion results their confidence (NULL when scored before
+    // confidence was measured) and whether a supervisor should check them.
+    r#"
+    ALTER TABLE segments ADD COLUMN tokens TEXT;
+    ALTER TABLE criterion_results ADD COLUMN confidence REAL;
+    ALTER TABLE criterion_results ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// The schema version this binary writes and reads.
 pub(super) const KNOWN: i64 = MIGRATIONS.len() as i64;
 
 /// The oldest schema that reads (reports, exports) use as it is, since a read-only open cannot
-/// upgrade. Migration 3 only marks the file, so schema 2 reads the same as 3. Raise this when
-/// a migration adds or changes anything a read uses.
-pub(super) const READABLE_FROM: i64 = 2;
+/// upgrade. Raise this when a migration adds or changes anything a read uses: migration 4's
+/// confidence columns are read by every report.
+pub(super) const READABLE_FROM: i64 = 4;
 
 /// What a file holds, as read before anything is written to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -280,6 +288,45 @@ mod tests {
             assert_eq!(version_and_id(&path), (KNOWN, APPLICATION_ID));
             Store::open_read_only(&path).unwrap();
         }
+    }
+
+    #[test]
+    fn verdicts_and_transcripts_stored_before_confidence_read_back_without_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        old_database(&path, 3);
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "INSERT INTO transcripts (id, audio_sha256, model_sha256, settings, model_name,
+                                      language, staff_channel, audio_facts, created_at)
+             VALUES (1, 'a', 'm', 's', 'base', 'zh', 'left', '{\"duration\": 9.0, \"channels\": 2,
+                     \"source_rate\": 8000, \"rings\": 1, \"ringback\": [], \"speech\": [],
+                     \"first_staff_speech\": 1.0}', 0);
+             INSERT INTO segments (transcript_id, idx, speaker, start, end, text)
+             VALUES (1, 0, 'staff', 1.0, 2.0, '您好');
+             UPDATE calls SET status = 'scored', error = NULL, sha256 = 'a', transcript_id = 1;
+             INSERT INTO score_runs (id, rubric_id, rubric_sha256, rubric_title, rubric_toml,
+                                     created_at)
+             VALUES (1, 'r', 'h', 'R', '', 0);
+             INSERT INTO call_scores (id, call_id, score_run_id, transcript_id, score, max, grade,
+                                      created_at)
+             VALUES (1, 1, 1, 1, 4, 4, 'A', 0);
+             INSERT INTO criterion_results (call_score_id, idx, criterion_id, title, category,
+                                            passed, applicable, points, max, reason, evidence)
+             VALUES (1, 0, 'greeting', '問候', 'courtesy', 1, 1, 4, 4, 'said 您好', '[]');",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open_existing(&path).unwrap();
+        let call = store.call_detail(1, Some(1)).unwrap().unwrap();
+        assert_eq!(call.transcript.len(), 1);
+        assert!(call.transcript[0].tokens.is_empty());
+        assert_eq!(call.criteria.len(), 1);
+        // Not measured is not "certain" nor "doubtful": unknown until the call is re-scored.
+        assert_eq!(call.criteria[0].confidence, None);
+        assert!(!call.criteria[0].needs_review);
+        drop(store);
+        assert_eq!(version_and_id(&path), (KNOWN, APPLICATION_ID));
     }
 
     #[test]

@@ -74,23 +74,34 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT speaker, start, end, text, invented FROM segments
+                "SELECT speaker, start, end, text, invented, tokens FROM segments
                  WHERE transcript_id = ?1 ORDER BY idx",
             )
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
             .query_map([transcript_id], |r| {
-                Ok(Segment {
-                    speaker: parse_speaker(&r.get::<_, String>(0)?),
-                    start: r.get(1)?,
-                    end: r.get(2)?,
-                    text: r.get(3)?,
-                    invented: r.get(4)?,
-                })
+                Ok((
+                    Segment {
+                        speaker: parse_speaker(&r.get::<_, String>(0)?),
+                        start: r.get(1)?,
+                        end: r.get(2)?,
+                        text: r.get(3)?,
+                        invented: r.get(4)?,
+                        tokens: Vec::new(),
+                    },
+                    r.get::<_, Option<String>>(5)?,
+                ))
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.sql_err(e))?;
-        Ok(rows)
+        rows.into_iter()
+            .map(|(mut seg, tokens)| {
+                if let Some(t) = tokens {
+                    seg.tokens = self.parse_json(&t, "segment tokens")?;
+                }
+                Ok(seg)
+            })
+            .collect()
     }
 
     pub(super) fn parse_json<T: serde::de::DeserializeOwned>(
@@ -149,8 +160,8 @@ pub(super) fn insert_transcript(
         |r| r.get(0),
     )?;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO segments (transcript_id, idx, speaker, start, end, text, invented)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO segments (transcript_id, idx, speaker, start, end, text, invented, tokens)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for (i, s) in segments.iter().enumerate() {
         insert.execute(params![
@@ -160,7 +171,9 @@ pub(super) fn insert_transcript(
             s.start,
             s.end,
             s.text,
-            s.invented
+            s.invented,
+            (!s.tokens.is_empty())
+                .then(|| serde_json::to_string(&s.tokens).expect("tokens serialise"))
         ])?;
     }
     Ok(id)

@@ -145,6 +145,8 @@ struct Raw {
     /// split segment is not counted twice in [`Quality::mean_token_probability`].
     tokens: usize,
     token_p_sum: f64,
+    /// This part's tokens with their probabilities.
+    pieces: Vec<super::Token>,
 }
 
 impl Transcriber {
@@ -324,6 +326,7 @@ impl Transcriber {
                         end: raw.end,
                         text,
                         invented,
+                        tokens: raw.pieces,
                     });
                 }
             }
@@ -430,6 +433,7 @@ impl Transcriber {
                     bytes: tok.to_bytes().map(<[u8]>::to_vec).unwrap_or_default(),
                     start: data.t0 as f64 / 100.0,
                     end: data.t1 as f64 / 100.0,
+                    p: data.p,
                 });
             }
             let n = tokens.len();
@@ -444,6 +448,7 @@ impl Transcriber {
                     text: p.text,
                     no_speech: seg.no_speech_probability(),
                     mean_p,
+                    pieces: p.tokens,
                     tokens: if i == 0 { n } else { 0 },
                     token_p_sum: if i == 0 { p_sum } else { 0.0 },
                 });

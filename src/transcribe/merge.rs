@@ -45,6 +45,7 @@ mod tests {
             end: start + 1.0,
             text: text.to_string(),
             invented: false,
+            tokens: Vec::new(),
         }
     }
 

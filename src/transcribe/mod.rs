@@ -32,4 +32,19 @@ pub struct Segment {
     /// known hallucination string, a repetition loop). Such text is never evidence.
     #[serde(default)]
     pub invented: bool,
+    /// The decoded tokens behind `text` with Whisper's probability for each, so scoring can
+    /// tell how sure Whisper was of the words it quotes. Pieces are whole characters as
+    /// Whisper wrote them (before Traditional conversion and loop trimming), so they only
+    /// roughly line up with `text`. Empty for transcripts stored before they were kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tokens: Vec<Token>,
+}
+
+/// One decoded Whisper token (or several joined into whole characters) and how sure Whisper
+/// was of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Token {
+    pub text: String,
+    /// Whisper's probability for the token, 0..=1.
+    pub p: f32,
 }

@@ -6,6 +6,7 @@
 //! once and every segment time is mapped back onto the call's time line. Ringback and holds
 //! are simply never copied in. Everything here is pure arithmetic on times and samples.
 
+use super::Token;
 use crate::audio::{Region, SAMPLE_RATE};
 
 /// One stretch of call audio copied into a packed window.
@@ -177,6 +178,8 @@ pub struct TimedToken {
     pub bytes: Vec<u8>,
     pub start: f64,
     pub end: f64,
+    /// Whisper's probability for the token (0..=1).
+    pub p: f32,
 }
 
 /// A piece of a segment placed on the call's time line.
@@ -185,6 +188,8 @@ pub struct Placed {
     pub start: f64,
     pub end: f64,
     pub text: String,
+    /// The tokens behind `text`, in order, as whole characters with their probabilities.
+    pub tokens: Vec<Token>,
 }
 
 /// Places one decoded segment (packed times `seg_start..seg_end`, its text tokens) on the call
@@ -196,33 +201,34 @@ pub struct Placed {
 /// Multi-byte characters cut across tokens are kept whole.
 pub fn place(window: &Window, seg_start: f64, seg_end: f64, tokens: &[TimedToken]) -> Vec<Placed> {
     let seg_end = seg_end.max(seg_start);
-    // (piece, packed start, packed end, bytes) per clause, then per run of clauses.
-    let mut groups: Vec<(usize, f64, f64, Vec<u8>)> = Vec::new();
+    // (piece, clause) per clause, then per run of clauses.
+    let mut groups: Vec<(usize, Clause)> = Vec::new();
     let mut floor = 0;
     let mut sentence_open = false;
-    for (start, end, bytes) in clauses(tokens, seg_start, seg_end) {
+    for (start, end, bytes, probs) in clauses(tokens, seg_start, seg_end) {
         // Clauses never move back in time to an earlier piece.
         let piece = window.best_piece(start, end).max(floor);
         floor = piece;
         let continues = sentence_open;
         sentence_open = !ends_sentence(&bytes);
         match groups.last_mut() {
-            Some(g) if g.0 == piece && continues => {
-                g.2 = end;
-                g.3.extend_from_slice(&bytes);
+            Some((p, g)) if *p == piece && continues => {
+                g.1 = end;
+                g.2.extend_from_slice(&bytes);
+                g.3.extend(probs);
             }
-            _ => groups.push((piece, start, end, bytes)),
+            _ => groups.push((piece, (start, end, bytes, probs))),
         }
     }
     let Some(last) = groups.len().checked_sub(1) else {
         return Vec::new();
     };
     // The segment's own bounds are better than the first/last token's.
-    groups[0].1 = seg_start;
-    groups[last].2 = seg_end;
+    groups[0].1.0 = seg_start;
+    groups[last].1.1 = seg_end;
     groups
         .into_iter()
-        .filter_map(|(piece, start, end, bytes)| {
+        .filter_map(|(piece, (start, end, bytes, probs))| {
             // Whisper sometimes starts a segment with the previous sentence's "？".
             let text = String::from_utf8_lossy(&bytes)
                 .trim()
@@ -236,25 +242,52 @@ pub fn place(window: &Window, seg_start: f64, seg_end: f64, tokens: &[TimedToken
                 start: p.to_call(start),
                 end: p.to_call(end).max(p.to_call(start)),
                 text,
+                tokens: whole_characters(&bytes, &probs),
             })
         })
         .collect()
 }
 
-/// Splits a segment's tokens into clauses ending at punctuation: (packed start, packed end,
-/// bytes). A clause only ends where its bytes are complete UTF-8.
-fn clauses(tokens: &[TimedToken], seg_start: f64, seg_end: f64) -> Vec<(f64, f64, Vec<u8>)> {
+/// Joins tokens (`probs`: each token's byte length and probability, covering `bytes`) into
+/// pieces of whole characters: a character split across tokens gets the lower probability.
+fn whole_characters(bytes: &[u8], probs: &[(usize, f32)]) -> Vec<Token> {
+    let mut out = Vec::new();
+    let (mut at, mut from, mut p) = (0, 0, 1.0f32);
+    for &(len, tp) in probs {
+        at = (at + len).min(bytes.len());
+        p = p.min(tp);
+        if let Ok(text) = std::str::from_utf8(&bytes[from..at]) {
+            if !text.is_empty() {
+                out.push(Token {
+                    text: text.to_string(),
+                    p,
+                });
+            }
+            from = at;
+            p = 1.0;
+        }
+    }
+    out
+}
+
+/// A clause: packed start, packed end, bytes, and each token's byte length and probability.
+type Clause = (f64, f64, Vec<u8>, Vec<(usize, f32)>);
+
+/// Splits a segment's tokens into clauses ending at punctuation. A clause only ends where its
+/// bytes are complete UTF-8.
+fn clauses(tokens: &[TimedToken], seg_start: f64, seg_end: f64) -> Vec<Clause> {
     const ENDS: &[char] = &[
         '。', '，', '、', '？', '！', '；', '：', ',', '.', '?', '!', ';', ':',
     ];
-    let mut out: Vec<(f64, f64, Vec<u8>)> = Vec::new();
-    let mut open: Option<(f64, f64, Vec<u8>)> = None;
+    let mut out: Vec<Clause> = Vec::new();
+    let mut open: Option<Clause> = None;
     for (i, t) in tokens.iter().enumerate() {
         let start = t.start.clamp(seg_start, seg_end);
         let end = t.end.clamp(start, seg_end);
-        let c = open.get_or_insert_with(|| (start, end, Vec::new()));
+        let c = open.get_or_insert_with(|| (start, end, Vec::new(), Vec::new()));
         c.1 = end;
         c.2.extend_from_slice(&t.bytes);
+        c.3.push((t.bytes.len(), t.p));
         let next_is_digit = tokens
             .get(i + 1)
             .is_some_and(|n| n.bytes.first().is_some_and(u8::is_ascii_digit));
@@ -328,6 +361,7 @@ mod tests {
             bytes: s.as_bytes().to_vec(),
             start,
             end,
+            p: 0.9,
         }
     }
 
@@ -460,17 +494,26 @@ mod tests {
                 bytes: bytes[..2].to_vec(),
                 start: 0.5,
                 end: 0.9,
+                p: 0.8,
             },
             TimedToken {
                 bytes: bytes[2..].to_vec(),
                 start: 1.5,
                 end: 1.6,
+                p: 0.4,
             },
             tok("的", 1.6, 1.9),
         ];
         let got = place(&w, 0.5, 1.9, &toks);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].text, "好的");
+        // The split character is one piece, as sure as its least sure part.
+        let pieces: Vec<(&str, f32)> = got[0]
+            .tokens
+            .iter()
+            .map(|t| (t.text.as_str(), t.p))
+            .collect();
+        assert_eq!(pieces, [("好", 0.4), ("的", 0.9)]);
         // 0.5..1.9 overlaps the second piece more (0.5 s vs 0.5 s: ties go to the earlier).
         assert!((got[0].start - 0.5).abs() < 1e-9, "{got:?}");
     }

@@ -9,7 +9,7 @@ use crate::audio::mmss;
 use crate::score::rubric::{Criterion, Phrase};
 
 /// Silent gaps longer than `max`, as (start, end).
-fn silences(cx: &Ctx, max: f64) -> Vec<(f64, f64)> {
+pub(crate) fn silences(cx: &Ctx, max: f64) -> Vec<(f64, f64)> {
     let mut spans: Vec<(f64, f64)> = if cx.audio.speech.is_empty() {
         cx.staff.utts.iter().map(|u| (u.start, u.end)).collect()
     } else {

@@ -7,6 +7,8 @@ mod phrase;
 mod pickup;
 mod self_intro;
 
+pub(crate) use hold::silences;
+
 use super::matcher::{NameRule, Params, best_match, required_similarity};
 use super::rubric::{Check, Criterion, Language, Phrase, Rubric};
 use super::scenario::Scenario;

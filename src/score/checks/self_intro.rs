@@ -15,6 +15,7 @@
 //!   王) does not.
 
 use super::{Ctx, Decision, Found, quote};
+use crate::score::confidence::MONO_SPEAKER_CONFIDENCE;
 use crate::score::matcher::{NameRule, best_match, tok_sim};
 use crate::score::phonetic::name_sounds_like;
 use crate::score::rubric::{Criterion, Language, Phrase};
@@ -93,7 +94,8 @@ fn carries_name(units: &[Tok], heard: &[Tok]) -> bool {
 }
 
 /// Is `f` a built-in English frame ("my name is X", "X speaking") said in the staff's
-/// opening turn, before the caller first spoke and in the staff's voice? There the staff
+/// opening turn, before the caller first spoke and with no evidence that it is not the
+/// staff's? There the staff
 /// introduces themselves: an English transcriber rarely spells a Chinese surname ("Kuo" →
 /// "Kuhl", "Hsu" → "Nick"), so the slot need not sound like the manifest name. Chinese
 /// surnames are compared by pinyin only ([`carries_name`]): there a mishearing is a
@@ -104,7 +106,7 @@ fn opening_frame(cx: &Ctx, f: &Found) -> bool {
         && builtin(Language::En)
             .iter()
             .any(|p| p.text == f.phrase.text)
-        && u.speaker_confidence >= 0.5
+        && u.speaker_confidence + 1e-9 >= MONO_SPEAKER_CONFIDENCE
         && cx.staff.caller_first.is_some_and(|c| u.end <= c + 1e-6)
 }
 

