@@ -196,6 +196,7 @@ fn sample_call() -> (
         ringback: vec![],
         speech,
         first_staff_speech: Some(6.5),
+        voices: Vec::new(),
     };
     (segments, facts)
 }

@@ -135,6 +135,7 @@ fn build() -> Fixture {
                 })
                 .collect(),
             first_staff_speech: Some(1.0),
+            voices: Vec::new(),
         };
         let score = score_call(
             &rubric,

@@ -2,7 +2,7 @@
 //! and the verdicts expected under a shipped rubric. Add a file when a new misrecognition
 //! shows up; the test needs no change.
 
-use callgrade::audio::{AudioFacts, Speaker, SpeechRegion};
+use callgrade::audio::{AudioFacts, Speaker, SpeechRegion, VoiceTag};
 use callgrade::score::{Rubric, Scenario, score_call};
 use callgrade::transcribe::Segment;
 use serde::Deserialize;
@@ -22,6 +22,9 @@ struct Audio {
     first_staff_speech: Option<f64>,
     #[serde(default)]
     speech: Vec<Region>,
+    /// Mono voice groups, one `[voice, confidence]` per speech region.
+    #[serde(default)]
+    voices: Vec<(u8, f64)>,
 }
 
 #[derive(Deserialize)]
@@ -50,7 +53,7 @@ fn run(path: &Path, root: &Path) -> Vec<String> {
         .scenario
         .as_ref()
         .map(|s| Scenario::load(&root.join(s)).unwrap());
-    let speech = fx
+    let speech: Vec<SpeechRegion> = fx
         .audio
         .speech
         .iter()
@@ -73,8 +76,20 @@ fn run(path: &Path, root: &Path) -> Vec<String> {
         source_rate: 8000,
         rings: fx.audio.rings,
         ringback: Vec::new(),
-        speech,
         first_staff_speech: fx.audio.first_staff_speech,
+        voices: fx
+            .audio
+            .voices
+            .iter()
+            .zip(&speech)
+            .map(|(&(voice, confidence), r)| VoiceTag {
+                start: r.start,
+                end: r.end,
+                voice,
+                confidence,
+            })
+            .collect(),
+        speech,
     };
     let score = score_call(
         &rubric,

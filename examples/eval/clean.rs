@@ -74,6 +74,7 @@ fn build_call(
         ringback: Vec::new(),
         speech,
         first_staff_speech: Some(first),
+        voices: Vec::new(),
     };
     (segs, audio)
 }

@@ -9,7 +9,7 @@ use super::resample::{peak_normalise, resample_to_16k};
 use super::settings::AudioSettings;
 use super::{
     AudioFacts, CallAudio, Region, Speaker, SpeechRegion, StaffChannel, ringback_bursts,
-    speech_regions,
+    speech_regions, voice_tags,
 };
 
 /// Less staff speech than this, in all, is a click or a blip (a region is held open for the
@@ -116,12 +116,13 @@ pub(crate) fn measure(
     caller16: Option<&[f32]>,
     settings: &AudioSettings,
 ) -> AudioFacts {
-    let (speech, ringback, first_staff_speech) = match caller16 {
+    let (speech, ringback, first_staff_speech, voices) = match caller16 {
         None => {
             let speech = speech_regions(staff16, Speaker::Unknown, settings);
             let ringback = ringback_bursts(staff16, settings);
             let first = first_speech_after_ringing(&speech, &ringback, settings);
-            (speech, ringback, first)
+            let voices = voice_tags(staff16, &speech);
+            (speech, ringback, first, voices)
         }
         Some(caller) => {
             let mut speech = speech_regions(staff16, Speaker::Staff, settings);
@@ -134,7 +135,7 @@ pub(crate) fn measure(
             if ringback.is_empty() {
                 ringback = ringback_bursts(staff16, settings);
             }
-            (speech, ringback, first)
+            (speech, ringback, first, Vec::new())
         }
     };
     let rings = ringback
@@ -146,6 +147,7 @@ pub(crate) fn measure(
         ringback,
         speech,
         first_staff_speech,
+        voices,
         ..AudioFacts::default()
     }
 }

@@ -23,6 +23,7 @@ mod regions;
 mod resample;
 mod ringback;
 mod settings;
+mod voices;
 mod wav_header;
 
 pub use decode::{Decoded, decode};
@@ -33,6 +34,7 @@ pub use regions::speech_regions;
 pub use resample::resample_to_16k;
 pub use ringback::ringback_bursts;
 pub use settings::{AudioSettings, RingbackSettings, VadSettings};
+pub use voices::{VoiceTag, voice_tags};
 
 /// The sample rate every later stage works at (Whisper's).
 pub const SAMPLE_RATE: u32 = 16_000;
@@ -105,6 +107,11 @@ pub struct AudioFacts {
     pub speech: Vec<SpeechRegion>,
     /// Start of the staff's first speech (mono: first speech after the ringback).
     pub first_staff_speech: Option<f64>,
+    /// Mono only: which of two voices speaks when, in time order, covering the speech
+    /// regions (a long region may hold both voices). Empty for stereo calls and for facts
+    /// stored before voices were measured.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub voices: Vec<VoiceTag>,
 }
 
 /// Decoded, resampled audio ready for transcription: one 16 kHz track per party.
