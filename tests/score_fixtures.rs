@@ -41,6 +41,9 @@ struct Fixture {
     points: BTreeMap<String, f64>,
     #[serde(default)]
     reasons: BTreeMap<String, String>,
+    /// Criteria whose `needs_review` mark is expected (true) or must be absent (false).
+    #[serde(default)]
+    needs_review: BTreeMap<String, bool>,
     score: Option<f64>,
     grade: Option<String>,
 }
@@ -124,6 +127,16 @@ fn run(path: &Path, root: &Path) -> Vec<String> {
             problems.push(format!(
                 "{name}: {id} expected {pts} points, got {}",
                 c.points
+            ));
+        }
+    }
+    for (id, want) in &fx.needs_review {
+        if let Some(c) = get(id)
+            && c.needs_review != *want
+        {
+            problems.push(format!(
+                "{name}: {id} needs_review {}, expected {want} (confidence {:?})",
+                c.needs_review, c.confidence
             ));
         }
     }

@@ -23,6 +23,9 @@ pub(crate) struct Decision {
     pub fraction: f64,
     pub evidence: Vec<Evidence>,
     pub reason: String,
+    /// The check itself doubts the verdict (a rule that bets on the usual case passed it):
+    /// confidence is capped so a reviewer sees it.
+    pub unsure: bool,
 }
 
 impl Decision {
@@ -32,6 +35,7 @@ impl Decision {
             fraction: 1.0,
             evidence,
             reason,
+            unsure: false,
         }
     }
 
@@ -41,6 +45,7 @@ impl Decision {
             fraction: 0.0,
             evidence,
             reason,
+            unsure: false,
         }
     }
 
@@ -51,6 +56,7 @@ impl Decision {
             fraction: 1.0,
             evidence: Vec::new(),
             reason,
+            unsure: false,
         }
     }
 }

@@ -306,10 +306,14 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
             .iter()
             .any(|&(i, a, b)| i == f.utt && f.toks.0 < b && a < f.toks.1)
     });
-    if let Some(units) = cx.staff_name.and_then(|n| name_units(lang, n)) {
-        found.retain(|f| {
-            carries_name(&units, around(&cx.staff.utts[f.utt].toks, f.toks)) || opening_frame(cx, f)
-        });
+    let units = cx.staff_name.and_then(|n| name_units(lang, n));
+    let heard = |f: &Found| {
+        units
+            .as_ref()
+            .is_none_or(|u| carries_name(u, around(&cx.staff.utts[f.utt].toks, f.toks)))
+    };
+    if units.is_some() {
+        found.retain(|f| heard(f) || opening_frame(cx, f));
     }
     let early = |f: &&Found| match (within, cx.staff.first) {
         (Some(w), Some(first)) => f.evidence.start - first <= w + 1e-9,
@@ -318,13 +322,19 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
     if let Some(f) = found.iter().find(early) {
         let q = quote(lang, &f.evidence.text);
         let t = f.evidence.start;
-        return Decision::pass(
-            vec![f.evidence.clone()],
-            lang.pick(
-                format!("自報姓名：{q}（{t:.1} 秒）"),
-                format!("gave own name: {q} at {t:.1} s"),
-            ),
-        );
+        // Passed by the opening-turn rule alone: a misheard name and another person's name
+        // sound the same to it, so a person decides.
+        let unsure = !heard(f);
+        return Decision {
+            unsure,
+            ..Decision::pass(
+                vec![f.evidence.clone()],
+                lang.pick(
+                    format!("自報姓名：{q}（{t:.1} 秒）"),
+                    format!("gave own name: {q} at {t:.1} s"),
+                ),
+            )
+        };
     }
     let reason = match (found.first(), within) {
         (Some(f), Some(w)) => lang.pick(
