@@ -195,6 +195,7 @@ fn sample_call() -> (
         ringback: vec![],
         speech,
         first_staff_speech: Some(6.5),
+        whole_side: Vec::new(),
     };
     (segments, facts)
 }

@@ -134,6 +134,7 @@ fn build() -> Fixture {
                 })
                 .collect(),
             first_staff_speech: Some(1.0),
+            whole_side: Vec::new(),
         };
         let score = score_call(
             &rubric,

@@ -75,6 +75,7 @@ fn run(path: &Path, root: &Path) -> Vec<String> {
         ringback: Vec::new(),
         speech,
         first_staff_speech: fx.audio.first_staff_speech,
+        whole_side: Vec::new(),
     };
     let score = score_call(
         &rubric,

@@ -73,6 +73,7 @@ fn build_call(
         ringback: Vec::new(),
         speech,
         first_staff_speech: Some(first),
+        whole_side: Vec::new(),
     };
     (segs, audio)
 }

@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Bumped whenever this module changes how it turns audio into segments (packing, splitting,
-/// guards), so cached transcripts made by older code are not reused.
-pub const PIPELINE_VERSION: u32 = 2;
+/// guards, or the speech regions it is given: 3 = Silero speech detector), so cached
+/// transcripts made by older code are not reused.
+pub const PIPELINE_VERSION: u32 = 3;
 
 /// How Whisper picks tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

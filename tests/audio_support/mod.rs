@@ -1,6 +1,11 @@
 //! Shared helpers for the audio tests: fixture paths, test signals, temporary WAV files.
 #![allow(dead_code)]
 
+#[path = "../common/mod.rs"]
+mod common;
+#[allow(unused_imports)] // not every audio test loads calls
+pub use common::speech_finder;
+
 use std::f32::consts::PI;
 use std::path::{Path, PathBuf};
 
