@@ -28,9 +28,7 @@ fn main() -> ExitCode {
         }
     }
     let settings = AudioSettings::default();
-    let finder = match audio::SpeechFinder::open(&callgrade::model::vad_path(
-        &callgrade::model::models_dir(),
-    )) {
+    let finder = match audio::SpeechFinder::installed() {
         Ok(f) => f,
         Err(e) => {
             eprintln!("{e}");

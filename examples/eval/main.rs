@@ -148,8 +148,7 @@ fn ring_agreement(
     labels: &serde_json::Value,
 ) -> anyhow::Result<(usize, usize, Vec<String>)> {
     let (mut agree, mut total, mut misses) = (0, 0, Vec::new());
-    let finder =
-        audio::SpeechFinder::open(&callgrade::model::vad_path(&callgrade::model::models_dir()))?;
+    let finder = audio::SpeechFinder::installed()?;
     for row in &manifest.rows {
         let Some(want) = labels[&row.file]["rings"].as_u64() else {
             continue;

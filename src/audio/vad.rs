@@ -70,12 +70,17 @@ impl SpeechFinder {
         })
     }
 
+    /// The detector in the models directory (`$CALLGRADE_MODELS` or `models/`).
+    pub fn installed() -> Result<SpeechFinder, ModelError> {
+        SpeechFinder::open(&model::vad_path(&model::models_dir()))
+    }
+
     /// The detector for a Whisper model: the one beside it, else the models directory's.
     pub fn beside(whisper_model: &Path) -> Result<SpeechFinder, ModelError> {
         let near = whisper_model.parent().map(model::vad_path);
         match near.filter(|p| p.is_file()) {
             Some(p) => SpeechFinder::open(&p),
-            None => SpeechFinder::open(&model::vad_path(&model::models_dir())),
+            None => SpeechFinder::installed(),
         }
     }
 
@@ -86,7 +91,7 @@ impl SpeechFinder {
 
     /// Speech probability of each 32 ms frame of `samples16k`; `None` if whisper.cpp failed
     /// (then nothing is trusted and the side is transcribed whole).
-    pub fn probabilities(&self, samples16k: &[f32]) -> Option<Vec<f32>> {
+    fn probabilities(&self, samples16k: &[f32]) -> Option<Vec<f32>> {
         let mut ctx = self.ctx.lock().unwrap_or_else(|e| e.into_inner());
         ctx.detect_speech(samples16k).ok()?;
         Some(ctx.probabilities().to_vec())

@@ -1,13 +1,17 @@
 //! Shared helpers for the audio tests: fixture paths, test signals, temporary WAV files.
 #![allow(dead_code)]
 
-#[path = "../common/mod.rs"]
-mod common;
-#[allow(unused_imports)] // not every audio test loads calls
-pub use common::speech_finder;
-
 use std::f32::consts::PI;
 use std::path::{Path, PathBuf};
+
+/// The installed speech detector, loaded once per test binary.
+pub fn speech_finder() -> &'static callgrade::audio::SpeechFinder {
+    static FINDER: std::sync::OnceLock<callgrade::audio::SpeechFinder> = std::sync::OnceLock::new();
+    FINDER.get_or_init(|| {
+        callgrade::audio::SpeechFinder::installed()
+            .unwrap_or_else(|e| panic!("{e} (run `make models` first)"))
+    })
+}
 
 /// A committed fixture under `tests/fixtures/audio/`.
 pub fn fixture(name: &str) -> PathBuf {

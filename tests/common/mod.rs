@@ -31,11 +31,11 @@ pub fn model(file: &str) -> PathBuf {
     path
 }
 
-/// The speech detector from the test's models folder, loaded once per test binary.
+/// The installed speech detector, loaded once per test binary.
 pub fn speech_finder() -> &'static callgrade::audio::SpeechFinder {
     static FINDER: std::sync::OnceLock<callgrade::audio::SpeechFinder> = std::sync::OnceLock::new();
     FINDER.get_or_init(|| {
-        callgrade::audio::SpeechFinder::open(&callgrade::model::vad_path(&models()))
+        callgrade::audio::SpeechFinder::installed()
             .unwrap_or_else(|e| panic!("{e} (run `make models` first)"))
     })
 }
