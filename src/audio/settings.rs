@@ -99,7 +99,7 @@ impl Default for SpeechSettings {
             start_probability: 0.5,
             continue_probability: 0.35,
             min_silence_s: 0.3,
-            min_speech_s: 0.25,
+            min_speech_s: 0.1,
             pad_s: 0.05,
             min_energy_coverage: 0.7,
             max_uncovered_s: 1.0,

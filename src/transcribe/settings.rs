@@ -84,7 +84,7 @@ impl Default for TranscribeSettings {
             pack: true,
             pack_max_seconds: 28.0,
             pack_gap_seconds: 0.4,
-            region_pad_seconds: 0.15,
+            region_pad_seconds: 0.3,
             zh_prompt: "以下是繁體中文的電話錄音。".to_string(),
             en_prompt: String::new(),
             zh_traditional: true,
