@@ -12,9 +12,9 @@ pub fn main(args: TranscribeArgs) -> anyhow::Result<i32> {
         other => anyhow::bail!("--staff-channel {other}: use mono, left or right"),
     };
     let (model, _) = super::model::resolve(args.model.model.as_deref())?;
+    let transcriber = Transcriber::new(&model, TranscribeSettings::default())?;
     let finder = SpeechFinder::beside(&model)?;
     let audio = audio::load(&args.file, channel, &AudioSettings::default(), &finder)?;
-    let transcriber = Transcriber::new(&model, TranscribeSettings::default())?;
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
