@@ -28,9 +28,16 @@ fn main() -> ExitCode {
         }
     }
     let settings = AudioSettings::default();
+    let finder = match audio::SpeechFinder::installed() {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut failed = false;
     for file in files {
-        match audio::measure_file(&file, staff, &settings) {
+        match audio::measure_file(&file, staff, &settings, &finder) {
             Ok(call) => {
                 let f = &call.facts;
                 println!(

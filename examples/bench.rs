@@ -197,6 +197,7 @@ fn sample_call() -> (
         speech,
         first_staff_speech: Some(6.5),
         voices: Vec::new(),
+        whole_side: Vec::new(),
     };
     (segments, facts)
 }

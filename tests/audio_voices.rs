@@ -2,6 +2,8 @@
 //! the other) is mixed down to mono, and the voice groups of its speech regions must follow
 //! the channels the regions came from.
 
+mod audio_support;
+
 use callgrade::audio::{self, AudioSettings, Speaker, SpeechRegion, StaffChannel, voice_tags};
 use std::path::Path;
 
@@ -12,7 +14,13 @@ const CONFIDENT: f64 = 0.15;
 /// share of speech time that is confident).
 fn agreement(file: &str) -> (f64, f64, f64) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
-    let call = audio::load(&path, StaffChannel::Right, &AudioSettings::default()).unwrap();
+    let call = audio::load(
+        &path,
+        StaffChannel::Right,
+        &AudioSettings::default(),
+        audio_support::speech_finder(),
+    )
+    .unwrap();
     let caller = call.caller.expect("stereo call");
     let mono: Vec<f32> = call
         .staff

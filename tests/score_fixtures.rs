@@ -93,6 +93,7 @@ fn run(path: &Path, root: &Path) -> Vec<String> {
             })
             .collect(),
         speech,
+        whole_side: Vec::new(),
     };
     let score = score_call(
         &rubric,

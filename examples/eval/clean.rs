@@ -75,6 +75,7 @@ fn build_call(
         speech,
         first_staff_speech: Some(first),
         voices: Vec::new(),
+        whole_side: Vec::new(),
     };
     (segs, audio)
 }
