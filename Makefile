@@ -40,6 +40,7 @@ build: deps
 	$(CARGO) build --release
 
 # Both models: base (Mandarin + English, the default) and tiny.en (fast English, used by tests).
+# Each install also gets the speech detector (ggml-silero-vad.bin) every transcription needs.
 models: build
 	$(BIN) model install base
 	$(BIN) model install tiny.en

@@ -1,5 +1,5 @@
 //! Print what the audio stage measures for recordings: rings, ringback bursts and speech
-//! regions. Lets anyone check by ear that the regions match the recording.
+//! regions with their voice group in mono. Lets anyone check by ear that the regions match the recording.
 //!
 //! Usage: `cargo run --release --example audio_facts -- [--staff mono|left|right] FILE...`
 
@@ -28,9 +28,16 @@ fn main() -> ExitCode {
         }
     }
     let settings = AudioSettings::default();
+    let finder = match audio::SpeechFinder::installed() {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut failed = false;
     for file in files {
-        match audio::measure_file(&file, staff, &settings) {
+        match audio::measure_file(&file, staff, &settings, &finder) {
             Ok(call) => {
                 let f = &call.facts;
                 println!(
@@ -48,6 +55,12 @@ fn main() -> ExitCode {
                 }
                 for r in &f.speech {
                     println!("  speech {:7.2} – {:7.2}  {:?}", r.start, r.end, r.speaker);
+                }
+                for v in &f.voices {
+                    println!(
+                        "  voice  {:7.2} – {:7.2}  {} ({:.2})",
+                        v.start, v.end, v.voice, v.confidence
+                    );
                 }
             }
             Err(e) => {

@@ -196,6 +196,8 @@ fn sample_call() -> (
         ringback: vec![],
         speech,
         first_staff_speech: Some(6.5),
+        voices: Vec::new(),
+        whole_side: Vec::new(),
     };
     (segments, facts)
 }

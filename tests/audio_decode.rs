@@ -3,7 +3,7 @@
 
 mod audio_support;
 
-use audio_support::{fixture, peak, zero_crossing_hz};
+use audio_support::{fixture, peak, speech_finder, zero_crossing_hz};
 use callgrade::audio::{self, AudioSettings, StaffChannel};
 
 fn check_sine(name: &str, rate: u32, seconds: f64, amp_tol: f32) {
@@ -100,7 +100,7 @@ fn stereo_channels_stay_apart() {
 fn load_splits_stereo_by_staff_channel() {
     let path = fixture("stereo_pcm16_16k.wav");
     let settings = AudioSettings::default();
-    let call = audio::measure_file(&path, StaffChannel::Right, &settings).unwrap();
+    let call = audio::measure_file(&path, StaffChannel::Right, &settings, speech_finder()).unwrap();
     assert_eq!(call.facts.channels, 2);
     assert_eq!(call.facts.source_rate, 16000);
     let caller = call.caller.as_ref().expect("stereo keeps the caller");
@@ -109,7 +109,7 @@ fn load_splits_stereo_by_staff_channel() {
     assert!((zero_crossing_hz(caller, 16000) - 500.0).abs() < 15.0);
     assert!((peak(&call.staff) - 1.0).abs() < 1e-6 && (peak(caller) - 1.0).abs() < 1e-6);
 
-    let left = audio::measure_file(&path, StaffChannel::Left, &settings).unwrap();
+    let left = audio::measure_file(&path, StaffChannel::Left, &settings, speech_finder()).unwrap();
     assert!((zero_crossing_hz(&left.staff, 16000) - 500.0).abs() < 15.0);
 }
 
@@ -119,6 +119,7 @@ fn load_downmixes_stereo_when_manifest_says_mono() {
         &fixture("stereo_pcm16_16k.wav"),
         StaffChannel::Mono,
         &AudioSettings::default(),
+        speech_finder(),
     )
     .unwrap();
     assert!(call.caller.is_none());
@@ -147,6 +148,7 @@ fn eight_khz_is_resampled_to_16k() {
         &fixture("sine_pcm16_8k.wav"),
         StaffChannel::Mono,
         &AudioSettings::default(),
+        speech_finder(),
     )
     .unwrap();
     assert_eq!(call.facts.source_rate, 8000);

@@ -3,7 +3,7 @@
 
 mod audio_support;
 
-use audio_support::fixture;
+use audio_support::{fixture, speech_finder};
 use callgrade::audio::{self, AudioError, AudioSettings, StaffChannel};
 
 fn decode_err(name: &str, settings: &AudioSettings) -> AudioError {
@@ -117,7 +117,13 @@ fn duration_limit_for_wav_and_compressed() {
 #[test]
 fn stereo_staff_side_on_a_mono_file() {
     let path = fixture("sine_pcm16_8k.wav");
-    let e = audio::load(&path, StaffChannel::Right, &AudioSettings::default()).unwrap_err();
+    let e = audio::load(
+        &path,
+        StaffChannel::Right,
+        &AudioSettings::default(),
+        speech_finder(),
+    )
+    .unwrap_err();
     assert!(matches!(e, AudioError::ChannelMismatch { .. }), "{e:?}");
     let msg = e.to_string();
     assert!(
@@ -147,7 +153,7 @@ fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
 }
 
 fn load_err(path: &std::path::Path, staff: StaffChannel) -> AudioError {
-    match audio::load(path, staff, &AudioSettings::default()) {
+    match audio::load(path, staff, &AudioSettings::default(), speech_finder()) {
         Ok(c) => panic!(
             "{} loaded ({} s) but should fail",
             path.display(),
@@ -202,7 +208,13 @@ fn silent_staff_side_of_a_stereo_call_points_at_staff_channel() {
     assert!(matches!(e, AudioError::NoSpeech { .. }), "{e:?}");
     assert!(e.to_string().contains("staff_channel"), "{e}");
     // The same file with the staff on the speaking side is a call.
-    audio::load(&path, StaffChannel::Left, &AudioSettings::default()).unwrap();
+    audio::load(
+        &path,
+        StaffChannel::Left,
+        &AudioSettings::default(),
+        speech_finder(),
+    )
+    .unwrap();
 }
 
 #[test]

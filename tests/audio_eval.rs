@@ -16,9 +16,14 @@ fn ring_counts_agree_with_the_demo_scripts() {
         let manifest = demo::manifest(set);
         for call in demo::expected(set).call {
             let row = demo::row(&manifest, &call.file);
-            let facts = audio::load(&row.path, row.staff_channel, &settings)
-                .unwrap_or_else(|e| panic!("{e}"))
-                .facts;
+            let facts = audio::load(
+                &row.path,
+                row.staff_channel,
+                &settings,
+                common::speech_finder(),
+            )
+            .unwrap_or_else(|e| panic!("{e}"))
+            .facts;
             let mark = if facts.rings == call.rings {
                 "ok"
             } else {
@@ -52,9 +57,14 @@ fn speech_regions_follow_the_script() {
     ] {
         let row_manifest = demo::manifest(set);
         let row = demo::row(&row_manifest, file);
-        let f = audio::load(&row.path, row.staff_channel, &settings)
-            .unwrap()
-            .facts;
+        let f = audio::load(
+            &row.path,
+            row.staff_channel,
+            &settings,
+            common::speech_finder(),
+        )
+        .unwrap()
+        .facts;
         eprintln!(
             "{set}/{file}: {:.2} s, rings {}, first staff speech {:?}",
             f.duration, f.rings, f.first_staff_speech

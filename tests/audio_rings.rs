@@ -2,7 +2,9 @@
 
 mod audio_support;
 
-use audio_support::{add_noise, fixture, fixture_phrases, ringback, silence, temp_path, write_wav};
+use audio_support::{
+    add_noise, fixture, fixture_phrases, ringback, silence, speech_finder, temp_path, write_wav,
+};
 use callgrade::audio::{self, AudioSettings, Speaker, StaffChannel};
 
 /// 16 kHz copies of the fixture's two phrases.
@@ -20,6 +22,7 @@ fn two_rings_then_speech_mu_law_8k() {
         &fixture("rings2_speech_ulaw_8k.wav"),
         StaffChannel::Mono,
         &AudioSettings::default(),
+        speech_finder(),
     )
     .unwrap();
     let f = &call.facts;
@@ -40,6 +43,7 @@ fn speech_regions_follow_the_known_pause() {
         &fixture("rings2_speech_ulaw_8k.wav"),
         StaffChannel::Mono,
         &AudioSettings::default(),
+        speech_finder(),
     )
     .unwrap();
     let speech = &call.facts.speech;
@@ -79,9 +83,14 @@ fn four_rings_with_line_noise_16k() {
     let path = temp_path("four_rings.wav");
     write_wav(&path, &[&samples], 16000);
 
-    let f = audio::load(&path, StaffChannel::Mono, &AudioSettings::default())
-        .unwrap()
-        .facts;
+    let f = audio::load(
+        &path,
+        StaffChannel::Mono,
+        &AudioSettings::default(),
+        speech_finder(),
+    )
+    .unwrap()
+    .facts;
     assert_eq!(f.rings, 4, "{f:?}");
     let first = f.first_staff_speech.unwrap();
     assert!(
@@ -112,7 +121,13 @@ fn stereo_ringback_on_the_caller_side() {
     let path = temp_path("stereo_rings.wav");
     write_wav(&path, &[&caller, &staff], 16000);
 
-    let call = audio::load(&path, StaffChannel::Right, &AudioSettings::default()).unwrap();
+    let call = audio::load(
+        &path,
+        StaffChannel::Right,
+        &AudioSettings::default(),
+        speech_finder(),
+    )
+    .unwrap();
     let f = &call.facts;
     assert_eq!(f.channels, 2);
     assert_eq!(f.rings, 3, "{f:?}");
@@ -150,9 +165,14 @@ fn no_ringback_means_no_rings() {
     samples.extend(&a);
     let path = temp_path("no_rings.wav");
     write_wav(&path, &[&samples], 16000);
-    let f = audio::load(&path, StaffChannel::Mono, &AudioSettings::default())
-        .unwrap()
-        .facts;
+    let f = audio::load(
+        &path,
+        StaffChannel::Mono,
+        &AudioSettings::default(),
+        speech_finder(),
+    )
+    .unwrap()
+    .facts;
     assert_eq!(f.rings, 0);
     assert!(f.ringback.is_empty());
     assert!((f.first_staff_speech.unwrap() - 0.5).abs() < 0.08);
@@ -180,7 +200,7 @@ fn ringback_cadence_is_configurable() {
     assert_eq!(bursts.len(), 3, "{bursts:?}");
     assert!((bursts[1].start - 5.0).abs() < 0.06 && (bursts[1].end - 6.5).abs() < 0.06);
     // And the tone is not speech under either setting.
-    let speech = audio::speech_regions(&samples, Speaker::Unknown, &settings);
+    let speech = audio::speech_regions(&samples, Speaker::Unknown, &settings, speech_finder());
     assert!(speech.iter().all(|r| r.start >= 14.9), "{speech:?}");
 }
 
@@ -205,9 +225,14 @@ fn rings_survive_heavy_line_noise_at_8k() {
     add_noise(&mut samples, 0.08, 9);
     let path = temp_path("noisy_rings_8k.wav");
     write_wav(&path, &[&samples], 8000);
-    let f = audio::load(&path, StaffChannel::Mono, &AudioSettings::default())
-        .unwrap()
-        .facts;
+    let f = audio::load(
+        &path,
+        StaffChannel::Mono,
+        &AudioSettings::default(),
+        speech_finder(),
+    )
+    .unwrap()
+    .facts;
     assert_eq!(f.rings, 3, "{:?}", f.ringback);
     let first = f.first_staff_speech.unwrap();
     assert!((first - 9.0).abs() < 0.15, "{first}");
@@ -222,9 +247,14 @@ fn pickup_during_a_ring_counts_that_ring() {
     samples.extend(&a);
     let path = temp_path("pickup_mid_ring.wav");
     write_wav(&path, &[&samples], 16000);
-    let f = audio::load(&path, StaffChannel::Mono, &AudioSettings::default())
-        .unwrap()
-        .facts;
+    let f = audio::load(
+        &path,
+        StaffChannel::Mono,
+        &AudioSettings::default(),
+        speech_finder(),
+    )
+    .unwrap()
+    .facts;
     assert_eq!(f.rings, 3, "{:?}", f.ringback);
     assert!((f.first_staff_speech.unwrap() - 6.9).abs() < 0.1);
 }

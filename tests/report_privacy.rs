@@ -135,6 +135,8 @@ fn build() -> Fixture {
                 })
                 .collect(),
             first_staff_speech: Some(1.0),
+            voices: Vec::new(),
+            whole_side: Vec::new(),
         };
         let score = score_call(
             &rubric,

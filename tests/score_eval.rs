@@ -39,9 +39,14 @@ fn verdicts_on_the_demo_scripts_are_the_faults_built_in() {
                     tokens: Vec::new(),
                 })
                 .collect();
-            let facts = audio::load(&row.path, row.staff_channel, &AudioSettings::default())
-                .unwrap_or_else(|e| panic!("{e}"))
-                .facts;
+            let facts = audio::load(
+                &row.path,
+                row.staff_channel,
+                &AudioSettings::default(),
+                common::speech_finder(),
+            )
+            .unwrap_or_else(|e| panic!("{e}"))
+            .facts;
             let score = score_call(
                 &rubric,
                 scenarios.get(&row.scenario),

@@ -2,7 +2,7 @@
 //! and the verdicts expected under a shipped rubric. Add a file when a new misrecognition
 //! shows up; the test needs no change.
 
-use callgrade::audio::{AudioFacts, Speaker, SpeechRegion};
+use callgrade::audio::{AudioFacts, Speaker, SpeechRegion, VoiceTag};
 use callgrade::score::{Rubric, Scenario, score_call};
 use callgrade::transcribe::Segment;
 use serde::Deserialize;
@@ -22,6 +22,9 @@ struct Audio {
     first_staff_speech: Option<f64>,
     #[serde(default)]
     speech: Vec<Region>,
+    /// Mono voice groups, one `[voice, confidence]` per speech region.
+    #[serde(default)]
+    voices: Vec<(u8, f64)>,
 }
 
 #[derive(Deserialize)]
@@ -38,6 +41,9 @@ struct Fixture {
     points: BTreeMap<String, f64>,
     #[serde(default)]
     reasons: BTreeMap<String, String>,
+    /// Criteria whose `needs_review` mark is expected (true) or must be absent (false).
+    #[serde(default)]
+    needs_review: BTreeMap<String, bool>,
     score: Option<f64>,
     grade: Option<String>,
 }
@@ -50,7 +56,7 @@ fn run(path: &Path, root: &Path) -> Vec<String> {
         .scenario
         .as_ref()
         .map(|s| Scenario::load(&root.join(s)).unwrap());
-    let speech = fx
+    let speech: Vec<SpeechRegion> = fx
         .audio
         .speech
         .iter()
@@ -73,8 +79,21 @@ fn run(path: &Path, root: &Path) -> Vec<String> {
         source_rate: 8000,
         rings: fx.audio.rings,
         ringback: Vec::new(),
-        speech,
         first_staff_speech: fx.audio.first_staff_speech,
+        voices: fx
+            .audio
+            .voices
+            .iter()
+            .zip(&speech)
+            .map(|(&(voice, confidence), r)| VoiceTag {
+                start: r.start,
+                end: r.end,
+                voice,
+                confidence,
+            })
+            .collect(),
+        speech,
+        whole_side: Vec::new(),
     };
     let score = score_call(
         &rubric,
@@ -109,6 +128,16 @@ fn run(path: &Path, root: &Path) -> Vec<String> {
             problems.push(format!(
                 "{name}: {id} expected {pts} points, got {}",
                 c.points
+            ));
+        }
+    }
+    for (id, want) in &fx.needs_review {
+        if let Some(c) = get(id)
+            && c.needs_review != *want
+        {
+            problems.push(format!(
+                "{name}: {id} needs_review {}, expected {want} (confidence {:?})",
+                c.needs_review, c.confidence
             ));
         }
     }

@@ -74,6 +74,8 @@ fn build_call(
         ringback: Vec::new(),
         speech,
         first_staff_speech: Some(first),
+        voices: Vec::new(),
+        whole_side: Vec::new(),
     };
     (segs, audio)
 }

@@ -190,13 +190,19 @@ fn ring_agreement(
     labels: &serde_json::Value,
 ) -> anyhow::Result<(usize, usize, Vec<String>)> {
     let (mut agree, mut total, mut misses) = (0, 0, Vec::new());
+    let finder = audio::SpeechFinder::installed()?;
     for row in &manifest.rows {
         let Some(want) = labels[&row.file]["rings"].as_u64() else {
             continue;
         };
-        let rings = audio::load(&row.path, row.staff_channel, &AudioSettings::default())?
-            .facts
-            .rings;
+        let rings = audio::load(
+            &row.path,
+            row.staff_channel,
+            &AudioSettings::default(),
+            &finder,
+        )?
+        .facts
+        .rings;
         total += 1;
         if u64::from(rings) == want {
             agree += 1;

@@ -7,26 +7,27 @@ use super::decode::decode;
 use super::error::AudioError;
 use super::resample::{peak_normalise, resample_to_16k};
 use super::settings::AudioSettings;
+use super::vad::{SpeechFinder, find_speech};
 use super::{
-    AudioFacts, CallAudio, Region, Speaker, SpeechRegion, StaffChannel, ringback_bursts,
-    speech_regions,
+    AudioFacts, CallAudio, Region, Speaker, SpeechRegion, StaffChannel, ringback_bursts, voice_tags,
 };
 
-/// Less staff speech than this, in all, is a click or a blip (a region is held open for the
-/// VAD's hangover after even a 20 ms click), not a call to grade. A bare "hello" is longer.
+/// Less staff speech than this, in all, is a click or a blip (a region is padded on both
+/// sides), not a call to grade. A bare "hello" is longer.
 const MIN_STAFF_SPEECH_S: f64 = 0.3;
 
 /// Decode `path` and measure it, refusing a recording with no speech on the staff side (a
 /// silent file, a tone, a blip): there is nothing to grade, and a grade would look real.
 /// `staff` says which channel is the staff (the manifest's `staff_channel`): `Mono` mixes
 /// every channel into one track; `Left`/`Right` need a stereo file and keep the other side as
-/// the caller.
+/// the caller. `finder` is the speech detector, loaded once per run.
 pub fn load(
     path: &Path,
     staff: StaffChannel,
     settings: &AudioSettings,
+    finder: &SpeechFinder,
 ) -> Result<CallAudio, AudioError> {
-    let call = measure_file(path, staff, settings)?;
+    let call = measure_file(path, staff, settings, finder)?;
     let staff_speech: f64 = call
         .facts
         .speech
@@ -49,6 +50,7 @@ pub fn measure_file(
     path: &Path,
     staff: StaffChannel,
     settings: &AudioSettings,
+    finder: &SpeechFinder,
 ) -> Result<CallAudio, AudioError> {
     let decoded = decode(path, settings)?;
     let n_channels = decoded.channels.len();
@@ -64,7 +66,7 @@ pub fn measure_file(
     let staff16 = to_16k(staff_raw)?;
     let caller16 = caller_raw.map(to_16k).transpose()?;
 
-    let mut facts = measure(&staff16, caller16.as_deref(), settings);
+    let mut facts = measure(&staff16, caller16.as_deref(), settings, finder);
     facts.duration = duration;
     facts.channels = u16::try_from(n_channels).unwrap_or(u16::MAX);
     facts.source_rate = rate;
@@ -115,26 +117,35 @@ pub(crate) fn measure(
     staff16: &[f32],
     caller16: Option<&[f32]>,
     settings: &AudioSettings,
+    finder: &SpeechFinder,
 ) -> AudioFacts {
-    let (speech, ringback, first_staff_speech) = match caller16 {
+    let mut whole_side = Vec::new();
+    let (speech, ringback, first_staff_speech, voices) = match caller16 {
         None => {
-            let speech = speech_regions(staff16, Speaker::Unknown, settings);
+            let side = find_speech(staff16, Speaker::Unknown, settings, finder);
+            whole_side = side.whole_side;
+            let speech = side.speech;
             let ringback = ringback_bursts(staff16, settings);
             let first = first_speech_after_ringing(&speech, &ringback, settings);
-            (speech, ringback, first)
+            let voices = voice_tags(staff16, &speech);
+            (speech, ringback, first, voices)
         }
         Some(caller) => {
-            let mut speech = speech_regions(staff16, Speaker::Staff, settings);
+            let staff_side = find_speech(staff16, Speaker::Staff, settings, finder);
+            let caller_side = find_speech(caller, Speaker::Caller, settings, finder);
+            let mut speech = staff_side.speech;
             let first = speech.first().map(|r| r.start);
-            speech.extend(speech_regions(caller, Speaker::Caller, settings));
+            speech.extend(caller_side.speech);
             speech.sort_by(|a, b| a.start.total_cmp(&b.start));
+            whole_side.extend(staff_side.whole_side);
+            whole_side.extend(caller_side.whole_side);
             // The caller hears the ringback, so it is on the caller's side; some systems
             // record it on both or only on the other, so fall back to the staff side.
             let mut ringback = ringback_bursts(caller, settings);
             if ringback.is_empty() {
                 ringback = ringback_bursts(staff16, settings);
             }
-            (speech, ringback, first)
+            (speech, ringback, first, Vec::new())
         }
     };
     let rings = ringback
@@ -146,6 +157,8 @@ pub(crate) fn measure(
         ringback,
         speech,
         first_staff_speech,
+        voices,
+        whole_side,
         ..AudioFacts::default()
     }
 }

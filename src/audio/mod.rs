@@ -4,13 +4,16 @@
 //! Audio facts are measured once, stored, and reused by scoring; nothing here knows Whisper.
 //!
 //! Flow: [`decode`] (any WAV/FLAC/MP3, source rate) → [`load`] picks the staff and caller
-//! channels, [`resample_to_16k`], peak-normalises each → [`ringback_bursts`] and
-//! [`speech_regions`] per channel → [`AudioFacts`]. Every knob is in [`AudioSettings`].
+//! channels, [`resample_to_16k`], peak-normalises each → [`ringback_bursts`] and speech
+//! regions per channel (the trained detector in [`vad`], checked against speech-band energy in
+//! `regions`) → [`AudioFacts`]. Every knob is in [`AudioSettings`].
 //!
 //! Invariants: a file that cannot be read completely is refused with an [`AudioError`]
 //! (a truncated WAV or FLAC is an error, never half a call scored as a whole one); only
 //! regular files are opened, through [`open_recording`], and no read goes past the size limit;
 //! a recording without staff speech is refused by [`load`]; ringback tone is never speech;
+//! speech-band energy the detector leaves out is never dropped silently (the side is
+//! transcribed whole and the call flagged, [`AudioFacts::speech_finder_unsure`]);
 //! times are seconds from the start of the file on every channel.
 
 use serde::{Deserialize, Serialize};
@@ -23,16 +26,23 @@ mod regions;
 mod resample;
 mod ringback;
 mod settings;
+mod vad;
+mod voices;
 mod wav_header;
 
 pub use decode::{Decoded, decode};
 pub use error::AudioError;
 pub use load::{load, measure_file};
 pub use open::{open_recording, sha256_recording};
-pub use regions::speech_regions;
+pub use regions::energy_regions;
 pub use resample::resample_to_16k;
 pub use ringback::ringback_bursts;
-pub use settings::{AudioSettings, RingbackSettings, VadSettings};
+pub use settings::{AudioSettings, EnergySettings, RingbackSettings, SpeechSettings};
+pub use vad::{SpeechFinder, speech_regions};
+pub use voices::{VoiceTag, voice_tags};
+
+/// How a call whose speech finder was unsure is flagged in run output, reports and exports.
+pub const SPEECH_FINDER_UNSURE: &str = "speech finder unsure: whole side transcribed";
 
 /// The sample rate every later stage works at (Whisper's).
 pub const SAMPLE_RATE: u32 = 16_000;
@@ -105,6 +115,44 @@ pub struct AudioFacts {
     pub speech: Vec<SpeechRegion>,
     /// Start of the staff's first speech (mono: first speech after the ringback).
     pub first_staff_speech: Option<f64>,
+    /// Mono only: which of two voices speaks when, in time order, covering the speech
+    /// regions (a long region may hold both voices). Empty for stereo calls and for facts
+    /// stored before voices were measured.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub voices: Vec<VoiceTag>,
+    /// Sides on which the speech detector missed speech-band energy: each such side's whole
+    /// length minus ringback, transcribed instead of its speech regions. Empty on most calls
+    /// (and on calls stored before the detector existed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub whole_side: Vec<SpeechRegion>,
+}
+
+impl AudioFacts {
+    /// True when some side was transcribed whole because the speech finder was unsure
+    /// ([`SPEECH_FINDER_UNSURE`]).
+    pub fn speech_finder_unsure(&self) -> bool {
+        !self.whole_side.is_empty()
+    }
+
+    /// What to transcribe of `speaker`'s side (in mono, of the one track): its whole length
+    /// minus ringback when the finder was unsure there, else its speech regions.
+    pub fn spans_to_transcribe(&self, speaker: Speaker, mono: bool) -> Vec<Region> {
+        let of_side =
+            |r: &&SpeechRegion| mono || r.speaker == speaker || r.speaker == Speaker::Unknown;
+        let whole: Vec<&SpeechRegion> = self.whole_side.iter().filter(of_side).collect();
+        let chosen = if whole.is_empty() {
+            self.speech.iter().filter(of_side).collect()
+        } else {
+            whole
+        };
+        chosen
+            .into_iter()
+            .map(|r| Region {
+                start: r.start,
+                end: r.end,
+            })
+            .collect()
+    }
 }
 
 /// Decoded, resampled audio ready for transcription: one 16 kHz track per party.

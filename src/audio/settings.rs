@@ -13,8 +13,10 @@ pub struct AudioSettings {
     pub max_seconds: f64,
     /// What the ringback tone sounds like.
     pub ringback: RingbackSettings,
-    /// How speech is told apart from silence and line noise.
-    pub vad: VadSettings,
+    /// How the speech detector's probabilities become speech regions.
+    pub speech: SpeechSettings,
+    /// Speech-band energy, used to check that the speech detector missed nothing.
+    pub energy: EnergySettings,
 }
 
 impl Default for AudioSettings {
@@ -23,7 +25,8 @@ impl Default for AudioSettings {
             max_bytes: 200 * 1024 * 1024,
             max_seconds: 30.0 * 60.0,
             ringback: RingbackSettings::default(),
-            vad: VadSettings::default(),
+            speech: SpeechSettings::default(),
+            energy: EnergySettings::default(),
         }
     }
 }
@@ -65,10 +68,50 @@ impl Default for RingbackSettings {
     }
 }
 
-/// Energy-based voice activity detection knobs.
+/// Speech regions from the speech detector's (Silero VAD) probability per 32 ms frame, and
+/// when to distrust them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct VadSettings {
+pub struct SpeechSettings {
+    /// A frame at or above this speech probability starts speech (0–1; above 1: never, which
+    /// leaves every side to the coverage check).
+    pub start_probability: f32,
+    /// Speech continues while frames stay at or above this probability.
+    pub continue_probability: f32,
+    /// Speech ends after this long below `continue_probability` (seconds); shorter dips
+    /// (between words, a breath) stay inside the region.
+    pub min_silence_s: f64,
+    /// Regions shorter than this are dropped as clicks and blips (seconds).
+    pub min_speech_s: f64,
+    /// Added before and after each region, so onsets and word endings the detector hears
+    /// late are kept (seconds).
+    pub pad_s: f64,
+    /// The coverage check: a side whose speech-band energy the regions leave uncovered by
+    /// more than `max_uncovered_s` and by more than this share is transcribed whole.
+    pub min_energy_coverage: f64,
+    /// Seconds of uncovered speech-band energy tolerated before the side is transcribed whole.
+    pub max_uncovered_s: f64,
+}
+
+impl Default for SpeechSettings {
+    fn default() -> Self {
+        Self {
+            start_probability: 0.5,
+            continue_probability: 0.35,
+            min_silence_s: 0.3,
+            min_speech_s: 0.1,
+            pad_s: 0.05,
+            min_energy_coverage: 0.7,
+            max_uncovered_s: 1.0,
+        }
+    }
+}
+
+/// Speech-band (300–3400 Hz) energy against an adaptive noise floor: the check that the
+/// speech detector lost nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EnergySettings {
     /// Analysis frame length in milliseconds.
     pub frame_ms: f64,
     /// A frame starts speech when its energy is this many dB above the noise floor.
@@ -90,7 +133,7 @@ pub struct VadSettings {
     pub min_region_s: f64,
 }
 
-impl Default for VadSettings {
+impl Default for EnergySettings {
     fn default() -> Self {
         Self {
             frame_ms: 20.0,

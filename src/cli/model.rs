@@ -11,14 +11,19 @@ pub fn main(cmd: ModelCommand) -> anyhow::Result<i32> {
     match cmd {
         ModelCommand::Install { name, force } => {
             let name: ModelName = name.parse()?;
-            let m = model::install(&dir, name, force, &mut |line| super::terminal::say(line))?;
-            super::terminal::out(&format!(
-                "{} ready: {} ({} bytes, sha256 {})\n",
-                m.name,
-                m.path.display(),
-                m.size,
-                m.sha256
-            ))?;
+            let mut say = |line: &str| super::terminal::say(line);
+            let m = model::install(&dir, name, force, &mut say)?;
+            // Every transcription needs the speech detector too, so each install makes sure of it.
+            let vad = model::install_vad(&dir, force, &mut say)?;
+            for m in [m, vad] {
+                super::terminal::out(&format!(
+                    "{} ready: {} ({} bytes, sha256 {})\n",
+                    m.name,
+                    m.path.display(),
+                    m.size,
+                    m.sha256
+                ))?;
+            }
         }
         ModelCommand::Import { path, force } => {
             let m = model::import(&dir, &path, force)?;

@@ -453,6 +453,12 @@ fn call_text(c: &CallReport) -> String {
     if let (Some(d), Some(r)) = (c.duration, c.rings) {
         out += &format!("Recording {}, {r} ring(s) before pickup\n", mmss(d));
     }
+    if c.speech_finder_unsure {
+        out += &format!(
+            "Flag: {} (sound the speech finder missed; the transcript may hold noise or music)\n",
+            crate::audio::SPEECH_FINDER_UNSURE
+        );
+    }
     match (&c.score, &c.rubric) {
         (Some(s), Some(r)) => {
             out += &format!(

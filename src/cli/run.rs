@@ -88,6 +88,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
                     "check: {}: Whisper's transcript still looks unreliable (a loop or garbage) after a retry; review it with `callgrade report call {}` before relying on its score",
                     done.file, done.file
                 )),
+                Outcome::Scored {
+                    speech_finder_unsure: true,
+                    ..
+                } => Some(format!(
+                    "check: {}: {} (the speech finder missed sound there); its transcript may hold noise or music, see `callgrade report call {}`",
+                    done.file,
+                    crate::audio::SPEECH_FINDER_UNSURE,
+                    done.file
+                )),
                 _ => None,
             };
             if let Some(note) = note {

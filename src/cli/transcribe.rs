@@ -1,7 +1,7 @@
 //! `callgrade transcribe`: one recording's transcript, for checking audio and model quickly.
 
 use super::args::TranscribeArgs;
-use crate::audio::{self, AudioSettings, StaffChannel};
+use crate::audio::{self, AudioSettings, SpeechFinder, StaffChannel};
 use crate::transcribe::{Request, TranscribeSettings, Transcriber};
 
 pub fn main(args: TranscribeArgs) -> anyhow::Result<i32> {
@@ -12,8 +12,9 @@ pub fn main(args: TranscribeArgs) -> anyhow::Result<i32> {
         other => anyhow::bail!("--staff-channel {other}: use mono, left or right"),
     };
     let (model, _) = super::model::resolve(args.model.model.as_deref())?;
-    let audio = audio::load(&args.file, channel, &AudioSettings::default())?;
     let transcriber = Transcriber::new(&model, TranscribeSettings::default())?;
+    let finder = SpeechFinder::beside(&model)?;
+    let audio = audio::load(&args.file, channel, &AudioSettings::default(), &finder)?;
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));

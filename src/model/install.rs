@@ -8,13 +8,13 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-const CACHE_DIR: &str = ".cache";
+pub(super) const CACHE_DIR: &str = ".cache";
 
-fn sha(path: &Path) -> Result<String, ModelError> {
+pub(super) fn sha(path: &Path) -> Result<String, ModelError> {
     sha256_file(path).map_err(|e| ModelError::io("read", path, e))
 }
 
-fn size(path: &Path) -> Result<u64, ModelError> {
+pub(super) fn size(path: &Path) -> Result<u64, ModelError> {
     std::fs::metadata(path)
         .map(|m| m.len())
         .map_err(|e| ModelError::io("read", path, e))
@@ -30,7 +30,7 @@ fn partial_path(out: &Path) -> PathBuf {
 /// Runs `fill` on a temporary file next to `out` and renames it to `out` only if `fill`
 /// succeeded, the data reached the disk and `check` accepts the complete file, so a failed
 /// import or install never replaces a working model.
-fn write_atomically<T>(
+pub(super) fn write_atomically<T>(
     out: &Path,
     fill: impl FnOnce(&mut dyn Write, &Path) -> Result<T, ModelError>,
     check: impl FnOnce(&Path) -> Result<(), ModelError>,
@@ -118,7 +118,7 @@ pub fn convert_ct2_dir(ct2_dir: &Path, out: &Path) -> Result<ConvertStats, Model
 }
 
 /// Records `path` in `dir`'s checksums and describes it.
-fn record(
+pub(super) fn record(
     dir: &Path,
     path: &Path,
     name: &str,
@@ -146,7 +146,7 @@ fn record(
     })
 }
 
-fn file_key(path: &Path) -> String {
+pub(super) fn file_key(path: &Path) -> String {
     path.file_name()
         .unwrap_or_default()
         .to_string_lossy()
@@ -154,7 +154,7 @@ fn file_key(path: &Path) -> String {
 }
 
 /// Describes `path` and compares it with its recorded checksum.
-fn describe(path: &Path, sums: &Checksums) -> Result<InstalledModel, ModelError> {
+pub(super) fn describe(path: &Path, sums: &Checksums) -> Result<InstalledModel, ModelError> {
     let key = file_key(path);
     let name = key
         .strip_prefix("ggml-")

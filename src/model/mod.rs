@@ -24,6 +24,7 @@ mod hparams;
 mod install;
 mod layout;
 mod mel;
+mod silero;
 mod vocab;
 
 pub use checksums::{CHECKSUMS_FILE, sha256_file, sha256_reader};
@@ -33,6 +34,7 @@ pub use hparams::Hparams;
 pub use install::{convert_ct2_dir, import, install, installed, list, verify};
 pub use layout::TensorType;
 pub use mel::mel_filters;
+pub use silero::{VAD_FILE, VadInfo, convert_silero_vad, inspect_vad, install_vad, vad_path};
 pub use vocab::byte_vocab;
 
 use serde::Serialize;

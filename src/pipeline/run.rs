@@ -1,7 +1,7 @@
 //! Running a manifest through the stages, several calls at a time.
 
 use super::manifest::{Manifest, ManifestRow, channel_name};
-use crate::audio::{self, AudioFacts, AudioSettings};
+use crate::audio::{self, AudioFacts, AudioSettings, SpeechFinder};
 use crate::model::sha256_file;
 use crate::score::{self, CallScore, Language, Rubric, Scenario, Scenarios};
 use crate::store::{
@@ -52,6 +52,8 @@ pub enum Outcome {
         transcribed: bool,
         /// The transcript still looked like a loop or garbage after a retry: review it.
         flagged: bool,
+        /// The speech finder missed speech on a side, so that side was transcribed whole.
+        speech_finder_unsure: bool,
     },
     /// Already scored with this rubric and the recording has not changed.
     Unchanged,
@@ -234,7 +236,10 @@ pub fn run(
         transcribe: need_whisper,
     });
     let transcriber = if need_whisper > 0 {
-        Some(Transcriber::new(&opts.model_path, opts.transcribe.clone())?)
+        Some((
+            Transcriber::new(&opts.model_path, opts.transcribe.clone())?,
+            SpeechFinder::beside(&opts.model_path)?,
+        ))
     } else {
         None
     };
@@ -296,6 +301,7 @@ pub fn run(
                         grade: score.grade.clone(),
                         transcribed,
                         flagged,
+                        speech_finder_unsure: facts.speech_finder_unsure(),
                     }
                 }
                 Err(msg) => {
@@ -351,7 +357,7 @@ fn finish(
 /// One call through audio → transcribe → score, on a worker thread. Returns the audio length.
 fn process(
     job: &Job<'_>,
-    transcriber: Option<&Transcriber>,
+    transcriber: Option<&(Transcriber, SpeechFinder)>,
     opts: &RunOptions,
 ) -> (JobResult, f64) {
     let score_with = |facts: &AudioFacts, segments: &[Segment]| {
@@ -369,8 +375,9 @@ fn process(
             c.facts.duration,
         );
     }
-    let transcriber = transcriber.expect("a transcriber is loaded when any call needs one");
-    let audio = match audio::load(&job.row.path, job.row.staff_channel, &opts.audio) {
+    let (transcriber, finder) =
+        transcriber.expect("a transcriber is loaded when any call needs one");
+    let audio = match audio::load(&job.row.path, job.row.staff_channel, &opts.audio, finder) {
         Ok(a) => a,
         Err(e) => return (Err(e.to_string()), 0.0),
     };

@@ -63,6 +63,8 @@ pub struct CallReport {
     pub passed: Option<bool>,
     pub rings: Option<u32>,
     pub duration: Option<f64>,
+    /// The speech finder missed sound on a side, so that whole side was transcribed.
+    pub speech_finder_unsure: bool,
     pub criteria: Vec<CriterionLine>,
     /// The transcript in time order; segments with `invented` set were dropped before scoring.
     pub transcript: Vec<Segment>,
@@ -205,6 +207,10 @@ pub fn call_report(
             .map(|(s, m)| s.score + 1e-9 >= m),
         rings: view.facts.as_ref().map(|f| f.rings),
         duration: view.facts.as_ref().map(|f| f.duration),
+        speech_finder_unsure: view
+            .facts
+            .as_ref()
+            .is_some_and(|f| f.speech_finder_unsure()),
         criteria,
         transcript: view.transcript,
         other_campaigns: found

@@ -89,7 +89,7 @@ fn finish(writer: ::csv::Writer<Vec<u8>>) -> String {
 
 /// One row per call: file, staff, unit, scenario, called_at, status, score, max, grade, one
 /// column per criterion id (`passed`, `failed`, `n/a`, or empty when the call was not scored),
-/// error.
+/// error, flags (e.g. "speech finder unsure: whole side transcribed").
 pub fn calls_csv(report: &CampaignReport) -> String {
     let ids = criterion_ids(report);
     let mut w = ::csv::Writer::from_writer(Vec::new());
@@ -108,6 +108,7 @@ pub fn calls_csv(report: &CampaignReport) -> String {
     .to_vec();
     header.extend(ids.iter().map(|(id, _)| id.clone()));
     header.push("error".into());
+    header.push("flags".into());
     write_row(&mut w, &header).expect("in-memory write");
     for call in &report.calls {
         let (score, max, grade) = match &call.score {
@@ -139,6 +140,18 @@ pub fn calls_csv(report: &CampaignReport) -> String {
             );
         }
         row.push(call.error.clone().unwrap_or_default());
+        let unsure = call
+            .facts
+            .as_ref()
+            .is_some_and(|f| f.speech_finder_unsure());
+        row.push(
+            if unsure {
+                crate::audio::SPEECH_FINDER_UNSURE
+            } else {
+                ""
+            }
+            .to_string(),
+        );
         write_row(&mut w, &row).expect("in-memory write");
     }
     finish(w)

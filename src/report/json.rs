@@ -44,6 +44,9 @@ pub struct CallJson<'a> {
     /// A transcript that stayed a loop or garbage after a retry: its verdicts need a human
     /// look before anyone relies on them.
     pub transcript_flagged: bool,
+    /// The speech finder missed sound on a side, so that whole side (minus ringback) was
+    /// transcribed: text from noise or music may be in it.
+    pub speech_finder_unsure: bool,
     pub transcript_quality: Option<&'a Quality>,
     pub criteria: Vec<CriterionJson<'a>>,
     pub transcript: Vec<SegmentJson<'a>>,
@@ -132,6 +135,7 @@ fn call(c: &CallView) -> CallJson<'_> {
         rings: c.facts.as_ref().map(|f| f.rings),
         duration: c.facts.as_ref().map(|f| f.duration),
         transcript_flagged: c.quality.as_ref().is_some_and(|q| q.is_bad()),
+        speech_finder_unsure: c.facts.as_ref().is_some_and(|f| f.speech_finder_unsure()),
         transcript_quality: c.quality.as_ref(),
         criteria: c
             .criteria

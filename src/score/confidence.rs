@@ -371,8 +371,13 @@ pub(crate) fn of(cx: &Ctx, segments: &[Segment], c: &Criterion, d: &Decision) ->
             _ => 1.0,
         },
     };
+    let f = if d.unsure { f.min(UNSURE_CAP) } else { f };
     (f.clamp(0.0, 1.0) * 100.0).round() / 100.0
 }
+
+/// The most a verdict the check itself doubts ([`Decision::unsure`]) can be trusted: just under
+/// [`REVIEW_BELOW`], so it is always shown for review.
+const UNSURE_CAP: f64 = 0.5;
 
 /// Rings counted one off, or first words a second from the limit, flip the verdict.
 fn pickup(cx: &Ctx, max_rings: Option<u32>, max_seconds: Option<f64>) -> f64 {

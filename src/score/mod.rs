@@ -87,7 +87,13 @@ pub fn score_call(
     audio: &AudioFacts,
     staff_name: Option<&str>,
 ) -> CallScore {
-    let staff = speakers::staff_speech(segments, audio, scenario, &rubric.matching);
+    let staff = speakers::staff_speech(
+        segments,
+        audio,
+        scenario,
+        checks::name_questions(rubric).as_ref(),
+        &rubric.matching,
+    );
     let cx = checks::Ctx {
         rubric,
         scenario,

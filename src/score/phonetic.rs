@@ -257,6 +257,8 @@ pub(crate) fn english_key(word: &str) -> String {
         let c = w[i];
         let next = w.get(i + 1).copied();
         let mapped: Option<char> = match c {
+            // Wade-Giles "hs" (Hsu, Hsieh, Hsiao) is said with an s: "Hsu" is heard as "Sue".
+            'h' if i == 0 && next == Some('s') => None,
             'p' if next == Some('h') => {
                 i += 1;
                 Some('f')
@@ -310,6 +312,46 @@ pub(crate) fn english_key(word: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// The consonant outline of a sound key with confusable consonants merged: the hissing
+/// sounds (s, sh, ch, j, z), k/g, p/b, l/r, m/n, and a final "ng" as a nasal. Names on a
+/// telephone line keep their outline more than their letters: "Cheng" is heard as "Jen",
+/// "Hsu" as "She".
+fn consonant_outline(key: &str) -> Vec<char> {
+    let mut out: Vec<char> = Vec::new();
+    let chars: Vec<char> = key.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let class = match c {
+            'g' if i > 0 && chars[i - 1] == 'n' => continue,
+            's' | 'x' | 'j' => 'S',
+            'k' | 'g' => 'K',
+            'p' | 'b' => 'P',
+            'l' | 'r' => 'L',
+            'm' | 'n' => 'N',
+            other => other,
+        };
+        if out.last() != Some(&class) {
+            out.push(class);
+        }
+    }
+    out
+}
+
+/// Does a heard word sound like a word of a person's name (both lower-case, with their
+/// sound keys)? Besides [`word_sim`], the same consonant outline counts, and so does a
+/// word that begins with the name's sound (the name run into the next word: "Changspeaking").
+/// A longer outline (three consonants or more) may have its last consonant misheard
+/// ("Grace" → "great"); a short one must be whole, or "Lin" would be "Lee".
+pub(crate) fn name_sounds_like(name: &str, name_key: &str, heard: &str, heard_key: &str) -> bool {
+    if word_sim(name, name_key, heard, heard_key) >= 0.85
+        || (name_key.len() >= 2 && heard_key.starts_with(name_key))
+    {
+        return true;
+    }
+    let (a, b) = (consonant_outline(name_key), consonant_outline(heard_key));
+    let n = a.len();
+    a == b || (n >= 3 && b.len() == n && a[..n - 1] == b[..n - 1])
 }
 
 /// Similarity of two English words (already lower-case, apostrophes removed).
@@ -368,6 +410,7 @@ mod tests {
         assert!(s("welfare", "wellpaired") >= 0.5);
         assert!(s("children", "childrens") >= 0.9);
         assert!(s("phone", "fone") >= 0.85);
+        assert!(s("hsu", "sue") >= 0.85);
         assert!(s("bye", "by") < 0.9);
         // A long word misspelt by sound counts as said, a short one only nearly.
         assert!(s("passbook", "pesbuk") >= 0.9);
@@ -386,5 +429,20 @@ mod tests {
         assert!((readings_sim(&r('南'), &r('蘭')) - 0.8).abs() < 1e-9);
         assert_eq!(readings_sim(&r('款'), &r('摺')), 0.0);
         assert_eq!(readings_sim(&r('二'), &r('按')), 0.0);
+    }
+
+    #[test]
+    fn names_by_outline() {
+        let n = |a: &str, b: &str| name_sounds_like(a, &english_key(a), b, &english_key(b));
+        assert!(n("cheng", "jen"));
+        assert!(n("cheng", "chang"));
+        assert!(n("cheng", "changspeaking"));
+        assert!(n("hsu", "she"));
+        assert!(n("lin", "lynn"));
+        assert!(!n("lin", "lee"));
+        assert!(n("grace", "great"));
+        assert!(!n("cheng", "kang"));
+        assert!(!n("yang", "morning"));
+        assert!(!n("wang", "lee"));
     }
 }

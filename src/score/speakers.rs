@@ -1,11 +1,16 @@
 //! Which transcript text is the staff's, and when it was said.
 //!
 //! Stereo transcripts label segments Staff/Caller. Mono ones say Unknown; there the caller's
-//! lines are recognised by the scenario's `caller_script` and cut out. Invented segments are
-//! dropped. Whisper's segment times are loose (the first segment often "starts" at 0 s inside
-//! the ringback), so each segment is snapped onto the measured speech regions.
+//! words are found with everything known about the call: the scenario's `caller_script` (cut
+//! out wherever it is heard), turn structure (the answer to the staff's question for the
+//! caller's name is the caller's), and the voice groups the audio stage measured (the first
+//! voice after pickup answers the phone, so it is the staff's). Each mono utterance kept gets
+//! a speaker confidence. Invented segments are dropped. Whisper's segment times are loose
+//! (the first segment often "starts" at 0 s inside the ringback), so each segment is snapped
+//! onto the measured speech regions.
 
-use super::matcher::{Params, best_match, tok_sim};
+use super::confidence::MONO_SPEAKER_CONFIDENCE;
+use super::matcher::{Params, best_match, required_similarity, tok_sim};
 use super::rubric::Matching;
 use super::scenario::Scenario;
 use super::tokens::{Tok, pattern_mask, text_mask, tokenize};
@@ -67,6 +72,9 @@ pub(crate) struct StaffSpeech<'a> {
     pub utts: Vec<Utterance<'a>>,
     /// When the staff first spoke (audio measurement preferred).
     pub first: Option<f64>,
+    /// When the caller first spoke, as far as known (a caller's segment, script line or other
+    /// voice): the staff's opening turn ends there.
+    pub caller_first: Option<f64>,
     /// Start of the staff's last utterance and end of their speech.
     pub last_start: Option<f64>,
     pub last_end: Option<f64>,
@@ -208,16 +216,197 @@ fn strip_caller<'a>(
     pieces
 }
 
-/// The staff's speech in a call: stereo by label, mono minus the caller's script.
+/// The staff's questions for the caller's name (the rubric's `ask_name` phrases) and the
+/// similarity they need, with the form's other staff phrases (greetings, hold announcements,
+/// closings …): a turn after the question that says one of those is the staff going on.
+#[derive(Debug, Clone)]
+pub(crate) struct NameQuestions<'r> {
+    pub phrases: &'r [super::rubric::Phrase],
+    pub threshold: f64,
+    pub staff_phrases: Vec<&'r super::rubric::Phrase>,
+    pub staff_threshold: f64,
+}
+
+/// End (token index) of the best-matching phrase of `phrases` in `p`, if any matches.
+fn said<'p>(
+    phrases: impl IntoIterator<Item = &'p super::rubric::Phrase>,
+    threshold: f64,
+    p: &Utterance,
+    params: Params,
+) -> Option<usize> {
+    phrases
+        .into_iter()
+        .filter_map(|q| {
+            let need = required_similarity(&q.toks, threshold);
+            if q.upper_bound(p.mask) + 1e-9 < need {
+                return None;
+            }
+            best_match(&q.toks, &p.toks, params, None).filter(|h| h.sim + 1e-9 >= need)
+        })
+        .map(|h| h.end)
+        .max()
+}
+
+/// Evidence weights, on a scale where -1 is surely the caller and +1 surely the staff. An
+/// utterance is the caller's when its sum is below `-CALLER_BELOW`.
+const ANSWERS_NAME_QUESTION: f64 = -0.5;
+const ANSWERS_PHONE: f64 = 0.5;
+const CALLER_BELOW: f64 = 0.3;
+/// A reply to "may I have your name" is a name: short, and soon after the question. A long
+/// or late turn after it is the staff going on (the caller's reply not transcribed).
+const ANSWER_MAX_UNITS: usize = 8;
+const ANSWER_WITHIN_S: f64 = 4.0;
+
+/// Where each piece starts a new turn after a name question, cut so that what follows the
+/// question inside one segment is a piece of its own. Returns (piece, answers the question).
+fn mark_answers<'a>(
+    pieces: Vec<Utterance<'a>>,
+    asks: Option<&NameQuestions>,
+    m: &Matching,
+) -> Vec<(Utterance<'a>, bool)> {
+    let Some(asks) = asks else {
+        return pieces.into_iter().map(|p| (p, false)).collect();
+    };
+    let params = Params {
+        floor: m.unit_floor,
+        insert_cost: m.insert_cost,
+    };
+    let mut out: Vec<(Utterance<'a>, bool)> = Vec::with_capacity(pieces.len());
+    let mut answer_next: Option<f64> = None;
+    for p in pieces {
+        let asked = said(asks.phrases, asks.threshold, &p, params);
+        let reply = |u: &Utterance, after: f64| {
+            u.toks.len() <= ANSWER_MAX_UNITS
+                && u.start - after <= ANSWER_WITHIN_S
+                && said(
+                    asks.staff_phrases.iter().copied(),
+                    asks.staff_threshold,
+                    u,
+                    params,
+                )
+                .is_none()
+        };
+        let answers = answer_next.take().is_some_and(|after| reply(&p, after));
+        match asked {
+            Some(end) if end < p.toks.len() => {
+                let (q, rest) = (p.piece(0, end), p.piece(end, p.toks.len()));
+                let is_reply = reply(&rest, q.end);
+                out.push((q, answers));
+                out.push((rest, is_reply));
+            }
+            Some(_) => {
+                answer_next = Some(p.end);
+                out.push((p, answers));
+            }
+            None => out.push((p, answers)),
+        }
+    }
+    out
+}
+
+/// The voice that answered the phone: the voice of the first tag at or after the first
+/// speech after pickup.
+fn staff_voice(audio: &AudioFacts) -> Option<u8> {
+    let first = audio.first_staff_speech?;
+    audio
+        .voices
+        .iter()
+        .find(|v| v.end > first + 1e-6)
+        .map(|v| v.voice)
+}
+
+/// Voice evidence for a stretch of time, -1..=1: the tags it overlaps, each counted by its
+/// overlap and confidence, plus for the staff's voice, minus for the other.
+fn voice_evidence(audio: &AudioFacts, staff: Option<u8>, start: f64, end: f64) -> f64 {
+    let Some(staff) = staff else {
+        return 0.0;
+    };
+    let (mut sum, mut len) = (0.0, 0.0);
+    for v in &audio.voices {
+        let overlap = end.min(v.end) - start.max(v.start);
+        if overlap > 0.0 {
+            let sign = if v.voice == staff { 1.0 } else { -1.0 };
+            sum += sign * v.confidence * overlap;
+            len += overlap;
+        }
+    }
+    if len > 0.0 { sum / len } else { 0.0 }
+}
+
+/// Speaker confidence from the evidence sum: [`MONO_SPEAKER_CONFIDENCE`] when nothing is
+/// known, towards 1 with evidence for the staff, lower with evidence for the caller.
+fn speaker_confidence(evidence: f64) -> f64 {
+    let base = MONO_SPEAKER_CONFIDENCE;
+    if evidence >= 0.0 {
+        base + (1.0 - base) * evidence.min(1.0)
+    } else {
+        (base * (1.0 + evidence)).max(0.0)
+    }
+}
+
+/// The staff's voice if the caller's scripted lines (`caller`, their times) do not contradict
+/// it: when the caller's script is heard in the voice that answered the phone, the voice
+/// groups are wrong for this call and are not used.
+fn trusted_staff_voice(audio: &AudioFacts, caller: &[(f64, f64)]) -> Option<u8> {
+    let staff = staff_voice(audio)?;
+    let heard_as_staff: f64 = caller
+        .iter()
+        .map(|&(a, b)| voice_evidence(audio, Some(staff), a, b) * (b - a))
+        .sum();
+    (heard_as_staff <= 0.0).then_some(staff)
+}
+
+/// Keeps the staff's mono pieces, each with its speaker confidence, and says when the first
+/// piece left out as the caller's began. `caller` holds the times of the segments that were
+/// wholly the caller's script.
+fn attribute<'a>(
+    pieces: Vec<(Utterance<'a>, bool)>,
+    audio: &AudioFacts,
+    caller: &[(f64, f64)],
+) -> (Vec<Utterance<'a>>, Option<f64>) {
+    let staff = trusted_staff_voice(audio, caller);
+    let pickup = audio
+        .first_staff_speech
+        .and_then(|t| audio.speech.iter().find(|r| r.end > t));
+    let mut dropped: Option<f64> = None;
+    let kept = pieces
+        .into_iter()
+        .filter_map(|(mut p, answers)| {
+            let mut evidence = voice_evidence(audio, staff, p.start, p.end);
+            if answers {
+                evidence += ANSWERS_NAME_QUESTION;
+            }
+            if pickup.is_some_and(|r| p.start < r.end && r.start < p.end) {
+                evidence += ANSWERS_PHONE;
+            }
+            if evidence < -CALLER_BELOW {
+                dropped = Some(dropped.map_or(p.start, |d| d.min(p.start)));
+                return None;
+            }
+            p.speaker_confidence = speaker_confidence(evidence);
+            Some(p)
+        })
+        .collect();
+    (kept, dropped)
+}
+
+/// The staff's speech in a call: stereo by label; mono minus the caller's script, the
+/// answers to the staff's name questions and the other voice.
 pub(crate) fn staff_speech<'a>(
     segments: &'a [Segment],
     audio: &AudioFacts,
     scenario: Option<&Scenario>,
+    asks: Option<&NameQuestions>,
     m: &Matching,
 ) -> StaffSpeech<'a> {
     let script: &[super::rubric::Phrase] = scenario.map_or(&[], |s| &s.caller_script);
     let mut utts = Vec::new();
     let mut mono = Vec::new();
+    let mut caller_first = segments
+        .iter()
+        .filter(|s| s.speaker == Speaker::Caller && !s.invented && !s.text.trim().is_empty())
+        .map(|s| s.start)
+        .min_by(f64::total_cmp);
     for seg in segments {
         if seg.invented || seg.speaker == Speaker::Caller || seg.text.trim().is_empty() {
             continue;
@@ -238,7 +427,7 @@ pub(crate) fn staff_speech<'a>(
             speaker_confidence: if seg.speaker == Speaker::Staff {
                 1.0
             } else {
-                super::confidence::MONO_SPEAKER_CONFIDENCE
+                MONO_SPEAKER_CONFIDENCE
             },
         };
         if seg.speaker == Speaker::Staff {
@@ -248,13 +437,26 @@ pub(crate) fn staff_speech<'a>(
         }
     }
     mono.sort_by(|a, b| a.start.total_cmp(&b.start));
-    utts.extend(strip_caller(mono, script, m));
+    let spans: Vec<(f64, f64)> = mono.iter().map(|u| (u.start, u.end)).collect();
+    let kept = strip_caller(mono, script, m);
+    // Segments nothing of which is left were the caller's script.
+    let caller: Vec<(f64, f64)> = spans
+        .into_iter()
+        .filter(|&(a, b)| !kept.iter().any(|p| p.start < b && a < p.end))
+        .collect();
+    let pieces = mark_answers(kept, asks, m);
+    let (kept, dropped) = attribute(pieces, audio, &caller);
+    utts.extend(kept);
+    for t in caller.first().map(|c| c.0).into_iter().chain(dropped) {
+        caller_first = Some(caller_first.map_or(t, |c| c.min(t)));
+    }
     utts.sort_by(|a, b| a.start.total_cmp(&b.start));
     let first = audio
         .first_staff_speech
         .or_else(|| utts.first().map(|u| u.start));
     StaffSpeech {
         first,
+        caller_first,
         last_start: utts.iter().map(|u| u.start).max_by(f64::total_cmp),
         last_end: utts.iter().map(|u| u.end).max_by(f64::total_cmp),
         utts,

@@ -261,16 +261,7 @@ impl Transcriber {
         let (mut kept_weight, mut bad_weight) = (0usize, 0usize);
         let (mut p_sum, mut p_count) = (0.0f64, 0usize);
         for (speaker, track) in sides {
-            let regions: Vec<Region> = audio
-                .facts
-                .speech
-                .iter()
-                .filter(|r| mono || r.speaker == speaker || r.speaker == Speaker::Unknown)
-                .map(|r| Region {
-                    start: r.start,
-                    end: r.end,
-                })
-                .collect();
+            let regions: Vec<Region> = audio.facts.spans_to_transcribe(speaker, mono);
             let duration = track.len() as f64 / SAMPLE_RATE as f64;
             let s = &self.settings;
             let spans = pack::spans(&regions, s.region_pad_seconds, s.pack_gap_seconds, duration);

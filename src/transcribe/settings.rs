@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Bumped whenever this module changes how it turns audio into segments (packing, splitting,
-/// guards, the token probabilities kept), so cached transcripts made by older code are not
-/// reused.
-pub const PIPELINE_VERSION: u32 = 4;
+/// guards, the token probabilities kept, or the speech regions it is given: 5 = Silero speech
+/// detector and collapsed end-of-window segments kept), so cached transcripts made by older
+/// code are not reused.
+pub const PIPELINE_VERSION: u32 = 5;
 
 /// How Whisper picks tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -93,7 +94,7 @@ impl Default for TranscribeSettings {
             pack: true,
             pack_max_seconds: 28.0,
             pack_gap_seconds: 0.4,
-            region_pad_seconds: 0.15,
+            region_pad_seconds: 0.3,
             zh_prompt: "以下是繁體中文的電話錄音。".to_string(),
             en_prompt: String::new(),
             prompt_terms: true,

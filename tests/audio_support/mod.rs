@@ -4,6 +4,15 @@
 use std::f32::consts::PI;
 use std::path::{Path, PathBuf};
 
+/// The installed speech detector, loaded once per test binary.
+pub fn speech_finder() -> &'static callgrade::audio::SpeechFinder {
+    static FINDER: std::sync::OnceLock<callgrade::audio::SpeechFinder> = std::sync::OnceLock::new();
+    FINDER.get_or_init(|| {
+        callgrade::audio::SpeechFinder::installed()
+            .unwrap_or_else(|e| panic!("{e} (run `make models` first)"))
+    })
+}
+
 /// A committed fixture under `tests/fixtures/audio/`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -31,6 +31,15 @@ pub fn model(file: &str) -> PathBuf {
     path
 }
 
+/// The installed speech detector, loaded once per test binary.
+pub fn speech_finder() -> &'static callgrade::audio::SpeechFinder {
+    static FINDER: std::sync::OnceLock<callgrade::audio::SpeechFinder> = std::sync::OnceLock::new();
+    FINDER.get_or_init(|| {
+        callgrade::audio::SpeechFinder::installed()
+            .unwrap_or_else(|e| panic!("{e} (run `make models` first)"))
+    })
+}
+
 /// The callgrade binary, with the test's models folder.
 pub fn callgrade() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_callgrade"));

@@ -35,8 +35,13 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Loads a recording through the real audio stage.
 pub fn load(path: &Path, staff: StaffChannel) -> CallAudio {
-    audio::load(path, staff, &AudioSettings::default())
-        .unwrap_or_else(|e| panic!("loading {}: {e}", path.display()))
+    audio::load(
+        path,
+        staff,
+        &AudioSettings::default(),
+        common::speech_finder(),
+    )
+    .unwrap_or_else(|e| panic!("loading {}: {e}", path.display()))
 }
 
 /// Word error rate of `hyp` against `reference`: (substitutions + deletions + insertions) /

@@ -109,5 +109,6 @@ pub(crate) fn completeness(cx: &Ctx, c: &Criterion) -> Decision {
         fraction: done as f64 / n as f64,
         evidence,
         reason,
+        unsure: false,
     }
 }

@@ -12,7 +12,7 @@ pub(crate) use hold::silences;
 use super::matcher::{NameRule, Params, TERM_SHORT_DROP, best_match_dropping, required_similarity};
 use super::rubric::{Check, Criterion, Language, Phrase, Rubric};
 use super::scenario::Scenario;
-use super::speakers::{StaffSpeech, Utterance};
+use super::speakers::{NameQuestions, StaffSpeech, Utterance};
 use super::{Evidence, Verdict};
 use crate::audio::AudioFacts;
 
@@ -23,6 +23,9 @@ pub(crate) struct Decision {
     pub fraction: f64,
     pub evidence: Vec<Evidence>,
     pub reason: String,
+    /// The check itself doubts the verdict (a rule that bets on the usual case passed it):
+    /// confidence is capped so a reviewer sees it.
+    pub unsure: bool,
 }
 
 impl Decision {
@@ -32,6 +35,7 @@ impl Decision {
             fraction: 1.0,
             evidence,
             reason,
+            unsure: false,
         }
     }
 
@@ -41,6 +45,7 @@ impl Decision {
             fraction: 0.0,
             evidence,
             reason,
+            unsure: false,
         }
     }
 
@@ -51,6 +56,7 @@ impl Decision {
             fraction: 1.0,
             evidence: Vec::new(),
             reason,
+            unsure: false,
         }
     }
 }
@@ -73,14 +79,26 @@ const FACT_JOIN_GAP: f64 = 1.0;
 pub(crate) struct Found<'p> {
     pub phrase: &'p Phrase,
     pub evidence: Evidence,
+    /// Index of the utterance in [`StaffSpeech::utts`] and the matched token range `[a, b)`.
+    pub utt: usize,
+    pub toks: (usize, usize),
 }
 
 impl<'p> Found<'p> {
-    /// `phrase` matched tokens spanning `start..end` s of utterance `u` with similarity `sim`;
-    /// the whole utterance is quoted.
-    pub fn new(phrase: &'p Phrase, u: &Utterance<'_>, (start, end): (f64, f64), sim: f64) -> Self {
+    /// `phrase` matched tokens `a..b` of utterance `i` (`u`) with similarity `sim`; the whole
+    /// utterance is quoted.
+    pub fn new(
+        phrase: &'p Phrase,
+        i: usize,
+        u: &Utterance<'_>,
+        (a, b): (usize, usize),
+        sim: f64,
+    ) -> Self {
+        let (start, end) = u.span_time(a, b);
         Found {
             phrase,
+            utt: i,
+            toks: (a, b),
             evidence: Evidence {
                 text: u.text.trim().to_string(),
                 start: round3(start),
@@ -122,7 +140,7 @@ impl Ctx<'_> {
     /// ends segments mid-sentence ("it costs thirty" | "dollars per hour"), so a fact not
     /// found in one utterance is looked for across two that follow each other closely.
     pub fn find_facts<'p>(&self, phrases: &'p [Phrase], base: f64) -> Vec<Found<'p>> {
-        let mut out = self.find_in(&self.staff.utts, phrases, base, None, TERM_SHORT_DROP);
+        let mut out = self.find_in(&self.staff.utts, 0, phrases, base, None, TERM_SHORT_DROP);
         let missing: Vec<&Phrase> = phrases
             .iter()
             .filter(|p| !out.iter().any(|f| std::ptr::eq(f.phrase, *p)))
@@ -130,7 +148,7 @@ impl Ctx<'_> {
         if missing.is_empty() {
             return out;
         }
-        for pair in self.staff.utts.windows(2) {
+        for (i, pair) in self.staff.utts.windows(2).enumerate() {
             let (a, b) = (&pair[0], &pair[1]);
             if b.start - a.end > FACT_JOIN_GAP {
                 continue;
@@ -148,17 +166,14 @@ impl Ctx<'_> {
                 speaker_confidence: a.speaker_confidence.min(b.speaker_confidence),
             }];
             for p in &missing {
-                let found = self.find_in(
+                out.extend(self.find_in(
                     &joined,
+                    i,
                     std::slice::from_ref(*p),
                     base,
                     None,
                     TERM_SHORT_DROP,
-                );
-                out.extend(found.into_iter().map(|f| Found {
-                    phrase: p,
-                    evidence: f.evidence,
-                }));
+                ));
             }
         }
         out.sort_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
@@ -172,12 +187,15 @@ impl Ctx<'_> {
         rule: Option<&NameRule>,
         short_drop: f64,
     ) -> Vec<Found<'p>> {
-        self.find_in(&self.staff.utts, phrases, base, rule, short_drop)
+        self.find_in(&self.staff.utts, 0, phrases, base, rule, short_drop)
     }
 
+    /// `utts` are staff utterances starting at index `first` of `self.staff.utts` (a joined
+    /// pair counts as its first utterance).
     fn find_in<'p>(
         &self,
         utts: &[Utterance<'_>],
+        first: usize,
         phrases: &'p [Phrase],
         base: f64,
         rule: Option<&NameRule>,
@@ -185,7 +203,8 @@ impl Ctx<'_> {
     ) -> Vec<Found<'p>> {
         let params = self.params();
         let mut out = Vec::new();
-        for u in utts {
+        for (k, u) in utts.iter().enumerate() {
+            let i = first + k;
             for p in phrases {
                 let need = required_similarity(&p.toks, base);
                 if p.upper_bound_dropping(u.mask, short_drop) + 1e-9 < need {
@@ -198,7 +217,7 @@ impl Ctx<'_> {
                 if h.sim + 1e-9 < need {
                     continue;
                 }
-                out.push(Found::new(p, u, u.span_time(h.start, h.end), h.sim));
+                out.push(Found::new(p, i, u, (h.start, h.end), h.sim));
             }
         }
         out.sort_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
@@ -227,6 +246,35 @@ pub(crate) fn quote_list(lang: Language, phrases: &[Phrase]) -> String {
 
 pub(crate) fn quote(lang: Language, text: &str) -> String {
     lang.pick(format!("「{text}」"), format!("\"{text}\""))
+}
+
+/// The criterion whose phrases ask the caller's name.
+const ASK_NAME: &str = "ask_name";
+
+/// The rubric's questions for the caller's name (the `phrase` criterion with id `ask_name`):
+/// the staff's question is no self-introduction, and in a mono call the turn after it is the
+/// caller's.
+pub(crate) fn name_questions(rubric: &Rubric) -> Option<NameQuestions<'_>> {
+    let (c, phrases) = rubric.criteria.iter().find_map(|c| match &c.check {
+        Check::Phrase { any, .. } if c.id == ASK_NAME => Some((c, any)),
+        _ => None,
+    })?;
+    let staff_phrases = rubric
+        .criteria
+        .iter()
+        .filter(|o| o.id != ASK_NAME)
+        .flat_map(|o| match &o.check {
+            Check::Phrase { any, .. } => any.iter().collect(),
+            Check::Hold { announce, .. } => announce.iter().collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    Some(NameQuestions {
+        phrases,
+        threshold: c.threshold.unwrap_or(rubric.matching.threshold),
+        staff_phrases,
+        staff_threshold: rubric.matching.threshold,
+    })
 }
 
 /// Runs the criterion's check.

@@ -4,9 +4,20 @@
 //! "my name is X", "X speaking"), the rubric's extra `patterns`, and the manifest's staff
 //! name as a hint. The slot accepts any Han character, so a misheard surname next to
 //! 姓/小姐/先生 still counts; in English it accepts any word that is not a common word.
+//!
+//! Two things keep other speech from passing as the staff's name:
+//! - who speaks: the staff's question for the caller's name (the rubric's `ask_name`
+//!   phrases) is no self-introduction, and in a mono call the answer to it and the other
+//!   voice never reach this check ([`crate::score::speakers`]);
+//! - the manifest: when it names the staff, a match counts only if it carries that name by
+//!   sound (the surname for Chinese, a word of the name for English), so a greeting read
+//!   as a name ("Good morning" as "Mr Yang") or another person's name (我是何小姐 for staff
+//!   王) does not.
 
 use super::{Ctx, Decision, Found, quote};
+use crate::score::confidence::MONO_SPEAKER_CONFIDENCE;
 use crate::score::matcher::{NameRule, best_match, tok_sim};
+use crate::score::phonetic::name_sounds_like;
 use crate::score::rubric::{Criterion, Language, Phrase};
 use crate::score::tokens::{Tok, Word, tokenize};
 use std::sync::OnceLock;
@@ -42,6 +53,86 @@ fn bare_name(name: &str) -> String {
         name = name.replace(title, " ");
     }
     name
+}
+
+/// How close a heard character must sound to the staff's surname to be it: a homophone or
+/// a near-homophone (郭 → 國, 姓 → 信), not a shared rhyme alone (陳 ≠ 很).
+const SURNAME_SIM: f64 = 0.8;
+
+/// The units of the manifest's staff name a self-introduction must carry, when they can be
+/// compared with the rubric's language: the surname (first Han character) for Chinese, the
+/// words of the name for English. `None` keeps the check name-blind, as without a manifest
+/// name: a romanised name is not checked against a Chinese transcript nor 陳 against an
+/// English one ("Chen", "Tan" and "Tang" are all 陳).
+fn name_units(lang: Language, name: &str) -> Option<Vec<Tok>> {
+    let toks = tokenize(&bare_name(name));
+    let units: Vec<Tok> = match lang {
+        Language::Zh => toks
+            .into_iter()
+            .find(|t| matches!(t, Tok::Han { .. }))
+            .into_iter()
+            .collect(),
+        Language::En => toks
+            .into_iter()
+            .filter(|t| matches!(t, Tok::Word(_)))
+            .collect(),
+    };
+    (!units.is_empty()).then_some(units)
+}
+
+/// Does a heard stretch carry the staff's name: some unit in it sounding like the surname
+/// or a word of the name?
+fn carries_name(units: &[Tok], heard: &[Tok]) -> bool {
+    heard.iter().any(|t| {
+        units.iter().any(|n| match (n, t) {
+            // A surname that is also a numeral's sound arrives as a digit (吳 → 五 → 5).
+            (Tok::Han { .. }, Tok::Han { .. } | Tok::Num(_)) => tok_sim(n, t, None) >= SURNAME_SIM,
+            (Tok::Word(n), Tok::Word(t)) => name_sounds_like(&n.text, &n.key, &t.text, &t.key),
+            _ => false,
+        })
+    })
+}
+
+/// Is `f` a built-in English frame ("my name is X", "X speaking") said in the staff's
+/// opening turn, before the caller first spoke and with no evidence that it is not the
+/// staff's? There the staff
+/// introduces themselves: an English transcriber rarely spells a Chinese surname ("Kuo" →
+/// "Kuhl", "Hsu" → "Nick"), so the slot need not sound like the manifest name. Chinese
+/// surnames are compared by pinyin only ([`carries_name`]): there a mishearing is a
+/// homophone.
+fn opening_frame(cx: &Ctx, f: &Found) -> bool {
+    let u = &cx.staff.utts[f.utt];
+    cx.lang() == Language::En
+        && builtin(Language::En)
+            .iter()
+            .any(|p| p.text == f.phrase.text)
+        && u.speaker_confidence + 1e-9 >= MONO_SPEAKER_CONFIDENCE
+        && cx.staff.caller_first.is_some_and(|c| u.end <= c + 1e-6)
+}
+
+/// The matched stretch `a..b` with one unit either side: a name heard badly is often left
+/// out of the stretch ("Hsu speaking" heard as "she's speaking" matches only "speaking").
+/// A contraction's tail does not count as that unit.
+fn around(toks: &[Tok], (a, b): (usize, usize)) -> &[Tok] {
+    let clitic = |i: usize| matches!(&toks[i], Tok::Word(w) if w.clitic);
+    let mut a = a.saturating_sub(1);
+    if a > 0 && clitic(a) {
+        a -= 1;
+    }
+    &toks[a..(b + 1).min(toks.len())]
+}
+
+/// Token ranges `(utterance, a, b)` of the staff's questions for the caller's name (the
+/// rubric's `ask_name` phrases): "who am I speaking with" is no self-introduction. The
+/// caller's answer after it is left out of the staff's speech by [`crate::score::speakers`].
+fn name_question_spans(cx: &Ctx) -> Vec<(usize, usize, usize)> {
+    let Some(asks) = super::name_questions(cx.rubric) else {
+        return Vec::new();
+    };
+    cx.find(asks.phrases, asks.threshold, None)
+        .into_iter()
+        .map(|q| (q.utt, q.toks.0, q.toks.1))
+        .collect()
 }
 
 /// Patterns built from the staff's own name, e.g. 郭 → 郭小姐, 姓郭, 是郭; Cheng → Ms Cheng.
@@ -114,7 +205,7 @@ const BLURRED_MAX_UNITS: usize = 4;
 fn blurred_openings<'p>(cx: &Ctx, surname: &Tok, patterns: &'p [Phrase]) -> Vec<Found<'p>> {
     let params = cx.params();
     let mut out = Vec::new();
-    for u in &cx.staff.utts {
+    for (i, u) in cx.staff.utts.iter().enumerate() {
         let clauses: Vec<Vec<Tok>> = u
             .text
             .split(CLAUSE_BREAKS)
@@ -148,7 +239,7 @@ fn blurred_openings<'p>(cx: &Ctx, surname: &Tok, patterns: &'p [Phrase]) -> Vec<
                 *last = surname.clone();
             }
             let sim = best_match(&anchored, clause, params, None).map_or(0.0, |h| h.sim);
-            out.push(Found::new(p, u, u.span_time(at, at + n), sim));
+            out.push(Found::new(p, i, u, (at, at + n), sim));
         }
     }
     out
@@ -209,6 +300,21 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
         found.extend(blurred_openings(cx, surname, &patterns));
         found.sort_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
     }
+    let not_intro = name_question_spans(cx);
+    found.retain(|f| {
+        !not_intro
+            .iter()
+            .any(|&(i, a, b)| i == f.utt && f.toks.0 < b && a < f.toks.1)
+    });
+    let units = cx.staff_name.and_then(|n| name_units(lang, n));
+    let heard = |f: &Found| {
+        units
+            .as_ref()
+            .is_none_or(|u| carries_name(u, around(&cx.staff.utts[f.utt].toks, f.toks)))
+    };
+    if units.is_some() {
+        found.retain(|f| heard(f) || opening_frame(cx, f));
+    }
     let early = |f: &&Found| match (within, cx.staff.first) {
         (Some(w), Some(first)) => f.evidence.start - first <= w + 1e-9,
         _ => true,
@@ -216,13 +322,19 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
     if let Some(f) = found.iter().find(early) {
         let q = quote(lang, &f.evidence.text);
         let t = f.evidence.start;
-        return Decision::pass(
-            vec![f.evidence.clone()],
-            lang.pick(
-                format!("自報姓名：{q}（{t:.1} 秒）"),
-                format!("gave own name: {q} at {t:.1} s"),
-            ),
-        );
+        // Passed by the opening-turn rule alone: a misheard name and another person's name
+        // sound the same to it, so a person decides.
+        let unsure = !heard(f);
+        return Decision {
+            unsure,
+            ..Decision::pass(
+                vec![f.evidence.clone()],
+                lang.pick(
+                    format!("自報姓名：{q}（{t:.1} 秒）"),
+                    format!("gave own name: {q} at {t:.1} s"),
+                ),
+            )
+        };
     }
     let reason = match (found.first(), within) {
         (Some(f), Some(w)) => lang.pick(
