@@ -62,6 +62,29 @@ impl<'a> Walker<'a> {
         })
     }
 
+    /// One tensor record's header as whisper.cpp reads it (rank, name length, type, the
+    /// dimensions innermost first, the name): (type code, dimensions outermost first, name).
+    pub fn tensor_header(&mut self, what: &str) -> Result<(i32, Vec<usize>, String), ModelError> {
+        let rank = self.count(what)?;
+        let name_len = self.count(what)?;
+        let code = self.i32(what)?;
+        // whisper.cpp reads at most four dimensions into a fixed array.
+        if rank == 0 || rank > 4 {
+            return Err(ModelError::bad(
+                self.path,
+                format!("{what} has {rank} dimensions; the file is damaged"),
+            ));
+        }
+        let mut dims = Vec::with_capacity(rank);
+        for _ in 0..rank {
+            dims.push(self.count(what)?);
+        }
+        dims.reverse();
+        let name = String::from_utf8(self.bytes(name_len, what)?)
+            .map_err(|_| ModelError::bad(self.path, format!("{what} has a non-UTF-8 name")))?;
+        Ok((code, dims, name))
+    }
+
     pub fn need(&self, n: u64, what: &str) -> Result<(), ModelError> {
         if self.pos.saturating_add(n) > self.len {
             return Err(ModelError::Truncated {
@@ -133,27 +156,11 @@ pub fn inspect_ggml(path: &Path) -> Result<GgmlInfo, ModelError> {
     let mut tensors = Vec::new();
     while w.pos < len {
         let what = format!("tensor #{}", tensors.len());
-        let rank = w.count(&what)?;
-        let name_len = w.count(&what)?;
-        let code = w.i32(&what)?;
+        let (code, dims, name) = w.tensor_header(&what)?;
         let ttype = TensorType::from_code(code).ok_or_else(|| ModelError::Unsupported {
             path: path.to_path_buf(),
             reason: format!("{what} has ggml type {code}, which callgrade does not know"),
         })?;
-        // whisper.cpp reads at most four dimensions into a fixed array.
-        if rank == 0 || rank > 4 {
-            return Err(ModelError::bad(
-                path,
-                format!("{what} has {rank} dimensions; the file is damaged"),
-            ));
-        }
-        let mut dims = Vec::with_capacity(rank);
-        for _ in 0..rank {
-            dims.push(w.count(&what)?);
-        }
-        dims.reverse();
-        let name = String::from_utf8(w.bytes(name_len, &what)?)
-            .map_err(|_| ModelError::bad(path, format!("{what} has a non-UTF-8 name")))?;
         let nbytes = ttype.bytes(&dims).ok_or_else(|| {
             ModelError::bad(
                 path,

@@ -365,22 +365,7 @@ pub fn inspect_vad(path: &Path) -> Result<VadInfo, ModelError> {
     let mut tensors = Vec::new();
     while w.pos < w.len {
         let what = format!("tensor #{}", tensors.len());
-        let rank = w.count(&what)?;
-        let name_len = w.count(&what)?;
-        let code = w.i32(&what)?;
-        if rank == 0 || rank > 4 || name_len > 256 {
-            return Err(ModelError::bad(
-                path,
-                format!("{what} has a damaged header"),
-            ));
-        }
-        let mut dims = Vec::with_capacity(rank);
-        for _ in 0..rank {
-            dims.push(w.count(&what)?);
-        }
-        dims.reverse();
-        let name = String::from_utf8(w.bytes(name_len, &what)?)
-            .map_err(|_| ModelError::bad(path, format!("{what} has a non-UTF-8 name")))?;
+        let (code, dims, name) = w.tensor_header(&what)?;
         let Some(t) = wanted.remove(name.as_str()) else {
             return Err(not_vad(&format!(
                 "it holds tensor {name} twice or unexpectedly"
