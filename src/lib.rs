@@ -12,3 +12,4 @@ pub mod report;
 pub mod score;
 pub mod store;
 pub mod transcribe;
+pub mod web;

@@ -6,20 +6,13 @@ use crate::report::deidentify::{
     Pseudonymizer, deidentify, deidentify_training, redact_training, redact_transcripts,
     staff_names, training_names,
 };
+use crate::report::export_history::{training_list, unit_trends};
 use crate::report::html::{ExportInput, to_html};
-use crate::report::training::{TrainingList, training};
-use crate::report::trends::{CampaignRange, GroupBy, Trends, trends};
-use crate::report::{CampaignReport, ReportError, csv, json, xlsx};
+use crate::report::{CampaignReport, csv, json, xlsx};
 use crate::store::Store;
 use anyhow::Context;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
-
-/// Campaigns the training list in workbooks and HTML reports looks back over (a year of
-/// quarterly tests).
-pub const TRAINING_CAMPAIGNS: usize = 4;
-/// Failure rate at which a person is listed for a criterion: failed in half the calls.
-pub const TRAINING_MIN_RATE: f64 = 0.5;
 
 pub fn main(args: ExportArgs) -> anyhow::Result<i32> {
     let store = Store::open_read_only(&args.db.db)?;
@@ -106,30 +99,4 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     written
-}
-
-/// Unit means of every campaign up to the exported one, or `None` when the database has no
-/// comparable history.
-fn unit_trends(
-    store: &Store,
-    campaign: &str,
-    rubric: Option<&str>,
-) -> anyhow::Result<Option<Trends>> {
-    let range = CampaignRange {
-        from: None,
-        to: Some(campaign.to_string()),
-    };
-    match trends(store, GroupBy::Unit, range, rubric) {
-        Ok(t) => Ok(Some(t)),
-        Err(ReportError::NoHistory { .. }) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn training_list(store: &Store, rubric: Option<&str>) -> anyhow::Result<Option<TrainingList>> {
-    match training(store, TRAINING_CAMPAIGNS, TRAINING_MIN_RATE, rubric) {
-        Ok(t) => Ok(Some(t)),
-        Err(ReportError::NoHistory { .. }) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
 }

@@ -6,6 +6,7 @@ use super::args::CallArg;
 use super::table::Table;
 use crate::report::ReportError;
 use crate::report::call::{CallReport, call_report};
+use crate::score::Verdict;
 use crate::store::{NewOverride, Store};
 use clap::{ArgGroup, Args};
 
@@ -74,6 +75,7 @@ pub fn main(args: ReviewArgs) -> anyhow::Result<i32> {
             rubric_id: rubric.clone(),
             criterion_id: criterion.clone(),
             passed: args.pass,
+            applicable: true,
             points: args.points,
             reason: args.reason.clone().unwrap_or_default(),
             by,
@@ -200,7 +202,11 @@ fn list(store: &Store, call: &CallReport) -> anyhow::Result<String> {
             o.criterion_id.clone(),
             format!(
                 "{}{}",
-                if o.passed { "pass" } else { "fail" },
+                match o.verdict() {
+                    Verdict::Passed => "pass",
+                    Verdict::Failed => "fail",
+                    Verdict::NotApplicable => "not applicable",
+                },
                 o.points.map(|p| format!(" {p} pts")).unwrap_or_default()
             ),
             o.by.clone(),

@@ -2,8 +2,9 @@
 //! and the quotes behind it, then the whole conversation with speaker labels.
 
 use super::ReportError;
+use crate::audio::AudioFacts;
 use crate::score::{AppliedOverride, Evidence, Rubric, Verdict};
-use crate::store::Store;
+use crate::store::{CallLocation, Store};
 use crate::transcribe::Segment;
 use serde::Serialize;
 
@@ -65,6 +66,10 @@ pub struct CallReport {
     pub duration: Option<f64>,
     /// The speech finder missed sound on a side, so that whole side was transcribed.
     pub speech_finder_unsure: bool,
+    /// What the audio stage measured (speech regions, rings), for the review app's timeline;
+    /// left out of JSON, which carries `rings` and `duration`.
+    #[serde(skip)]
+    pub facts: Option<AudioFacts>,
     pub criteria: Vec<CriterionLine>,
     /// The transcript in time order; segments with `invented` set were dropped before scoring.
     pub transcript: Vec<Segment>,
@@ -111,6 +116,37 @@ pub fn call_report(
             hint,
         });
     };
+    build(store, &chosen, &found, rubric)
+}
+
+/// The call with stored id `call_id` (never a file name: the review app links calls by id),
+/// under the newest score run or the newest run of rubric id `rubric`; `None` when no call has
+/// that id.
+pub fn call_report_by_id(
+    store: &Store,
+    call_id: i64,
+    rubric: Option<&str>,
+) -> Result<Option<CallReport>, ReportError> {
+    let found: Vec<CallLocation> = store
+        .find_calls(&call_id.to_string(), None)?
+        .into_iter()
+        .filter(|c| c.id == call_id)
+        .collect();
+    match found.first() {
+        Some(chosen) => build(store, chosen, &found, rubric).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The report of `chosen`; `found` are the calls the name matched (other campaigns are listed).
+fn build(
+    store: &Store,
+    chosen: &CallLocation,
+    found: &[CallLocation],
+    rubric: Option<&str>,
+) -> Result<CallReport, ReportError> {
+    let db = store.path().display().to_string();
+    let file_or_id = &chosen.file;
     let runs = store.call_score_runs(chosen.id)?;
     let run =
         match rubric {
@@ -211,6 +247,7 @@ pub fn call_report(
             .facts
             .as_ref()
             .is_some_and(|f| f.speech_finder_unsure()),
+        facts: view.facts,
         criteria,
         transcript: view.transcript,
         other_campaigns: found

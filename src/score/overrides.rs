@@ -12,7 +12,9 @@ pub struct StandingOverride {
     pub id: i64,
     pub criterion_id: String,
     pub passed: bool,
-    /// `None`: full points when passed, 0 when failed. Clamped to 0..=max.
+    /// `false`: the reviewer judged that the criterion did not apply to this call.
+    pub applicable: bool,
+    /// `None`: full points when passed or not applicable, 0 when failed. Clamped to 0..=max.
     pub points: Option<f64>,
     pub reason: String,
     pub by: String,
@@ -79,11 +81,11 @@ pub fn apply_overrides(
             o.reason,
             applied.automatic_verdict(c.max)
         );
-        // A reviewer's verdict is a judgement on a criterion that did apply.
-        c.verdict = Verdict::passed_if(o.passed);
+        c.verdict = Verdict::from_flags(o.passed || !o.applicable, o.applicable);
+        // Not applicable earns full points, as scoring gives them.
         c.points = o
             .points
-            .unwrap_or(if o.passed { c.max } else { 0.0 })
+            .unwrap_or(if c.verdict.passed() { c.max } else { 0.0 })
             .clamp(0.0, c.max.max(0.0));
         c.overridden = Some(applied);
         // A supervisor has looked: the verdict is certain and needs no further review.
@@ -158,6 +160,7 @@ any = ["hello"]
             id,
             criterion_id: criterion.into(),
             passed,
+            applicable: true,
             points: None,
             reason: format!("review {id}"),
             by: "王督導".into(),
@@ -200,6 +203,21 @@ any = ["hello"]
             (criteria[1].confidence, criteria[1].needs_review),
             (Some(0.4), true)
         );
+    }
+
+    #[test]
+    fn a_not_applicable_override_earns_full_points_as_scoring_gives_them() {
+        let rubric = Rubric::parse(RUBRIC, "t.toml").unwrap();
+        let mut criteria = vec![
+            verdict("pickup", Verdict::Failed, 0.0, 3.0),
+            verdict("greeting", Verdict::Failed, 0.0, 1.0),
+        ];
+        let mut na = standing(1, "pickup", false);
+        na.applicable = false;
+        let total = apply_overrides(&rubric, &mut criteria, &[na]).unwrap();
+        assert_eq!(criteria[0].verdict, Verdict::NotApplicable);
+        assert_eq!(criteria[0].points, 3.0);
+        assert_eq!(total.score, 75.0);
     }
 
     #[test]

@@ -3,17 +3,21 @@
 //! Writes happen one call per transaction, so a killed run leaves whole calls or nothing, and a
 //! rerun picks up where it stopped. WAL mode lets reports read while a run writes.
 
+mod call_list;
 mod calls;
 mod history;
 mod open;
+mod override_guard;
 mod overrides;
 mod read;
 mod runs;
 mod schema;
 mod transcripts;
 
+pub use call_list::CallListRow;
 pub use calls::{CallKey, CallRecord, CallStatus, TranscriptRef};
 pub use history::{CallLocation, CampaignRun, ScoredCall};
+pub use override_guard::{CriterionChanges, GuardError, LastChange};
 pub use overrides::{NewOverride, Override, OverrideError, utc};
 pub use read::CallView;
 pub use runs::ScoreRunView;

@@ -9,7 +9,7 @@
 
 use super::runs::ScoreRunView;
 use super::{Store, StoreError, now};
-use crate::score::{CriterionResult, Rubric, StandingOverride, Total, apply_overrides};
+use crate::score::{CriterionResult, Rubric, StandingOverride, Total, Verdict, apply_overrides};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use std::cell::OnceCell;
@@ -23,7 +23,10 @@ pub struct Override {
     pub rubric_id: String,
     pub criterion_id: String,
     pub passed: bool,
-    /// Points as the reviewer gave them; `None` means full points when passed, 0 when failed.
+    /// `false`: the reviewer judged that the criterion did not apply.
+    pub applicable: bool,
+    /// Points as the reviewer gave them; `None` means full points when passed or not
+    /// applicable, 0 when failed.
     pub points: Option<f64>,
     pub reason: String,
     pub by: String,
@@ -41,7 +44,10 @@ pub struct NewOverride {
     pub rubric_id: String,
     pub criterion_id: String,
     pub passed: bool,
-    /// `None`: full points when passed, 0 when failed. Clamped to 0..=max when applied.
+    /// `false`: the criterion did not apply to this call (full points, as scoring gives).
+    pub applicable: bool,
+    /// `None`: full points when passed or not applicable, 0 when failed. Clamped to 0..=max
+    /// when applied.
     pub points: Option<f64>,
     pub reason: String,
     pub by: String,
@@ -124,17 +130,18 @@ impl Store {
         self.conn
             .execute(
                 "INSERT INTO overrides (call_id, rubric_id, criterion_id, passed, points, reason,
-                                        reviewer, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                        reviewer, created_at, applicable)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     new.call_id,
                     new.rubric_id,
                     new.criterion_id,
-                    new.passed,
+                    new.passed || !new.applicable,
                     new.points,
                     reason,
                     by,
-                    now()
+                    now(),
+                    new.applicable
                 ],
             )
             .map_err(|e| self.sql_err(e))?;
@@ -250,7 +257,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT o.id, o.call_id, o.criterion_id, o.passed, o.points, o.reason,
-                        o.reviewer, o.created_at
+                        o.reviewer, o.created_at, o.applicable
                  FROM overrides o JOIN score_runs r ON r.rubric_id = o.rubric_id
                  WHERE r.id = ?1 AND o.withdrawn_at IS NULL AND (?2 IS NULL OR o.call_id = ?2)
                  ORDER BY o.id",
@@ -264,6 +271,7 @@ impl Store {
                         id: r.get(0)?,
                         criterion_id: r.get(2)?,
                         passed: r.get(3)?,
+                        applicable: r.get(8)?,
                         points: r.get(4)?,
                         reason: r.get(5)?,
                         by: r.get(6)?,
@@ -326,8 +334,15 @@ impl Effective {
     }
 }
 
+impl Override {
+    /// The reviewer's verdict.
+    pub fn verdict(&self) -> Verdict {
+        Verdict::from_flags(self.passed, self.applicable)
+    }
+}
+
 const SELECT_OVERRIDE: &str = "SELECT id, call_id, rubric_id, criterion_id, passed, points,
-    reason, reviewer, created_at, withdrawn_at, withdrawn_by FROM overrides";
+    reason, reviewer, created_at, withdrawn_at, withdrawn_by, applicable FROM overrides";
 
 fn override_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Override> {
     Ok(Override {
@@ -336,6 +351,7 @@ fn override_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Override> {
         rubric_id: r.get(2)?,
         criterion_id: r.get(3)?,
         passed: r.get(4)?,
+        applicable: r.get(11)?,
         points: r.get(5)?,
         reason: r.get(6)?,
         by: r.get(7)?,

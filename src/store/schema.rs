@@ -142,6 +142,9 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE criterion_results ADD COLUMN confidence REAL;
     ALTER TABLE criterion_results ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 5: a reviewer may judge that a criterion did not apply (full points, as scoring gives),
+    // not only pass or fail it. Earlier overrides were all judgements on criteria that applied.
+    "ALTER TABLE overrides ADD COLUMN applicable INTEGER NOT NULL DEFAULT 1;",
 ];
 
 /// The schema version this binary writes and reads.
@@ -149,8 +152,8 @@ pub(super) const KNOWN: i64 = MIGRATIONS.len() as i64;
 
 /// The oldest schema that reads (reports, exports) use as it is, since a read-only open cannot
 /// upgrade. Raise this when a migration adds or changes anything a read uses: migration 4's
-/// confidence columns are read by every report.
-pub(super) const READABLE_FROM: i64 = 4;
+/// confidence columns and migration 5's `applicable` on overrides are read by every report.
+pub(super) const READABLE_FROM: i64 = 5;
 
 /// What a file holds, as read before anything is written to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,2 @@
+//! Placeholder until W1's skeleton is merged.
+pub mod pages;

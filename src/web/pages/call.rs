@@ -1,0 +1,217 @@
+//! A call's page: the recording, the timeline strip, the transcript, every criterion with its
+//! verdict, reason, confidence and evidence, the override forms and the override history.
+//! Quotes, lines and the strip are `#t=` links that the page script turns into seeks.
+
+use super::labels::Labels;
+use super::timeline::{time_anchor, timeline, verdict_class};
+use crate::audio::{Speaker, mmss};
+use crate::report::call::{CallReport, CriterionLine};
+use crate::score::Verdict;
+use crate::store::{CriterionChanges, Override};
+use maud::{Markup, html};
+
+/// Everything the call page shows besides the layout.
+pub struct CallPage<'a> {
+    pub report: &'a CallReport,
+    /// Every override ever made on the call, oldest first.
+    pub history: &'a [Override],
+    /// Neighbours in the campaign's review queue (j / k).
+    pub prev: Option<i64>,
+    pub next: Option<i64>,
+    pub reviewed: bool,
+    /// Supervisors and admins see the forms.
+    pub can_review: bool,
+    /// Offer the "mark reviewed" button (needs the reviewed-marks store).
+    pub can_mark_reviewed: bool,
+    /// The hidden `csrf` field's markup.
+    pub csrf: Markup,
+    /// A message at the top (a refused override, a missing reason).
+    pub notice: Option<String>,
+}
+
+fn verdict_word(v: Verdict, l: &Labels) -> &'static str {
+    match v {
+        Verdict::Passed => l.passed,
+        Verdict::Failed => l.failed,
+        Verdict::NotApplicable => l.not_applicable,
+    }
+}
+
+fn speaker_word(s: Speaker, l: &Labels) -> &'static str {
+    match s {
+        Speaker::Staff => l.staff_speaker,
+        Speaker::Caller => l.caller_speaker,
+        Speaker::Unknown => l.unknown_speaker,
+    }
+}
+
+fn num(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round() as i64)
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+/// The page body.
+pub fn call_page(p: &CallPage, l: &Labels) -> Markup {
+    let c = p.report;
+    html! {
+        nav.crumbs {
+            a href="/campaigns" { (l.campaigns) } " › "
+            a href={"/campaigns/" (c.campaign) "/calls"} { (c.campaign) } " › "
+            span { (c.file) }
+        }
+        @if let Some(n) = &p.notice { p.notice role="alert" { (n) } }
+        header.call-head {
+            h1 { (c.file) }
+            p.meta {
+                (l.staff) ": " (c.staff) " · " (l.unit) ": " (c.unit) " · "
+                (l.called_at) ": " (c.called_at.replacen('T', " ", 1))
+                @if let Some(r) = c.rings { " · " (l.rings) ": " (r) }
+            }
+            p.total {
+                @match (c.score, c.max, &c.grade) {
+                    (Some(s), Some(m), Some(g)) => {
+                        span #score { (num(s)) " / " (num(m)) } " "
+                        span #grade .grade { (g) }
+                        @if c.passed == Some(false) { " " span.failed { (l.failed_call) } }
+                    }
+                    _ => { span.failed { (l.not_scored) } @if let Some(e) = &c.error { " — " (e) } }
+                }
+                @if p.reviewed { " " span.badge.ok { (l.reviewed) } }
+            }
+            @if c.speech_finder_unsure { p.flag { (l.flagged) ": " (l.speech_finder_unsure) } }
+            nav.queue-nav {
+                @if let Some(id) = p.prev { a #prev-call rel="prev" href={"/calls/" (id)} { "‹ " (l.previous) } " " }
+                @if let Some(id) = p.next { a #next-call rel="next" href={"/calls/" (id)} { (l.next) " ›" } " " }
+                @if p.can_review && p.can_mark_reviewed && !p.reviewed && c.score.is_some() {
+                    form.inline method="post" action={"/calls/" (c.call_id) "/reviewed"} {
+                        (p.csrf) button type="submit" { (l.mark_reviewed) }
+                    }
+                }
+            }
+            audio #player controls preload="metadata" src={"/calls/" (c.call_id) "/audio"} {
+                a href={"/calls/" (c.call_id) "/audio"} { (l.recording) }
+            }
+            p.hint { (l.shortcuts) }
+        }
+        section.timeline-box { h2 { (l.timeline) } (timeline(c.facts.as_ref(), &c.criteria, l)) }
+        div.columns {
+            section.transcript #transcript {
+                h2 { (l.transcript) }
+                @if c.transcript.is_empty() { p { (l.no_transcript) } }
+                @for (i, s) in c.transcript.iter().enumerate() {
+                    p.line #{"s" (i)} data-start=(format!("{:.2}", s.start)) data-end=(format!("{:.2}", s.end)) {
+                        a.t href=(time_anchor(s.start)) { "[" (mmss(s.start)) "]" } " "
+                        b.who { (speaker_word(s.speaker, l)) } ": "
+                        @if s.invented { span.invented { (s.text) } " " small { (l.invented) } }
+                        @else { span { (s.text) } }
+                    }
+                }
+            }
+            section.criteria {
+                h2 { (l.criterion) }
+                @for k in &c.criteria { (criterion(p, k, l)) }
+            }
+        }
+        (history(p, l))
+    }
+}
+
+fn criterion(p: &CallPage, k: &CriterionLine, l: &Labels) -> Markup {
+    let c = p.report;
+    let rubric = c.rubric.as_ref().map_or("", |r| r.id.as_str());
+    let seen = CriterionChanges::of(p.history, rubric, &k.id).count;
+    html! {
+        article.criterion #{"c-" (k.id)} data-criterion=(k.id) {
+            h3 {
+                (k.title) " "
+                span class={"verdict " (verdict_class(k.verdict))} { (verdict_word(k.verdict, l)) }
+                " " span.points { (num(k.points)) " / " (num(k.max)) }
+                @if k.needs_review { " " span.review { (l.needs_review) } }
+                @if k.overridden.is_some() { " " span.badge { (l.overridden) } }
+            }
+            p.reason { (k.reason) }
+            @if let Some(x) = k.confidence { p.conf { (l.confidence) ": " (format!("{x:.2}")) } }
+            @if let Some(o) = &k.overridden {
+                p.auto { (l.automatic) ": " (verdict_word(o.original_verdict(), l)) " "
+                    (num(o.original_points)) " / " (num(k.max)) " — " (o.original_reason) }
+            }
+            @for e in &k.evidence {
+                a.quote href=(time_anchor(e.start)) data-t=(format!("{:.2}", e.start)) {
+                    span.t { "[" (mmss(e.start)) "–" (mmss(e.end)) "]" } " 「" (e.text) "」"
+                }
+            }
+            @if p.can_review && c.score.is_some() {
+                details.override {
+                    summary { (l.override_title) }
+                    form method="post" action={"/calls/" (c.call_id) "/overrides"} {
+                        (p.csrf)
+                        input type="hidden" name="rubric" value=(rubric);
+                        input type="hidden" name="criterion" value=(k.id);
+                        input type="hidden" name="seen" value=(seen);
+                        label { input type="radio" name="verdict" value="pass" required; " " (l.override_pass) } " "
+                        label { input type="radio" name="verdict" value="fail"; " " (l.override_fail) } " "
+                        label { input type="radio" name="verdict" value="na"; " " (l.override_na) }
+                        label.block { (l.override_reason)
+                            textarea name="reason" required rows="2" {} }
+                        button type="submit" { (l.save) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn history(p: &CallPage, l: &Labels) -> Markup {
+    let standing = standing_ids(p.history);
+    html! {
+        section.history #history {
+            h2 { (l.history) }
+            @if p.history.is_empty() { p { (l.no_history) } } @else {
+                table {
+                    thead { tr { th { "#" } th { (l.criterion) } th { (l.verdict) } th { (l.by) }
+                        th { (l.at) } th { (l.status) } th { (l.reason) } th {} } }
+                    tbody {
+                        @for o in p.history {
+                            tr {
+                                td { (o.id) } td { (o.criterion_id) }
+                                td { (verdict_word(o.verdict(), l))
+                                    @if let Some(pts) = o.points { " " (num(pts)) } }
+                                td { (o.by) } td { (o.at) }
+                                td {
+                                    @if let Some(at) = &o.withdrawn_at {
+                                        (l.withdrawn) " " (at) " " (o.withdrawn_by.as_deref().unwrap_or(""))
+                                    } @else if standing.contains(&o.id) { (l.in_effect) }
+                                    @else { (l.replaced) }
+                                }
+                                td { (o.reason) }
+                                td {
+                                    @if p.can_review && standing.contains(&o.id) {
+                                        form.inline method="post"
+                                            action={"/calls/" (o.call_id) "/overrides/" (o.id) "/withdraw"} {
+                                            (p.csrf)
+                                            input type="hidden" name="seen"
+                                                value=(CriterionChanges::of(p.history, &o.rubric_id, &o.criterion_id).count);
+                                            button type="submit" { (l.undo) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The standing override of each (rubric, criterion): its latest one not withdrawn.
+fn standing_ids(history: &[Override]) -> Vec<i64> {
+    let mut latest: std::collections::HashMap<(&str, &str), i64> = Default::default();
+    for o in history.iter().filter(|o| o.withdrawn_at.is_none()) {
+        latest.insert((&o.rubric_id, &o.criterion_id), o.id);
+    }
+    latest.into_values().collect()
+}

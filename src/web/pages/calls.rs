@@ -1,0 +1,248 @@
+//! A campaign's calls: the table filtered by unit, staff, grade and review state and sorted
+//! by a column (plain links and a GET form: no script needed), and the review queue.
+
+use super::labels::Labels;
+use super::{campaign_url, enc};
+use crate::report::queue::{CallSummary, CampaignCalls, review_queue};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+/// The table's query string: `unit`, `staff`, `grade`, `state` and `sort` (a column name,
+/// `-` in front for descending).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct CallsQuery {
+    pub unit: Option<String>,
+    pub staff: Option<String>,
+    pub grade: Option<String>,
+    /// `reviewed`, `unreviewed`, `needs_review`, `flagged`, `below_pass`, `not_scored`.
+    pub state: Option<String>,
+    pub sort: Option<String>,
+}
+
+const STATES: [&str; 6] = [
+    "unreviewed",
+    "reviewed",
+    "needs_review",
+    "flagged",
+    "below_pass",
+    "not_scored",
+];
+
+fn state_word(state: &str, l: &Labels) -> &'static str {
+    match state {
+        "reviewed" => l.reviewed,
+        "unreviewed" => l.not_reviewed,
+        "needs_review" => l.needs_review,
+        "flagged" => l.flagged,
+        "below_pass" => l.below_pass,
+        _ => l.not_scored,
+    }
+}
+
+fn set(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.is_empty())
+}
+
+impl CallsQuery {
+    /// Whether `c` passes every filter given.
+    pub fn keeps(&self, c: &CallSummary) -> bool {
+        set(&self.unit).is_none_or(|u| c.unit == u)
+            && set(&self.staff).is_none_or(|s| c.staff == s)
+            && set(&self.grade).is_none_or(|g| c.score.as_ref().is_some_and(|t| t.grade == g))
+            && set(&self.state).is_none_or(|s| match s {
+                "reviewed" => c.reviewed,
+                "unreviewed" => !c.reviewed,
+                "needs_review" => c.needs_review > 0,
+                "flagged" => c.flagged(),
+                "below_pass" => c.below_pass,
+                "not_scored" => c.score.is_none(),
+                _ => true,
+            })
+    }
+
+    /// The rows to show, filtered and sorted.
+    pub fn apply<'a>(&self, calls: &'a [CallSummary]) -> Vec<&'a CallSummary> {
+        let mut rows: Vec<&CallSummary> = calls.iter().filter(|c| self.keeps(c)).collect();
+        let sort = set(&self.sort).unwrap_or("called_at");
+        let (desc, key) = match sort.strip_prefix('-') {
+            Some(k) => (true, k),
+            None => (false, sort),
+        };
+        let score = |c: &CallSummary| c.score.as_ref().map_or(f64::NEG_INFINITY, |s| s.score);
+        rows.sort_by(|a, b| {
+            let o = match key {
+                "file" => a.file.cmp(&b.file),
+                "staff" => a.staff.cmp(&b.staff),
+                "unit" => a.unit.cmp(&b.unit),
+                "score" => score(a).total_cmp(&score(b)),
+                "doubt" => a.doubt().total_cmp(&b.doubt()),
+                _ => a.called_at.cmp(&b.called_at),
+            };
+            let o = o.then_with(|| a.file.cmp(&b.file));
+            if desc { o.reverse() } else { o }
+        });
+        rows
+    }
+
+    /// This query as a query string with `sort` replaced.
+    fn with_sort(&self, sort: &str) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in [
+            ("unit", &self.unit),
+            ("staff", &self.staff),
+            ("grade", &self.grade),
+            ("state", &self.state),
+        ] {
+            if let Some(v) = set(v) {
+                parts.push(format!("{k}={}", enc(v)));
+            }
+        }
+        parts.push(format!("sort={}", enc(sort)));
+        parts.join("&")
+    }
+}
+
+fn distinct<'a>(calls: &'a [CallSummary], f: impl Fn(&'a CallSummary) -> &'a str) -> Vec<&'a str> {
+    let mut v: Vec<&str> = calls.iter().map(f).filter(|s| !s.is_empty()).collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn select(
+    name: &str,
+    label: &str,
+    options: &[(&str, &str)],
+    chosen: Option<&str>,
+    all: &str,
+) -> Markup {
+    html! {
+        label { (label) " "
+            select name=(name) {
+                option value="" selected[chosen.is_none()] { (all) }
+                @for (value, text) in options {
+                    option value=(value) selected[chosen == Some(*value)] { (text) }
+                }
+            }
+        }
+    }
+}
+
+fn pairs<'a>(v: &[&'a str]) -> Vec<(&'a str, &'a str)> {
+    v.iter().map(|s| (*s, *s)).collect()
+}
+
+/// A score as the tables show it.
+pub fn score_cell(c: &CallSummary) -> String {
+    c.score
+        .as_ref()
+        .map_or("—".into(), |s| format!("{:.1} / {}", s.score, s.max))
+}
+
+/// The badges that say why a call may need a look.
+pub fn reasons(c: &CallSummary, l: &Labels) -> Markup {
+    html! {
+        @if c.flagged() { span.badge.warn title=(if c.speech_finder_unsure { l.speech_finder_unsure } else { l.transcript_bad }) { (l.flagged) } " " }
+        @if c.needs_review > 0 { span.badge.warn { (l.needs_review) " ×" (c.needs_review) } " " }
+        @if let Some(x) = c.min_confidence { span.badge { (l.lowest_confidence) " " (format!("{x:.2}")) } " " }
+        @if c.below_pass { span.badge.bad { (l.failed_call) } " " }
+        @if c.overrides > 0 { span.badge { (l.overridden) " ×" (c.overrides) } " " }
+        @if c.reviewed { span.badge.ok { (l.reviewed) } }
+    }
+}
+
+/// The calls table page body.
+pub fn calls_page(data: &CampaignCalls, q: &CallsQuery, l: &Labels) -> Markup {
+    let c = &data.campaign;
+    let units = distinct(&data.calls, |c| &c.unit);
+    let staff = distinct(&data.calls, |c| &c.staff);
+    let grades: Vec<(&str, &str)> = data
+        .grades
+        .iter()
+        .map(|g| (g.as_str(), g.as_str()))
+        .collect();
+    let states: Vec<(&str, &str)> = STATES.iter().map(|s| (*s, state_word(s, l))).collect();
+    let rows = q.apply(&data.calls);
+    let sort = set(&q.sort).unwrap_or("called_at");
+    let head = |key: &str, text: &str| {
+        let next = if sort == key {
+            format!("-{key}")
+        } else {
+            key.to_string()
+        };
+        let mark = if sort == key {
+            " ▲"
+        } else if sort == format!("-{key}") {
+            " ▼"
+        } else {
+            ""
+        };
+        html! { th { a href={"?" (q.with_sort(&next))} { (text) (mark) } } }
+    };
+    html! {
+        (campaign_nav(c, l))
+        h1 { (l.campaign) " " (c) }
+        form.filters method="get" action={(campaign_url(c)) "/calls"} {
+            (select("unit", l.unit, &pairs(&units), set(&q.unit), l.all)) " "
+            (select("staff", l.staff, &pairs(&staff), set(&q.staff), l.all)) " "
+            (select("grade", l.grade, &grades, set(&q.grade), l.all)) " "
+            (select("state", l.review_state, &states, set(&q.state), l.all)) " "
+            @if let Some(s) = set(&q.sort) { input type="hidden" name="sort" value=(s); }
+            button type="submit" { (l.filter) }
+        }
+        table.calls {
+            thead { tr {
+                (head("file", l.file)) (head("staff", l.staff)) (head("unit", l.unit))
+                (head("called_at", l.called_at)) (head("score", l.score)) th { (l.grade) }
+                (head("doubt", l.why))
+            } }
+            tbody {
+                @for r in &rows {
+                    tr {
+                        td { a href={"/calls/" (r.id)} { (r.file) } }
+                        td { (r.staff) } td { (r.unit) } td { (r.called_at.replacen('T', " ", 1)) }
+                        td.num { (score_cell(r)) }
+                        td { @if let Some(s) = &r.score { (s.grade) } @else { span.failed { (l.not_scored) } } }
+                        td { (reasons(r, l)) }
+                    }
+                }
+            }
+        }
+        p.meta { (rows.len()) " / " (data.calls.len()) " " (l.calls) }
+    }
+}
+
+/// The review queue page body.
+pub fn queue_page(data: &CampaignCalls, l: &Labels) -> Markup {
+    let queue = review_queue(&data.calls);
+    html! {
+        (campaign_nav(&data.campaign, l))
+        h1 { (l.queue) " — " (data.campaign) }
+        @if queue.iter().any(|c| !c.reviewed) {
+            p { a.button #next-to-review href={(campaign_url(&data.campaign)) "/next"} { (l.next_to_review) } }
+        } @else { p { (l.queue_empty) } }
+        ol.queue {
+            @for c in &queue {
+                li {
+                    a href={"/calls/" (c.id)} { (c.file) } " — " (c.staff) " · " (score_cell(c))
+                    @if let Some(s) = &c.score { " " (s.grade) } " " (reasons(c, l))
+                }
+            }
+        }
+    }
+}
+
+/// Links between a campaign's pages.
+pub fn campaign_nav(campaign: &str, l: &Labels) -> Markup {
+    let base = campaign_url(campaign);
+    html! {
+        nav.campaign-nav {
+            a href="/campaigns" { (l.campaigns) } " › " (campaign) " · "
+            a href={(base) "/calls"} { (l.calls) } " · "
+            a href={(base) "/queue"} { (l.queue) } " · "
+            a href={(base) "/next"} { (l.next_to_review) } " · "
+            a href={(base) "/trends"} { (l.trends) } " · "
+            a href={(base) "/training"} { (l.training) }
+        }
+    }
+}

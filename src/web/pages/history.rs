@@ -1,0 +1,147 @@
+//! Trends and training needs as `report trends` and `report training` compute them, with the
+//! HTML export's line chart, and the downloads of the campaign's CSV, XLSX and HTML exports.
+
+use super::calls::campaign_nav;
+use super::campaign_url;
+use super::labels::Labels;
+use crate::audio::mmss;
+use crate::report::charts::{LineChart, Series, line_chart};
+use crate::report::training::TrainingList;
+use crate::report::trends::{TrendRow, Trends};
+use maud::{Markup, PreEscaped, html};
+
+fn downloads(campaign: &str, l: &Labels) -> Markup {
+    let base = campaign_url(campaign);
+    html! {
+        p.downloads { (l.downloads) ": "
+            a href={(base) "/export/csv"} download { "CSV" } " · "
+            a href={(base) "/export/xlsx"} download { "XLSX" } " · "
+            a href={(base) "/export/html"} download { "HTML" }
+        }
+    }
+}
+
+fn warnings(list: &[String], l: &Labels) -> Markup {
+    html! { @for w in list { p.note { (l.warning) ": " (w) } } }
+}
+
+/// The chart the HTML export draws: one line per group and one for all.
+fn chart(t: &Trends, l: &Labels) -> Markup {
+    let mut groups: Vec<&str> = t.rows.iter().map(|r| r.group.as_str()).collect();
+    groups.dedup();
+    let series_of = |name: &str, rows: Vec<&TrendRow>| Series {
+        name: name.to_string(),
+        values: t
+            .campaigns
+            .iter()
+            .map(|c| {
+                rows.iter()
+                    .find(|r| &r.campaign == c)
+                    .and_then(|r| r.mean_score)
+            })
+            .collect(),
+    };
+    let mut series: Vec<Series> = groups
+        .iter()
+        .map(|g| series_of(g, t.rows.iter().filter(|r| r.group == *g).collect()))
+        .collect();
+    series.push(series_of(l.all, t.totals.iter().collect()));
+    let y_max = t
+        .rows
+        .iter()
+        .chain(&t.totals)
+        .map(|r| r.max)
+        .fold(0.0, f64::max);
+    let svg = line_chart(&LineChart {
+        title: l.trends.to_string(),
+        x_labels: t.campaigns.clone(),
+        series,
+        y_min: 0.0,
+        y_max: if y_max > 0.0 { y_max } else { 100.0 },
+        y_caption: l.mean.to_string(),
+    });
+    // The chart module escapes every text it draws; its output is markup, not data.
+    html! { figure { (PreEscaped(svg)) } }
+}
+
+fn change(delta: Option<f64>) -> String {
+    match delta {
+        Some(d) if d > 0.005 => format!("▲ {d:.1}"),
+        Some(d) if d < -0.005 => format!("▼ {:.1}", -d),
+        Some(_) => "= 0.0".into(),
+        None => String::new(),
+    }
+}
+
+/// The trends page body; `trends` is `None` when the database has nothing comparable.
+pub fn trends_page(campaign: &str, by_staff: bool, trends: Option<&Trends>, l: &Labels) -> Markup {
+    let base = campaign_url(campaign);
+    html! {
+        (campaign_nav(campaign, l))
+        h1 { (l.trends) " — " (campaign) }
+        p { a href={(base) "/trends?by=unit"} { (l.by_unit) } " · " a href={(base) "/trends?by=staff"} { (l.by_staff) } }
+        (downloads(campaign, l))
+        @match trends {
+            None => p { (l.no_history_data) },
+            Some(t) => {
+                (warnings(&t.warnings, l))
+                p.meta { (l.pass_mark) ": " (t.pass_mark) }
+                (chart(t, l))
+                table.trends {
+                    thead { tr {
+                        th { (if by_staff { l.staff } else { l.unit }) } th { (l.campaign) } th.num { (l.calls) }
+                        th.num { (l.mean) } th { (l.change) }
+                        @for c in &t.categories { th.num { (c) " %" } }
+                        th { (l.grade) } th.num { (l.below_pass) }
+                    } }
+                    tbody {
+                        @for r in t.rows.iter().chain(&t.totals) {
+                            tr {
+                                td { (r.group) } td { (r.campaign) } td.num { (r.calls) }
+                                td.num { (r.mean_score.map_or("—".into(), |m| format!("{m:.1}/{}", r.max))) }
+                                td { (change(r.delta)) }
+                                @for c in &t.categories {
+                                    td.num { (r.categories.iter().find(|(n, _)| n == c).map_or("—".into(), |(_, v)| format!("{v:.0}"))) }
+                                }
+                                td { (r.grades.iter().filter(|(_, n)| *n > 0).map(|(g, n)| format!("{g} {n}")).collect::<Vec<_>>().join(", ")) }
+                                td.num { (r.below_pass) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The training page body; `list` is `None` when nothing is scored.
+pub fn training_page(campaign: &str, list: Option<&TrainingList>, l: &Labels) -> Markup {
+    html! {
+        (campaign_nav(campaign, l))
+        h1 { (l.training) }
+        (downloads(campaign, l))
+        @match list.filter(|t| t.by_person.iter().any(|p| !p.needs.is_empty())) {
+            None => p { (l.nobody_to_train) },
+            Some(t) => {
+                p.meta { (l.campaigns) ": " (t.campaigns.join(", ")) }
+                (warnings(&t.warnings, l))
+                table.training {
+                    thead { tr { th { (l.staff) } th { (l.unit) } th { (l.criterion) } th { (l.topic) }
+                        th.num { (l.failed_of) } th { (l.latest) } } }
+                    tbody {
+                        @for p in &t.by_person { @for n in &p.needs {
+                            tr {
+                                td { (n.staff) } td { (n.unit) } td { (n.title) } td { (n.topic) }
+                                td.num { (n.failed) "/" (n.of) " (" (format!("{:.0}%", n.rate * 100.0)) ")" }
+                                td { @if let Some(e) = &n.latest {
+                                    (e.campaign) " " (e.file) " — " (e.reason)
+                                    @for q in &e.evidence { br; span.t { "[" (mmss(q.start)) "]" } " 「" (q.text) "」" }
+                                } }
+                            }
+                        } }
+                    }
+                }
+            }
+        }
+    }
+}
