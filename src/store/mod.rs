@@ -8,6 +8,7 @@ mod history;
 mod open;
 mod overrides;
 mod read;
+mod reviews;
 mod runs;
 mod schema;
 mod transcripts;
@@ -16,6 +17,7 @@ pub use calls::{CallKey, CallRecord, CallStatus, TranscriptRef};
 pub use history::{CallLocation, CampaignRun, ScoredCall};
 pub use overrides::{NewOverride, Override, OverrideError, utc};
 pub use read::CallView;
+pub use reviews::{BlindVerdict, MachineVerdict, Review, ReviewError};
 pub use runs::ScoreRunView;
 pub use transcripts::{CachedTranscript, TranscriptKey};
 

@@ -142,6 +142,28 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE criterion_results ADD COLUMN confidence REAL;
     ALTER TABLE criterion_results ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 5: supervisors' reviews. A row in `reviews` says a reviewer went through a call under a
+    // rubric id (keyed like overrides, so it survives re-scoring); `blind` reviews were made
+    // before the reviewer saw the automatic verdicts, and their own verdicts are kept in
+    // `blind_verdicts`, never applied to scores: they only measure how far the machine agrees.
+    r#"
+    CREATE TABLE reviews (
+        id          INTEGER PRIMARY KEY,
+        call_id     INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+        rubric_id   TEXT NOT NULL,
+        reviewer    TEXT NOT NULL CHECK (length(trim(reviewer)) > 0),
+        blind       INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL
+    );
+    CREATE INDEX reviews_by_call ON reviews(call_id, rubric_id);
+    CREATE TABLE blind_verdicts (
+        id            INTEGER PRIMARY KEY,
+        review_id     INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+        criterion_id  TEXT NOT NULL,
+        verdict       TEXT NOT NULL CHECK (verdict IN ('passed', 'failed', 'not_applicable')),
+        UNIQUE (review_id, criterion_id)
+    );
+    "#,
 ];
 
 /// The schema version this binary writes and reads.
@@ -338,7 +360,9 @@ mod tests {
             let store = Store::open_read_only(&path).unwrap();
             assert_eq!(store.campaigns().unwrap(), ["2026Q1"], "from {version}");
             drop(store);
-            assert_eq!(version_and_id(&path), (version as i64, 0));
+            // Unchanged: the version it had, and the application id migration 3 set (if run).
+            let id = if version >= 3 { APPLICATION_ID } else { 0 };
+            assert_eq!(version_and_id(&path), (version as i64, id));
         }
     }
 
