@@ -10,6 +10,7 @@ mod open;
 mod override_guard;
 mod overrides;
 mod read;
+mod reviews;
 mod runs;
 mod schema;
 mod transcripts;
@@ -20,6 +21,7 @@ pub use history::{CallLocation, CampaignRun, ScoredCall};
 pub use override_guard::{CriterionChanges, GuardError, LastChange};
 pub use overrides::{NewOverride, Override, OverrideError, utc};
 pub use read::CallView;
+pub use reviews::{BlindVerdict, MachineVerdict, Review, ReviewError};
 pub use runs::ScoreRunView;
 pub use transcripts::{CachedTranscript, TranscriptKey};
 

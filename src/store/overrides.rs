@@ -212,7 +212,7 @@ impl Store {
             .map_err(|e| self.sql_err(e))
     }
 
-    fn call_file(&self, call_id: i64) -> Result<String, OverrideError> {
+    pub(super) fn call_file(&self, call_id: i64) -> Result<String, OverrideError> {
         self.conn
             .query_row("SELECT file FROM calls WHERE id = ?1", [call_id], |r| {
                 r.get(0)
@@ -226,7 +226,11 @@ impl Store {
     }
 
     /// The newest score run of `rubric_id` that currently scores the call.
-    fn current_run(&self, call_id: i64, rubric_id: &str) -> Result<ScoreRunView, OverrideError> {
+    pub(super) fn current_run(
+        &self,
+        call_id: i64,
+        rubric_id: &str,
+    ) -> Result<ScoreRunView, OverrideError> {
         let file = self.call_file(call_id)?;
         let runs = self.call_score_runs(call_id)?;
         if let Some(run) = runs.iter().find(|r| r.rubric_id == rubric_id) {

@@ -142,7 +142,29 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE criterion_results ADD COLUMN confidence REAL;
     ALTER TABLE criterion_results ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
     "#,
-    // 5: a reviewer may judge that a criterion did not apply (full points, as scoring gives),
+    // 5: supervisors' reviews. A row in `reviews` says a reviewer went through a call under a
+    // rubric id (keyed like overrides, so it survives re-scoring); `blind` reviews were made
+    // before the reviewer saw the automatic verdicts, and their own verdicts are kept in
+    // `blind_verdicts`, never applied to scores: they only measure how far the machine agrees.
+    r#"
+    CREATE TABLE reviews (
+        id          INTEGER PRIMARY KEY,
+        call_id     INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+        rubric_id   TEXT NOT NULL,
+        reviewer    TEXT NOT NULL CHECK (length(trim(reviewer)) > 0),
+        blind       INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL
+    );
+    CREATE INDEX reviews_by_call ON reviews(call_id, rubric_id);
+    CREATE TABLE blind_verdicts (
+        id            INTEGER PRIMARY KEY,
+        review_id     INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+        criterion_id  TEXT NOT NULL,
+        verdict       TEXT NOT NULL CHECK (verdict IN ('passed', 'failed', 'not_applicable')),
+        UNIQUE (review_id, criterion_id)
+    );
+    "#,
+    // 6: a reviewer may judge that a criterion did not apply (full points, as scoring gives),
     // not only pass or fail it. Earlier overrides were all judgements on criteria that applied.
     "ALTER TABLE overrides ADD COLUMN applicable INTEGER NOT NULL DEFAULT 1;",
 ];
@@ -152,8 +174,8 @@ pub(super) const KNOWN: i64 = MIGRATIONS.len() as i64;
 
 /// The oldest schema that reads (reports, exports) use as it is, since a read-only open cannot
 /// upgrade. Raise this when a migration adds or changes anything a read uses: migration 4's
-/// confidence columns and migration 5's `applicable` on overrides are read by every report.
-pub(super) const READABLE_FROM: i64 = 5;
+/// confidence columns and migration 6's `applicable` on overrides are read by every report.
+pub(super) const READABLE_FROM: i64 = 6;
 
 /// What a file holds, as read before anything is written to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -341,7 +363,9 @@ mod tests {
             let store = Store::open_read_only(&path).unwrap();
             assert_eq!(store.campaigns().unwrap(), ["2026Q1"], "from {version}");
             drop(store);
-            assert_eq!(version_and_id(&path), (version as i64, 0));
+            // Unchanged: the version it had, and the application id migration 3 set (if run).
+            let id = if version >= 3 { APPLICATION_ID } else { 0 };
+            assert_eq!(version_and_id(&path), (version as i64, id));
         }
     }
 
