@@ -81,26 +81,32 @@ impl CriterionChanges {
 }
 
 impl Store {
-    /// Stores `new` unless the criterion's overrides changed since the page saw `seen` changes.
+    /// Stores `new` unless the criterion's overrides changed since the page saw `seen` changes;
+    /// `then` runs in the same transaction (the audit row), so both are stored or neither.
     pub fn add_override_unless_changed(
         &mut self,
         new: &NewOverride,
         seen: u32,
+        then: impl FnOnce(&Store, &Override) -> Result<(), StoreError>,
     ) -> Result<Override, GuardError> {
         self.guarded(|store| {
             store.check_unchanged(new.call_id, &new.rubric_id, &new.criterion_id, seen)?;
-            Ok(store.add_override(new)?)
+            let o = store.add_override(new)?;
+            then(store, &o)?;
+            Ok(o)
         })
     }
 
     /// Withdraws override `override_id` of call `call_id` (undo) unless its criterion changed
-    /// since the page saw `seen` changes; the page offers undo only on the standing override.
+    /// since the page saw `seen` changes (the page offers undo only on the standing override);
+    /// `then` runs in the same transaction.
     pub fn withdraw_override_unless_changed(
         &mut self,
         call_id: i64,
         override_id: i64,
         seen: u32,
         by: &str,
+        then: impl FnOnce(&Store, &Override) -> Result<(), StoreError>,
     ) -> Result<Override, GuardError> {
         self.guarded(|store| {
             let target = store
@@ -112,7 +118,10 @@ impl Store {
                     override_id,
                 })?;
             store.check_unchanged(call_id, &target.rubric_id, &target.criterion_id, seen)?;
-            Ok(store.withdraw_override(call_id, &target.rubric_id, &target.criterion_id, by)?)
+            let o =
+                store.withdraw_override(call_id, &target.rubric_id, &target.criterion_id, by)?;
+            then(store, &o)?;
+            Ok(o)
         })
     }
 

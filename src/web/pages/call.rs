@@ -2,12 +2,18 @@
 //! verdict, reason, confidence and evidence, the override forms and the override history.
 //! Quotes, lines and the strip are `#t=` links that the page script turns into seeks.
 
+use super::calls::campaign_nav;
 use super::labels::Labels;
 use super::timeline::{time_anchor, timeline, verdict_class};
+use super::{campaign_calls, labels, report_error};
 use crate::audio::{Speaker, mmss};
-use crate::report::call::{CallReport, CriterionLine};
+use crate::report::call::{CallReport, CriterionLine, call_report_by_id};
+use crate::report::queue::review_queue;
 use crate::score::Verdict;
-use crate::store::{CriterionChanges, Override};
+use crate::store::{CriterionChanges, Override, Store};
+use crate::web::layout::{csrf_field, page};
+use crate::web::{AppState, CurrentUser, Role, WebError};
+use axum::extract::{Path, State};
 use maud::{Markup, html};
 
 /// Everything the call page shows besides the layout.
@@ -21,8 +27,6 @@ pub struct CallPage<'a> {
     pub reviewed: bool,
     /// Supervisors and admins see the forms.
     pub can_review: bool,
-    /// Offer the "mark reviewed" button (needs the reviewed-marks store).
-    pub can_mark_reviewed: bool,
     /// The hidden `csrf` field's markup.
     pub csrf: Markup,
     /// A message at the top (a refused override, a missing reason).
@@ -57,14 +61,9 @@ fn num(x: f64) -> String {
 pub fn call_page(p: &CallPage, l: &Labels) -> Markup {
     let c = p.report;
     html! {
-        nav.crumbs {
-            a href="/campaigns" { (l.campaigns) } " › "
-            a href={"/campaigns/" (c.campaign) "/calls"} { (c.campaign) } " › "
-            span { (c.file) }
-        }
+        (campaign_nav(&c.campaign, l))
         @if let Some(n) = &p.notice { p.notice role="alert" { (n) } }
         header.call-head {
-            h1 { (c.file) }
             p.meta {
                 (l.staff) ": " (c.staff) " · " (l.unit) ": " (c.unit) " · "
                 (l.called_at) ": " (c.called_at.replacen('T', " ", 1))
@@ -85,7 +84,7 @@ pub fn call_page(p: &CallPage, l: &Labels) -> Markup {
             nav.queue-nav {
                 @if let Some(id) = p.prev { a #prev-call rel="prev" href={"/calls/" (id)} { "‹ " (l.previous) } " " }
                 @if let Some(id) = p.next { a #next-call rel="next" href={"/calls/" (id)} { (l.next) " ›" } " " }
-                @if p.can_review && p.can_mark_reviewed && !p.reviewed && c.score.is_some() {
+                @if p.can_review && !p.reviewed && c.score.is_some() {
                     form.inline method="post" action={"/calls/" (c.call_id) "/reviewed"} {
                         (p.csrf) button type="submit" { (l.mark_reviewed) }
                     }
@@ -214,4 +213,53 @@ fn standing_ids(history: &[Override]) -> Vec<i64> {
         latest.insert((&o.rubric_id, &o.criterion_id), o.id);
     }
     latest.into_values().collect()
+}
+
+/// The whole call page for `user`, with `notice` at the top; `NotFound` when no call has this
+/// id.
+pub fn render(
+    store: &Store,
+    id: i64,
+    user: &CurrentUser,
+    notice: Option<String>,
+) -> Result<Markup, WebError> {
+    let l = labels(user);
+    let report = call_report_by_id(store, id, None)
+        .map_err(report_error)?
+        .ok_or(WebError::NotFound)?;
+    let history = store.call_overrides(id)?;
+    let rubric = report.rubric.as_ref().map(|r| r.id.as_str());
+    let reviewed = store
+        .call_reviews(id)?
+        .iter()
+        .any(|r| rubric.is_some_and(|id| r.rubric_id == id));
+    // j / k walk the campaign's review queue.
+    let data = campaign_calls(store, &report.campaign)?;
+    let queue = review_queue(&data.calls);
+    let at = queue.iter().position(|c| c.id == id);
+    let prev = at.and_then(|i| i.checked_sub(1)).map(|i| queue[i].id);
+    let next = at.and_then(|i| queue.get(i + 1)).map(|c| c.id);
+    let body = call_page(
+        &CallPage {
+            report: &report,
+            history: &history,
+            prev,
+            next,
+            reviewed,
+            can_review: user.role >= Role::Supervisor,
+            csrf: csrf_field(user),
+            notice,
+        },
+        l,
+    );
+    Ok(page(user, &report.file, body))
+}
+
+/// GET /calls/{id} (every role; the forms only for supervisors and admins).
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Markup, WebError> {
+    state.store(move |s| render(s, id, &user, None)).await
 }

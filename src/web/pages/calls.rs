@@ -2,8 +2,12 @@
 //! by a column (plain links and a GET form: no script needed), and the review queue.
 
 use super::labels::Labels;
-use super::{campaign_url, enc};
+use super::{campaign_calls, campaign_url, enc, labels};
 use crate::report::queue::{CallSummary, CampaignCalls, review_queue};
+use crate::web::layout::page;
+use crate::web::{AppState, CurrentUser, WebError};
+use axum::extract::{Path, Query, State};
+use axum::response::Redirect;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -181,7 +185,6 @@ pub fn calls_page(data: &CampaignCalls, q: &CallsQuery, l: &Labels) -> Markup {
     };
     html! {
         (campaign_nav(c, l))
-        h1 { (l.campaign) " " (c) }
         form.filters method="get" action={(campaign_url(c)) "/calls"} {
             (select("unit", l.unit, &pairs(&units), set(&q.unit), l.all)) " "
             (select("staff", l.staff, &pairs(&staff), set(&q.staff), l.all)) " "
@@ -217,7 +220,6 @@ pub fn queue_page(data: &CampaignCalls, l: &Labels) -> Markup {
     let queue = review_queue(&data.calls);
     html! {
         (campaign_nav(&data.campaign, l))
-        h1 { (l.queue) " — " (data.campaign) }
         @if queue.iter().any(|c| !c.reviewed) {
             p { a.button #next-to-review href={(campaign_url(&data.campaign)) "/next"} { (l.next_to_review) } }
         } @else { p { (l.queue_empty) } }
@@ -245,4 +247,45 @@ pub fn campaign_nav(campaign: &str, l: &Labels) -> Markup {
             a href={(base) "/training"} { (l.training) }
         }
     }
+}
+
+/// GET /campaigns/{campaign}/calls?unit=&staff=&grade=&state=&sort= (every role).
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(campaign): Path<String>,
+    Query(q): Query<CallsQuery>,
+) -> Result<Markup, WebError> {
+    let l = labels(&user);
+    let data = state.store(move |s| campaign_calls(s, &campaign)).await?;
+    let title = format!("{} {}", l.campaign, data.campaign);
+    Ok(page(&user, &title, calls_page(&data, &q, l)))
+}
+
+/// GET /campaigns/{campaign}/queue (every role).
+pub async fn queue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(campaign): Path<String>,
+) -> Result<Markup, WebError> {
+    let l = labels(&user);
+    let data = state.store(move |s| campaign_calls(s, &campaign)).await?;
+    let title = format!("{} — {}", l.queue, data.campaign);
+    Ok(page(&user, &title, queue_page(&data, l)))
+}
+
+/// GET /campaigns/{campaign}/next: to the top unreviewed call of the queue, or back to the
+/// queue when none is left.
+pub async fn next(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path(campaign): Path<String>,
+) -> Result<Redirect, WebError> {
+    let data = state.store(move |s| campaign_calls(s, &campaign)).await?;
+    Ok(
+        match review_queue(&data.calls).into_iter().find(|c| !c.reviewed) {
+            Some(c) => Redirect::to(&format!("/calls/{}", c.id)),
+            None => Redirect::to(&format!("{}/queue", campaign_url(&data.campaign))),
+        },
+    )
 }

@@ -9,7 +9,6 @@ use maud::{Markup, html};
 /// The page body, campaigns newest first.
 pub fn campaigns_page(campaigns: &[CampaignCalls], l: &Labels) -> Markup {
     html! {
-        h1 { (l.campaigns) }
         @if campaigns.is_empty() { p { (l.no_campaigns) } } @else {
             table.campaigns {
                 thead { tr {
@@ -37,4 +36,25 @@ pub fn campaigns_page(campaigns: &[CampaignCalls], l: &Labels) -> Markup {
             }
         }
     }
+}
+
+/// GET /campaigns (every role).
+pub async fn show(
+    axum::extract::State(state): axum::extract::State<crate::web::AppState>,
+    user: crate::web::CurrentUser,
+) -> Result<Markup, crate::web::WebError> {
+    let l = super::labels(&user);
+    let campaigns = state
+        .store(|s| {
+            s.campaigns()?
+                .iter()
+                .map(|c| super::campaign_calls(s, c))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(crate::web::layout::page(
+        &user,
+        l.campaigns,
+        campaigns_page(&campaigns, l),
+    ))
 }

@@ -2,12 +2,17 @@
 //! HTML export's line chart, and the downloads of the campaign's CSV, XLSX and HTML exports.
 
 use super::calls::campaign_nav;
-use super::campaign_url;
 use super::labels::Labels;
+use super::{campaign_url, labels, report_error};
 use crate::audio::mmss;
 use crate::report::charts::{LineChart, Series, line_chart};
+use crate::report::export_history::training_list;
 use crate::report::training::TrainingList;
-use crate::report::trends::{TrendRow, Trends};
+use crate::report::trends::{CampaignRange, GroupBy, TrendRow, Trends, trends as trends_of};
+use crate::report::{ReportError, ensure_campaign};
+use crate::web::layout::page;
+use crate::web::{AppState, CurrentUser, WebError};
+use axum::extract::{Path, Query, State};
 use maud::{Markup, PreEscaped, html};
 
 fn downloads(campaign: &str, l: &Labels) -> Markup {
@@ -78,7 +83,6 @@ pub fn trends_page(campaign: &str, by_staff: bool, trends: Option<&Trends>, l: &
     let base = campaign_url(campaign);
     html! {
         (campaign_nav(campaign, l))
-        h1 { (l.trends) " — " (campaign) }
         p { a href={(base) "/trends?by=unit"} { (l.by_unit) } " · " a href={(base) "/trends?by=staff"} { (l.by_staff) } }
         (downloads(campaign, l))
         @match trends {
@@ -118,7 +122,6 @@ pub fn trends_page(campaign: &str, by_staff: bool, trends: Option<&Trends>, l: &
 pub fn training_page(campaign: &str, list: Option<&TrainingList>, l: &Labels) -> Markup {
     html! {
         (campaign_nav(campaign, l))
-        h1 { (l.training) }
         (downloads(campaign, l))
         @match list.filter(|t| t.by_person.iter().any(|p| !p.needs.is_empty())) {
             None => p { (l.nobody_to_train) },
@@ -144,4 +147,85 @@ pub fn training_page(campaign: &str, list: Option<&TrainingList>, l: &Labels) ->
             }
         }
     }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct TrendsQuery {
+    /// `unit` (default) or `staff`.
+    pub by: Option<String>,
+}
+
+/// GET /campaigns/{campaign}/trends?by=unit|staff: `report trends` over every campaign up to
+/// this one, under this campaign's rubric id.
+pub async fn trends(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(campaign): Path<String>,
+    Query(q): Query<TrendsQuery>,
+) -> Result<Markup, WebError> {
+    let l = labels(&user);
+    let by_staff = q.by.as_deref() == Some("staff");
+    let name = campaign.clone();
+    let t = state
+        .store(move |s| {
+            ensure_campaign(s, &campaign).map_err(report_error)?;
+            let rubric = s
+                .score_runs(&campaign)?
+                .into_iter()
+                .next()
+                .map(|r| r.rubric_id);
+            let Some(rubric) = rubric else {
+                return Ok(None);
+            };
+            let range = CampaignRange {
+                from: None,
+                to: Some(campaign.clone()),
+            };
+            let by = if by_staff {
+                GroupBy::Staff
+            } else {
+                GroupBy::Unit
+            };
+            match trends_of(s, by, range, Some(&rubric)) {
+                Ok(t) => Ok(Some(t)),
+                Err(ReportError::NoHistory { .. }) => Ok(None),
+                Err(e) => Err(report_error(e)),
+            }
+        })
+        .await?;
+    let title = format!("{} — {name}", l.trends);
+    Ok(page(
+        &user,
+        &title,
+        trends_page(&name, by_staff, t.as_ref(), l),
+    ))
+}
+
+/// GET /campaigns/{campaign}/training: the training list `export` puts in its reports.
+pub async fn training(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(campaign): Path<String>,
+) -> Result<Markup, WebError> {
+    let l = labels(&user);
+    let name = campaign.clone();
+    let list = state
+        .store(move |s| {
+            ensure_campaign(s, &campaign).map_err(report_error)?;
+            let rubric = s
+                .score_runs(&campaign)?
+                .into_iter()
+                .next()
+                .map(|r| r.rubric_id);
+            match rubric {
+                Some(id) => training_list(s, Some(&id)).map_err(report_error),
+                None => Ok(None),
+            }
+        })
+        .await?;
+    Ok(page(
+        &user,
+        l.training,
+        training_page(&name, list.as_ref(), l),
+    ))
 }

@@ -1,0 +1,122 @@
+//! GET /calls/{id}/audio: a call's recording, found by the call's id only. The path comes
+//! from the store, never from the request, and is opened the one way recordings are opened
+//! (`audio::open_recording`: a regular file after following links, within the size limit);
+//! a single byte range is answered with 206, a range past the end with 416.
+
+use super::range::{RangeAnswer, answer};
+use crate::audio::{AudioSettings, open_recording};
+use crate::web::{AppState, CurrentUser, WebError};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::PathBuf;
+
+/// The media type browsers need to play the file, by its extension.
+fn content_type(path: &std::path::Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("wav") => "audio/wav",
+        Some("flac") => "audio/flac",
+        Some("mp3") => "audio/mpeg",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A stored path as the server finds it: relative paths are where `run` found them, from the
+/// folder it was started in, which is where `serve` runs too; else beside the database.
+fn resolve(stored: &str, db: &std::path::Path) -> PathBuf {
+    let path = PathBuf::from(stored);
+    if path.is_absolute() || path.exists() {
+        return path;
+    }
+    match db.parent() {
+        Some(folder) if folder.join(&path).exists() => folder.join(path),
+        _ => path,
+    }
+}
+
+/// What the handler sends: status, headers and the bytes.
+struct Served {
+    status: StatusCode,
+    mime: &'static str,
+    len: u64,
+    range: Option<(u64, u64)>,
+    bytes: Vec<u8>,
+}
+
+pub async fn serve(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let db = state.db().to_path_buf();
+    let served = state
+        .store(move |s| {
+            let (_, stored) = s.call_recording(id)?.ok_or(WebError::NotFound)?;
+            let path = resolve(&stored, &db);
+            // A recording moved or replaced by something that is not a file is simply gone.
+            let (mut file, len) =
+                open_recording(&path, &AudioSettings::default()).map_err(|_| WebError::NotFound)?;
+            let mime = content_type(&path);
+            let read = |file: &mut std::fs::File, start: u64, n: u64| {
+                let mut bytes = vec![0; n as usize];
+                file.seek(SeekFrom::Start(start))
+                    .and_then(|_| file.read_exact(&mut bytes))
+                    .map(|_| bytes)
+                    .map_err(|e| WebError::Internal(format!("{}: {e}", path.display())))
+            };
+            Ok(match answer(range.as_deref(), len) {
+                RangeAnswer::Whole => Served {
+                    status: StatusCode::OK,
+                    mime,
+                    len,
+                    range: None,
+                    bytes: read(&mut file, 0, len)?,
+                },
+                RangeAnswer::Part { start, end } => Served {
+                    status: StatusCode::PARTIAL_CONTENT,
+                    mime,
+                    len,
+                    range: Some((start, end)),
+                    bytes: read(&mut file, start, end - start + 1)?,
+                },
+                RangeAnswer::Unsatisfiable => Served {
+                    status: StatusCode::RANGE_NOT_SATISFIABLE,
+                    mime,
+                    len,
+                    range: None,
+                    bytes: Vec::new(),
+                },
+            })
+        })
+        .await?;
+    let content_range = match (served.status, served.range) {
+        (_, Some((start, end))) => Some(format!("bytes {start}-{end}/{}", served.len)),
+        (StatusCode::RANGE_NOT_SATISFIABLE, _) => Some(format!("bytes */{}", served.len)),
+        _ => None,
+    };
+    let mut response = (
+        served.status,
+        [
+            (header::CONTENT_TYPE, served.mime),
+            (header::ACCEPT_RANGES, "bytes"),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        served.bytes,
+    )
+        .into_response();
+    if let Some(v) = content_range.and_then(|v| v.parse().ok()) {
+        response.headers_mut().insert(header::CONTENT_RANGE, v);
+    }
+    Ok(response)
+}
