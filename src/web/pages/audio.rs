@@ -1,7 +1,7 @@
 //! GET /calls/{id}/audio: a call's recording, found by the call's id only. The path comes
 //! from the store, never from the request, and is opened the one way recordings are opened
-//! (`audio::open_recording`: a regular file after following links, within the size limit);
-//! a single byte range is answered with 206, a range past the end with 416.
+//! (`audio::open_recording`: a regular file after following links, within the size limit)
+//! and must start like a WAV, FLAC or MP3 file; a single byte range is answered with 206, a range past the end with 416.
 
 use super::range::{RangeAnswer, answer};
 use crate::audio::{AudioSettings, open_recording};
@@ -12,18 +12,17 @@ use axum::response::{IntoResponse, Response};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
-/// The media type browsers need to play the file, by its extension.
-fn content_type(path: &std::path::Path) -> &'static str {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("wav") => "audio/wav",
-        Some("flac") => "audio/flac",
-        Some("mp3") => "audio/mpeg",
-        _ => "application/octet-stream",
+/// The media type of a recording by its first bytes: WAV, FLAC or MP3, the formats `run`
+/// reads. Anything else is not served, so even a database whose paths were edited to point
+/// at other files cannot make the app hand them out.
+fn sniff(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [b'R', b'I', b'F', b'F', ..] | [b'R', b'F', b'6', b'4', ..] => Some("audio/wav"),
+        [b'f', b'L', b'a', b'C', ..] => Some("audio/flac"),
+        [b'I', b'D', b'3', ..] => Some("audio/mpeg"),
+        // An MPEG audio frame starts with 11 set sync bits.
+        [0xFF, b, ..] if b & 0xE0 == 0xE0 => Some("audio/mpeg"),
+        _ => None,
     }
 }
 
@@ -67,7 +66,6 @@ pub async fn serve(
             // A recording moved or replaced by something that is not a file is simply gone.
             let (mut file, len) =
                 open_recording(&path, &AudioSettings::default()).map_err(|_| WebError::NotFound)?;
-            let mime = content_type(&path);
             let read = |file: &mut std::fs::File, start: u64, n: u64| {
                 let mut bytes = vec![0; n as usize];
                 file.seek(SeekFrom::Start(start))
@@ -75,6 +73,7 @@ pub async fn serve(
                     .map(|_| bytes)
                     .map_err(|e| WebError::Internal(format!("{}: {e}", path.display())))
             };
+            let mime = sniff(&read(&mut file, 0, len.min(4))?).ok_or(WebError::NotFound)?;
             Ok(match answer(range.as_deref(), len) {
                 RangeAnswer::Whole => Served {
                     status: StatusCode::OK,
@@ -119,4 +118,17 @@ pub async fn serve(
         response.headers_mut().insert(header::CONTENT_RANGE, v);
     }
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_the_audio_formats_run_reads_are_served() {
+        assert_eq!(super::sniff(b"RIFF\0\0"), Some("audio/wav"));
+        assert_eq!(super::sniff(b"fLaC"), Some("audio/flac"));
+        assert_eq!(super::sniff(b"ID3\x04"), Some("audio/mpeg"));
+        assert_eq!(super::sniff(&[0xFF, 0xFB, 0x90]), Some("audio/mpeg"));
+        assert_eq!(super::sniff(b"root:x:0:0"), None);
+        assert_eq!(super::sniff(b""), None);
+    }
 }

@@ -17,9 +17,18 @@ const ROW: f64 = 22.0;
 /// silence: shorter pauses are turns in a conversation, not holds.
 const SILENCE: f64 = 2.0;
 
-/// Where `t` seconds falls on the strip.
+/// Where `t` seconds falls on the strip, to a tenth of a unit (plenty at 1000 wide).
 fn x(t: f64, duration: f64) -> f64 {
-    LEFT + (t / duration).clamp(0.0, 1.0) * (WIDTH - LEFT - 10.0)
+    let x = LEFT + (t / duration).clamp(0.0, 1.0) * (WIDTH - LEFT - 10.0);
+    (x * 10.0).round() / 10.0
+}
+
+/// A shape's width from `start` to `end`, at least one unit so short bursts stay visible.
+fn w(start: f64, end: f64, duration: f64) -> f64 {
+    ((x(end, duration) - x(start, duration)) * 10.0)
+        .round()
+        .max(10.0)
+        / 10.0
 }
 
 /// `#t=12.3`: the anchor the page script seeks to.
@@ -75,7 +84,7 @@ pub fn timeline(facts: Option<&AudioFacts>, criteria: &[CriterionLine], l: &Labe
             text x="4" y=(y(0) + 14.0) { (l.ringback) }
             @for r in &facts.ringback {
                 a href=(time_anchor(r.start)) {
-                    rect.ring x=(x(r.start, d)) y=(y(0)) width=((x(r.end, d) - x(r.start, d)).max(1.0))
+                    rect.ring x=(x(r.start, d)) y=(y(0)) width=(w(r.start, r.end, d))
                         height=(ROW - 6.0) { title { (l.ringback) " " (mmss(r.start)) } }
                 }
             }
@@ -84,7 +93,7 @@ pub fn timeline(facts: Option<&AudioFacts>, criteria: &[CriterionLine], l: &Labe
                 @for r in facts.speech.iter().filter(|r| r.speaker == *speaker) {
                     a href=(time_anchor(r.start)) {
                         rect class={"speech " (speaker.as_str())} x=(x(r.start, d)) y=(y(i + 1))
-                            width=((x(r.end, d) - x(r.start, d)).max(1.0)) height=(ROW - 6.0) {
+                            width=(w(r.start, r.end, d)) height=(ROW - 6.0) {
                             title { (name) " " (mmss(r.start)) "–" (mmss(r.end)) }
                         }
                     }
@@ -94,7 +103,7 @@ pub fn timeline(facts: Option<&AudioFacts>, criteria: &[CriterionLine], l: &Labe
             text x="4" y=(y(silent_row) + 14.0) { (l.silence) }
             @for (s, e) in silences(facts) {
                 a href=(time_anchor(s)) {
-                    rect.silence x=(x(s, d)) y=(y(silent_row)) width=((x(e, d) - x(s, d)).max(1.0))
+                    rect.silence x=(x(s, d)) y=(y(silent_row)) width=(w(s, e, d))
                         height=(ROW - 6.0) { title { (l.silence) " " (mmss(s)) "–" (mmss(e)) } }
                 }
             }
