@@ -2,7 +2,6 @@
 //! terminal tables; the CLI decides how to print it.
 
 pub mod call;
-pub mod charts;
 pub mod csv;
 pub mod deidentify;
 pub mod html;
