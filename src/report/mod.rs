@@ -1,6 +1,7 @@
 //! Report stage: reads only the store, never transcribes. Builds the data behind exports and
 //! terminal tables; the CLI decides how to print it.
 
+pub mod calibration;
 pub mod call;
 pub mod csv;
 pub mod deidentify;
