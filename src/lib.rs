@@ -2,7 +2,8 @@
 //!
 //! The pipeline is the architecture: [`audio`] → [`transcribe`] → [`score`] → [`store`] →
 //! [`report`]. [`pipeline`] runs a batch through those stages; [`model`] gets and converts
-//! Whisper weights; [`cli`] is the only module that prints.
+//! Whisper weights; [`web`] is the review app `callgrade serve` runs; [`cli`] is the only
+//! module that prints.
 
 pub mod audio;
 pub mod cli;
@@ -12,3 +13,4 @@ pub mod report;
 pub mod score;
 pub mod store;
 pub mod transcribe;
+pub mod web;

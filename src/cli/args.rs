@@ -41,6 +41,14 @@ pub enum Command {
     ///   callgrade review call01.wav --criterion greeting --undo
     #[command(verbatim_doc_comment)]
     Review(super::review::ReviewArgs),
+    /// Review in the browser: a web app over the database for supervisors and trainers.
+    ///
+    ///   callgrade serve --db callgrade.db            then open the URL it prints
+    #[command(verbatim_doc_comment)]
+    Serve(super::serve::ServeArgs),
+    /// Accounts of the web app (`serve`): add, list, disable, set a password.
+    #[command(subcommand)]
+    User(super::user::UserCommand),
 }
 
 #[derive(Debug, Subcommand)]

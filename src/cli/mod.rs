@@ -7,9 +7,11 @@ mod model;
 mod report;
 mod review;
 mod run;
+mod serve;
 mod table;
 mod terminal;
 mod transcribe;
+mod user;
 
 use clap::Parser;
 
@@ -26,6 +28,8 @@ pub fn main() -> i32 {
         args::Command::Transcribe(cmd) => transcribe::main(cmd),
         args::Command::Report(cmd) => report::main(cmd),
         args::Command::Review(cmd) => review::main(cmd),
+        args::Command::Serve(cmd) => serve::main(cmd),
+        args::Command::User(cmd) => user::main(cmd),
     };
     match result {
         Ok(code) => code,

@@ -3,6 +3,8 @@
 //! Writes happen one call per transaction, so a killed run leaves whole calls or nothing, and a
 //! rerun picks up where it stopped. WAL mode lets reports read while a run writes.
 
+mod accounts;
+mod audit;
 mod calls;
 mod history;
 mod open;
@@ -11,14 +13,18 @@ mod read;
 mod reviews;
 mod runs;
 mod schema;
+mod sessions;
 mod transcripts;
 
+pub use accounts::{Account, AccountError, Role, valid_name};
+pub use audit::AuditEntry;
 pub use calls::{CallKey, CallRecord, CallStatus, TranscriptRef};
 pub use history::{CallLocation, CampaignRun, ScoredCall};
 pub use overrides::{NewOverride, Override, OverrideError, utc};
 pub use read::CallView;
 pub use reviews::{BlindVerdict, MachineVerdict, Review, ReviewError};
 pub use runs::ScoreRunView;
+pub use sessions::{RecentFailures, SessionUser};
 pub use transcripts::{CachedTranscript, TranscriptKey};
 
 use rusqlite::Connection;

@@ -142,7 +142,45 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE criterion_results ADD COLUMN confidence REAL;
     ALTER TABLE criterion_results ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
     "#,
-    // 5: supervisors' reviews. A row in `reviews` says a reviewer went through a call under a
+    // 5: the review web app's accounts. Passwords are argon2id PHC strings; a session is kept
+    // as the SHA-256 of its cookie token, so a copy of the database does not log anyone in.
+    // Disabling keeps the row (the audit log names it). Failed logins are kept only as long
+    // as throttling looks at them.
+    r#"
+    CREATE TABLE users (
+        id           INTEGER PRIMARY KEY,
+        name         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role         TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'trainer')),
+        password     TEXT NOT NULL,
+        lang         TEXT NOT NULL DEFAULT 'zh-TW' CHECK (lang IN ('zh-TW', 'en')),
+        created_at   INTEGER NOT NULL,
+        disabled_at  INTEGER
+    );
+    CREATE TABLE sessions (
+        token_sha256  TEXT PRIMARY KEY,
+        user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        csrf          TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        last_seen_ms  INTEGER NOT NULL
+    );
+    CREATE INDEX sessions_by_user ON sessions(user_id);
+    CREATE TABLE audit (
+        id      INTEGER PRIMARY KEY,
+        at      INTEGER NOT NULL,
+        actor   TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        detail  TEXT NOT NULL
+    );
+    CREATE TABLE login_failures (
+        id       INTEGER PRIMARY KEY,
+        name     TEXT NOT NULL COLLATE NOCASE,
+        address  TEXT NOT NULL,
+        at       INTEGER NOT NULL
+    );
+    CREATE INDEX login_failures_by_name ON login_failures(name, at);
+    CREATE INDEX login_failures_by_address ON login_failures(address, at);
+    "#,
+    // 6: supervisors' reviews. A row in `reviews` says a reviewer went through a call under a
     // rubric id (keyed like overrides, so it survives re-scoring); `blind` reviews were made
     // before the reviewer saw the automatic verdicts, and their own verdicts are kept in
     // `blind_verdicts`, never applied to scores: they only measure how far the machine agrees.

@@ -1,0 +1,1 @@
+// Audio seeking, highlighting and shortcuts for the call page (src/web/pages).
