@@ -7,7 +7,7 @@
 mod common;
 mod web_support;
 
-use common::{callgrade, run_args, workspace};
+use common::{callgrade, criterion, expected_total as expected, run_args, workspace};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -119,31 +119,6 @@ fn exported_call<'a>(export: &'a Value, file: &str) -> &'a Value {
         .iter()
         .find(|c| c["file"] == file)
         .unwrap()
-}
-
-fn criterion<'a>(call: &'a Value, id: &str) -> &'a Value {
-    call["criteria"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["id"] == id)
-        .unwrap()
-}
-
-/// The call's total as the rubric defines it (courtesy-en: scaled to 100, bands 90/80/70/60).
-fn expected(call: &Value) -> (f64, &'static str) {
-    let crit = call["criteria"].as_array().unwrap();
-    let raw: f64 = crit.iter().map(|k| k["points"].as_f64().unwrap()).sum();
-    let max: f64 = crit.iter().map(|k| k["max"].as_f64().unwrap()).sum();
-    let score = (raw / max * 100.0 * 10.0).round() / 10.0;
-    let grade = match score {
-        s if s >= 90.0 => "Outstanding",
-        s if s >= 80.0 => "Good",
-        s if s >= 70.0 => "Satisfactory",
-        s if s >= 60.0 => "Fair",
-        _ => "Needs improvement",
-    };
-    (score, grade)
 }
 
 fn override_fields<'a>(

@@ -6,7 +6,7 @@ use super::table::Table;
 use crate::audio::mmss;
 use crate::report::call::{CallReport, call_report};
 use crate::report::training::{TrainingList, training};
-use crate::report::trends::{CampaignRange, GroupBy, Trends, trends};
+use crate::report::trends::{CampaignRange, GroupBy, Trends, change, trends};
 use crate::score::Evidence;
 use crate::score::Verdict;
 use crate::store::Store;
@@ -169,16 +169,6 @@ fn num(x: f64) -> String {
 
 fn opt(x: Option<f64>) -> String {
     x.map(num).unwrap_or_default()
-}
-
-/// `▲ 5.2`, `▼ 3.1` or `= 0.0`; empty for a group's first campaign.
-fn change(delta: Option<f64>) -> String {
-    match delta {
-        Some(d) if d > 0.005 => format!("▲ {d:.1}"),
-        Some(d) if d < -0.005 => format!("▼ {:.1}", -d),
-        Some(_) => "= 0.0".into(),
-        None => String::new(),
-    }
 }
 
 fn trends_table(t: &Trends) -> String {

@@ -1,8 +1,8 @@
 //! Report stage: reads only the store, never transcribes. Builds the data behind exports and
 //! terminal tables; the CLI decides how to print it.
 
+pub mod calibration;
 pub mod call;
-pub mod charts;
 pub mod csv;
 pub mod deidentify;
 pub mod export_history;

@@ -129,6 +129,17 @@ impl Selection {
     }
 }
 
+/// A change of mean score as the tables show it: `▲ 5.2`, `▼ 3.1` or `= 0.0`; empty for a
+/// group's first campaign.
+pub fn change(delta: Option<f64>) -> String {
+    match delta {
+        Some(d) if d > 0.005 => format!("▲ {d:.1}"),
+        Some(d) if d < -0.005 => format!("▼ {:.1}", -d),
+        Some(_) => "= 0.0".into(),
+        None => String::new(),
+    }
+}
+
 /// Picks, for each campaign in `range`, the newest score run (highest id) of rubric id
 /// `rubric` (default: the rubric id of the newest campaign's newest run), and warns when the
 /// chosen versions' criteria differ or when campaigns in range were not scored with it.

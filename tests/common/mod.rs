@@ -96,3 +96,31 @@ pub fn count(db: &Path, table: &str) -> i64 {
     conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
         .unwrap()
 }
+
+/// A criterion of a call in the JSON export, by id.
+pub fn criterion<'a>(call: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    call["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap_or_else(|| panic!("no criterion {id} in {call}"))
+}
+
+/// An exported call's total as courtesy-en defines it, recomputed from its criteria: raw
+/// points over raw maximum, scaled to 100 and rounded to one decimal; and its band
+/// (90/80/70/60).
+pub fn expected_total(call: &serde_json::Value) -> (f64, &'static str) {
+    let crit = call["criteria"].as_array().unwrap();
+    let raw: f64 = crit.iter().map(|k| k["points"].as_f64().unwrap()).sum();
+    let max: f64 = crit.iter().map(|k| k["max"].as_f64().unwrap()).sum();
+    let score = (raw / max * 100.0 * 10.0).round() / 10.0;
+    let grade = match score {
+        s if s >= 90.0 => "Outstanding",
+        s if s >= 80.0 => "Good",
+        s if s >= 70.0 => "Satisfactory",
+        s if s >= 60.0 => "Fair",
+        _ => "Needs improvement",
+    };
+    (score, grade)
+}

@@ -8,6 +8,7 @@ use super::timeline::{time_anchor, timeline, verdict_class};
 use super::{campaign_calls, labels, report_error};
 use crate::audio::{Speaker, mmss};
 use crate::report::call::{CallReport, CriterionLine, call_report_by_id};
+use crate::report::html::components::when;
 use crate::report::queue::review_queue;
 use crate::score::Verdict;
 use crate::store::{CriterionChanges, Override, Store};
@@ -66,7 +67,7 @@ pub fn call_page(p: &CallPage, l: &Labels) -> Markup {
         header.call-head {
             p.meta {
                 (l.staff) ": " (c.staff) " · " (l.unit) ": " (c.unit) " · "
-                (l.called_at) ": " (c.called_at.replacen('T', " ", 1))
+                (l.called_at) ": " (when(&c.called_at))
                 @if let Some(r) = c.rings { " · " (l.rings) ": " (r) }
             }
             p.total {

@@ -3,6 +3,7 @@
 
 use super::labels::Labels;
 use super::{campaign_calls, campaign_url, enc, labels};
+use crate::report::html::components::{score, when};
 use crate::report::queue::{CallSummary, CampaignCalls, review_queue};
 use crate::web::layout::page;
 use crate::web::{AppState, CurrentUser, WebError};
@@ -136,13 +137,6 @@ fn pairs<'a>(v: &[&'a str]) -> Vec<(&'a str, &'a str)> {
     v.iter().map(|s| (*s, *s)).collect()
 }
 
-/// A score as the tables show it.
-pub fn score_cell(c: &CallSummary) -> String {
-    c.score
-        .as_ref()
-        .map_or("—".into(), |s| format!("{:.1} / {}", s.score, s.max))
-}
-
 /// The badges that say why a call may need a look.
 pub fn reasons(c: &CallSummary, l: &Labels) -> Markup {
     html! {
@@ -203,8 +197,8 @@ pub fn calls_page(data: &CampaignCalls, q: &CallsQuery, l: &Labels) -> Markup {
                 @for r in &rows {
                     tr {
                         td { a href={"/calls/" (r.id)} { (r.file) } }
-                        td { (r.staff) } td { (r.unit) } td { (r.called_at.replacen('T', " ", 1)) }
-                        td.num { (score_cell(r)) }
+                        td { (r.staff) } td { (r.unit) } td { (when(&r.called_at)) }
+                        td.num { (score(r.score.as_ref())) }
                         td { @if let Some(s) = &r.score { (s.grade) } @else { span.failed { (l.not_scored) } } }
                         td { (reasons(r, l)) }
                     }
@@ -226,7 +220,7 @@ pub fn queue_page(data: &CampaignCalls, l: &Labels) -> Markup {
         ol.queue {
             @for c in &queue {
                 li {
-                    a href={"/calls/" (c.id)} { (c.file) } " — " (c.staff) " · " (score_cell(c))
+                    a href={"/calls/" (c.id)} { (c.file) } " — " (c.staff) " · " (score(c.score.as_ref()))
                     @if let Some(s) = &c.score { " " (s.grade) } " " (reasons(c, l))
                 }
             }

@@ -3,17 +3,17 @@
 
 use super::calls::campaign_nav;
 use super::labels::Labels;
-use super::{campaign_url, labels, report_error};
+use super::{campaign_rubric, campaign_url, labels, report_error};
 use crate::audio::mmss;
-use crate::report::charts::{LineChart, Series, line_chart};
+use crate::report::ReportError;
 use crate::report::export_history::training_list;
+use crate::report::html::charts::trends_chart;
 use crate::report::training::TrainingList;
-use crate::report::trends::{CampaignRange, GroupBy, TrendRow, Trends, trends as trends_of};
-use crate::report::{ReportError, ensure_campaign};
+use crate::report::trends::{CampaignRange, GroupBy, Trends, change, trends as trends_of};
 use crate::web::layout::page;
 use crate::web::{AppState, CurrentUser, WebError};
 use axum::extract::{Path, Query, State};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 fn downloads(campaign: &str, l: &Labels) -> Markup {
     let base = campaign_url(campaign);
@@ -30,54 +30,6 @@ fn warnings(list: &[String], l: &Labels) -> Markup {
     html! { @for w in list { p.note { (l.warning) ": " (w) } } }
 }
 
-/// The chart the HTML export draws: one line per group and one for all.
-fn chart(t: &Trends, l: &Labels) -> Markup {
-    let mut groups: Vec<&str> = t.rows.iter().map(|r| r.group.as_str()).collect();
-    groups.dedup();
-    let series_of = |name: &str, rows: Vec<&TrendRow>| Series {
-        name: name.to_string(),
-        values: t
-            .campaigns
-            .iter()
-            .map(|c| {
-                rows.iter()
-                    .find(|r| &r.campaign == c)
-                    .and_then(|r| r.mean_score)
-            })
-            .collect(),
-    };
-    let mut series: Vec<Series> = groups
-        .iter()
-        .map(|g| series_of(g, t.rows.iter().filter(|r| r.group == *g).collect()))
-        .collect();
-    series.push(series_of(l.all, t.totals.iter().collect()));
-    let y_max = t
-        .rows
-        .iter()
-        .chain(&t.totals)
-        .map(|r| r.max)
-        .fold(0.0, f64::max);
-    let svg = line_chart(&LineChart {
-        title: l.trends.to_string(),
-        x_labels: t.campaigns.clone(),
-        series,
-        y_min: 0.0,
-        y_max: if y_max > 0.0 { y_max } else { 100.0 },
-        y_caption: l.mean.to_string(),
-    });
-    // The chart module escapes every text it draws; its output is markup, not data.
-    html! { figure { (PreEscaped(svg)) } }
-}
-
-fn change(delta: Option<f64>) -> String {
-    match delta {
-        Some(d) if d > 0.005 => format!("▲ {d:.1}"),
-        Some(d) if d < -0.005 => format!("▼ {:.1}", -d),
-        Some(_) => "= 0.0".into(),
-        None => String::new(),
-    }
-}
-
 /// The trends page body; `trends` is `None` when the database has nothing comparable.
 pub fn trends_page(campaign: &str, by_staff: bool, trends: Option<&Trends>, l: &Labels) -> Markup {
     let base = campaign_url(campaign);
@@ -90,7 +42,7 @@ pub fn trends_page(campaign: &str, by_staff: bool, trends: Option<&Trends>, l: &
             Some(t) => {
                 (warnings(&t.warnings, l))
                 p.meta { (l.pass_mark) ": " (t.pass_mark) }
-                (chart(t, l))
+                figure { (trends_chart(t, l.all, l.trends, l.mean)) }
                 table.trends {
                     thead { tr {
                         th { (if by_staff { l.staff } else { l.unit }) } th { (l.campaign) } th.num { (l.calls) }
@@ -168,13 +120,7 @@ pub async fn trends(
     let name = campaign.clone();
     let t = state
         .store(move |s| {
-            ensure_campaign(s, &campaign).map_err(report_error)?;
-            let rubric = s
-                .score_runs(&campaign)?
-                .into_iter()
-                .next()
-                .map(|r| r.rubric_id);
-            let Some(rubric) = rubric else {
+            let Some(rubric) = campaign_rubric(s, &campaign)? else {
                 return Ok(None);
             };
             let range = CampaignRange {
@@ -210,17 +156,9 @@ pub async fn training(
     let l = labels(&user);
     let name = campaign.clone();
     let list = state
-        .store(move |s| {
-            ensure_campaign(s, &campaign).map_err(report_error)?;
-            let rubric = s
-                .score_runs(&campaign)?
-                .into_iter()
-                .next()
-                .map(|r| r.rubric_id);
-            match rubric {
-                Some(id) => training_list(s, Some(&id)).map_err(report_error),
-                None => Ok(None),
-            }
+        .store(move |s| match campaign_rubric(s, &campaign)? {
+            Some(id) => training_list(s, Some(&id)).map_err(report_error),
+            None => Ok(None),
         })
         .await?;
     Ok(page(

@@ -74,16 +74,23 @@ pub fn reviewed_ids(
         .collect())
 }
 
+/// The rubric id of the newest score run of `campaign` (what its exports use); `NotFound`
+/// for an unknown campaign, `None` when nothing of it is scored.
+pub fn campaign_rubric(store: &Store, campaign: &str) -> Result<Option<String>, WebError> {
+    crate::report::ensure_campaign(store, campaign).map_err(report_error)?;
+    Ok(store
+        .score_runs(campaign)?
+        .into_iter()
+        .next()
+        .map(|r| r.rubric_id))
+}
+
 /// `campaign`'s calls with their reviewed marks, as the calls table and the queue show them.
 pub fn campaign_calls(
     store: &Store,
     campaign: &str,
 ) -> Result<crate::report::queue::CampaignCalls, WebError> {
-    let rubric = store
-        .score_runs(campaign)?
-        .into_iter()
-        .next()
-        .map(|r| r.rubric_id);
+    let rubric = campaign_rubric(store, campaign)?;
     let reviewed = reviewed_ids(store, campaign, rubric.as_deref())?;
     crate::report::queue::campaign_calls(store, campaign, &reviewed).map_err(report_error)
 }
