@@ -6,7 +6,10 @@
 
 mod common;
 
-use common::{callgrade, count, criterion, expected_total as expected, repo, run_args, workspace};
+use common::{
+    callgrade, copy_db, count, criterion, demo_db, expected_total as expected, repo, run_args,
+    workspace,
+};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -18,27 +21,12 @@ const UNIT: &str = "行政課";
 /// The database built once by the real pipeline; tests copy it.
 fn base_db() -> &'static PathBuf {
     static DB: OnceLock<PathBuf> = OnceLock::new();
-    DB.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("review_overrides");
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let (ws, manifest) = workspace(2, &[]);
-        let db = dir.join("base.db");
-        let out = callgrade().args(run_args(&manifest, &db)).output().unwrap();
-        assert!(out.status.success(), "run failed: {}", text(&out.stderr));
-        drop(ws);
-        db
-    })
+    DB.get_or_init(|| demo_db("review_overrides"))
 }
 
 /// A private copy of the base database for one test.
 fn fresh_db(name: &str) -> PathBuf {
-    let path = base_db().with_file_name(format!("{name}.db"));
-    let _ = std::fs::remove_file(&path);
-    let conn = rusqlite::Connection::open(base_db()).unwrap();
-    conn.execute("VACUUM INTO ?1", [path.display().to_string()])
-        .unwrap();
-    path
+    copy_db(base_db(), name)
 }
 
 fn text(b: &[u8]) -> String {

@@ -7,7 +7,7 @@
 mod common;
 mod web_support;
 
-use common::{callgrade, criterion, expected_total as expected, run_args, workspace};
+use common::{callgrade, copy_db, criterion, demo_db, expected_total as expected};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -16,29 +16,11 @@ use web_support::{Client, PASSWORD, Reply, Server, add_user};
 const CAMPAIGN: &str = "2026Q4";
 const CALL: &str = "call01-amy-service-hours.wav";
 
-/// The base database and the folder holding its recordings (kept for the audio route).
+/// The base database (its recordings kept for the audio route), with an account per role.
 fn base_db() -> &'static PathBuf {
     static DB: OnceLock<PathBuf> = OnceLock::new();
     DB.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("web_pages");
-        let _ = std::fs::remove_dir_all(&dir);
-        let recordings = dir.join("recordings");
-        std::fs::create_dir_all(&recordings).unwrap();
-        let (ws, _) = workspace(2, &[]);
-        for entry in std::fs::read_dir(ws.path()).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), recordings.join(entry.file_name())).unwrap();
-        }
-        let db = dir.join("base.db");
-        let out = callgrade()
-            .args(run_args(&recordings.join("manifest.csv"), &db))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "run failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let db = demo_db("web_pages");
         for (name, role) in [
             ("admin", "admin"),
             ("wang", "supervisor"),
@@ -53,12 +35,7 @@ fn base_db() -> &'static PathBuf {
 
 /// A private copy of the base database.
 fn fresh_db(name: &str) -> PathBuf {
-    let path = base_db().with_file_name(format!("{name}.db"));
-    let _ = std::fs::remove_file(&path);
-    let conn = rusqlite::Connection::open(base_db()).unwrap();
-    conn.execute("VACUUM INTO ?1", [path.display().to_string()])
-        .unwrap();
-    path
+    copy_db(base_db(), name)
 }
 
 fn sql<T: rusqlite::types::FromSql>(db: &Path, query: &str) -> T {

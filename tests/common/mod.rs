@@ -124,3 +124,40 @@ pub fn expected_total(call: &serde_json::Value) -> (f64, &'static str) {
     };
     (score, grade)
 }
+
+/// The first two demo calls run once through the real pipeline (tiny.en, English rubric) into
+/// `NAME/base.db` under the test target folder; the recordings stay in `NAME/recordings` for
+/// tests that read them again.
+pub fn demo_db(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    let recordings = dir.join("recordings");
+    std::fs::create_dir_all(&recordings).unwrap();
+    let (ws, _) = workspace(2, &[]);
+    for entry in std::fs::read_dir(ws.path()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), recordings.join(entry.file_name())).unwrap();
+    }
+    let db = dir.join("base.db");
+    let out = callgrade()
+        .args(run_args(&recordings.join("manifest.csv"), &db))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "run failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    db
+}
+
+/// A private copy of database `base`, `NAME.db` beside it (VACUUM INTO: whole and consistent
+/// even while the base has a -wal file).
+pub fn copy_db(base: &Path, name: &str) -> PathBuf {
+    let path = base.with_file_name(format!("{name}.db"));
+    let _ = std::fs::remove_file(&path);
+    let conn = rusqlite::Connection::open(base).unwrap();
+    conn.execute("VACUUM INTO ?1", [path.display().to_string()])
+        .unwrap();
+    path
+}
