@@ -4,6 +4,7 @@
 //! (campaigns, calls) and [`calibration`].
 
 pub mod assets;
+mod audit_log;
 pub mod auth;
 pub mod calibration;
 pub mod csrf;
@@ -111,6 +112,7 @@ pub fn app(state: AppState) -> Router {
         .merge(login::routes())
         .merge(settings::routes())
         .merge(users::routes())
+        .merge(audit_log::routes())
         .merge(assets::routes())
         .merge(pages::routes())
         .merge(calibration::routes())

@@ -97,12 +97,8 @@ pub fn user_cmd(db: &Path, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // A command that fails before reading its input closes the pipe; that is not our error.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
     child.wait_with_output().unwrap()
 }
 
@@ -230,10 +226,13 @@ impl Client {
         form: Option<&[(&str, &str)]>,
     ) -> Reply {
         let url = format!("{}{path}", self.base);
-        let mut builder = ureq::http::Request::builder()
-            .method(method)
-            .uri(&url)
-            .header("accept", "text/html");
+        let mut builder = ureq::http::Request::builder().method(method).uri(&url);
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("accept"))
+        {
+            builder = builder.header("accept", "text/html");
+        }
         let mut cookies: Vec<String> = headers
             .iter()
             .filter(|(k, _)| k.eq_ignore_ascii_case("cookie"))
