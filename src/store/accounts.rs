@@ -233,7 +233,7 @@ mod tests {
     #[test]
     fn names_that_would_break_urls_or_terminals_are_refused() {
         assert!(valid_name("林小姐"));
-        assert!(valid_name("<b>x</b>"));
+        assert!(valid_name("<b>x"));
         for bad in ["", " amy", "a/b", "a\x1bb", &"x".repeat(65)] {
             assert!(!valid_name(bad), "{bad:?}");
         }

@@ -376,7 +376,9 @@ mod tests {
             let store = Store::open_read_only(&path).unwrap();
             assert_eq!(store.campaigns().unwrap(), ["2026Q1"], "from {version}");
             drop(store);
-            assert_eq!(version_and_id(&path), (version as i64, 0));
+            // Unchanged: the version it had, and the application id migration 3 set (if run).
+            let id = if version >= 3 { APPLICATION_ID } else { 0 };
+            assert_eq!(version_and_id(&path), (version as i64, id));
         }
     }
 
