@@ -24,6 +24,8 @@ struct Labels {
     empty: &'static str,
     page: &'static str,
     utc: &'static str,
+    /// Action words as stored (by every module that audits) and as people read them;
+    /// words not listed are shown as stored.
     actions: &'static [(&'static str, &'static str)],
 }
 
@@ -46,6 +48,10 @@ const ZH: Labels = Labels {
         ("user-add", "新增使用者"),
         ("user-disable", "停用使用者"),
         ("user-password", "設定新密碼"),
+        ("override", "更改判定"),
+        ("override-withdrawn", "撤回更改"),
+        ("reviewed", "標記已複核"),
+        ("blind review", "盲評"),
     ],
 };
 
@@ -68,6 +74,10 @@ const EN: Labels = Labels {
         ("user-add", "added a user"),
         ("user-disable", "disabled a user"),
         ("user-password", "set a new password"),
+        ("override", "overrode a verdict"),
+        ("override-withdrawn", "withdrew an override"),
+        ("reviewed", "marked a call reviewed"),
+        ("blind review", "blind review"),
     ],
 };
 

@@ -6,7 +6,7 @@ use super::csrf::{CsrfForm, NoFields};
 use super::error::{WebError, query_escape};
 use super::layout::{csrf_field, page, role_name};
 use super::{AppState, Lang, password};
-use crate::store::{Account, AccountError};
+use crate::store::{Account, AccountError, Store, StoreError};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -122,9 +122,9 @@ async fn list(
     user.require(Role::Admin)?;
     let l = user.lang.pick(&ZH, &EN);
     let notice = match q.done.as_str() {
-        "added" => Notice::Done(l.added, q.name),
-        "disabled" => Notice::Done(l.was_disabled, q.name),
-        "password" => Notice::Done(l.password_set, q.name),
+        "user-add" => Notice::Done(l.added, q.name),
+        "user-disable" => Notice::Done(l.was_disabled, q.name),
+        "user-password" => Notice::Done(l.password_set, q.name),
         _ => Notice::None,
     };
     let users = state.store(|s| Ok(s.users()?)).await?;
@@ -146,27 +146,14 @@ async fn add(
     user.require(Role::Admin)?;
     let role = Role::parse(&f.role)
         .ok_or_else(|| WebError::BadRequest(format!("unknown role {}", f.role)))?;
-    let actor = user.name.clone();
     let name = f.name.clone();
-    let result = state
-        .store(move |s| {
-            let Ok(hash) = password::hash(&f.password) else {
-                return Ok(Err(Refusal::ShortPassword));
-            };
-            match s.add_user(&f.name, role, &hash) {
-                Ok(a) => {
-                    s.audit(
-                        &actor,
-                        "user-add",
-                        &format!("{} as {}", a.name, role.as_str()),
-                    )?;
-                    Ok(Ok(a))
-                }
-                Err(e) => Ok(Err(refusal(e)?)),
-            }
-        })
-        .await?;
-    done(&state, &user, result, "added", &name).await
+    change(&state, &user, "user-add", &name, move |s| {
+        let hash = password::hash(&f.password).map_err(|_| Refusal::ShortPassword)?;
+        let a = s.add_user(&f.name, role, &hash)?;
+        let detail = format!("{} as {}", a.name, role.as_str());
+        Ok((a, detail))
+    })
+    .await
 }
 
 async fn disable(
@@ -176,23 +163,15 @@ async fn disable(
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     user.require(Role::Admin)?;
-    let actor = user.name.clone();
-    let target = name.clone();
-    let result = state
-        .store(move |s| {
-            if s.user(&target)?.is_some_and(|a| a.name == actor) {
-                return Ok(Err(Refusal::Yourself));
-            }
-            match s.disable_user(&target) {
-                Ok(a) => {
-                    s.audit(&actor, "user-disable", &a.name)?;
-                    Ok(Ok(a))
-                }
-                Err(e) => Ok(Err(refusal(e)?)),
-            }
-        })
-        .await?;
-    done(&state, &user, result, "disabled", &name).await
+    let (actor, target) = (user.name.clone(), name.clone());
+    change(&state, &user, "user-disable", &name, move |s| {
+        if s.user(&target)?.is_some_and(|a| a.name == actor) {
+            return Err(Refusal::Yourself);
+        }
+        let a = s.disable_user(&target)?;
+        Ok((a.clone(), a.name))
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -207,57 +186,71 @@ async fn set_password(
     CsrfForm(f): CsrfForm<PasswordFields>,
 ) -> Result<Response, WebError> {
     user.require(Role::Admin)?;
-    let actor = user.name.clone();
     let target = name.clone();
-    let result = state
-        .store(move |s| {
-            let Ok(hash) = password::hash(&f.password) else {
-                return Ok(Err(Refusal::ShortPassword));
-            };
-            match s.set_password(&target, &hash) {
-                Ok(a) => {
-                    s.audit(&actor, "user-password", &a.name)?;
-                    Ok(Ok(a))
-                }
-                Err(e) => Ok(Err(refusal(e)?)),
-            }
-        })
-        .await?;
-    done(&state, &user, result, "password", &name).await
+    change(&state, &user, "user-password", &name, move |s| {
+        let hash = password::hash(&f.password).map_err(|_| Refusal::ShortPassword)?;
+        let a = s.set_password(&target, &hash)?;
+        Ok((a.clone(), a.name))
+    })
+    .await
 }
 
-/// Why a change was refused, in words for the page.
+/// Why a change was not made: words for the page, or a failure of the server.
 enum Refusal {
     Exists,
     BadName,
     Unknown,
     ShortPassword,
     Yourself,
+    Failed(WebError),
 }
 
-fn refusal(e: AccountError) -> Result<Refusal, WebError> {
-    match e {
-        AccountError::Exists { .. } => Ok(Refusal::Exists),
-        AccountError::BadName(_) => Ok(Refusal::BadName),
-        AccountError::Unknown { .. } => Ok(Refusal::Unknown),
-        AccountError::Store(e) => Err(e.into()),
+impl From<AccountError> for Refusal {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Exists { .. } => Refusal::Exists,
+            AccountError::BadName(_) => Refusal::BadName,
+            AccountError::Unknown { .. } => Refusal::Unknown,
+            AccountError::Store(e) => Refusal::Failed(e.into()),
+        }
     }
 }
 
-/// After a change: back to the list with what was done (so a reload does not repeat it), or
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Self {
+        Refusal::Failed(e.into())
+    }
+}
+
+/// Makes one change to the accounts as `user` and audits it as `action` with the detail `f`
+/// returns. Then back to the list saying what was done (so a reload does not repeat it), or
 /// the list again with why it was refused.
-async fn done(
+async fn change<F>(
     state: &AppState,
     user: &CurrentUser,
-    result: Result<Account, Refusal>,
-    what: &str,
+    action: &'static str,
     name: &str,
-) -> Result<Response, WebError> {
+    f: F,
+) -> Result<Response, WebError>
+where
+    F: FnOnce(&mut Store) -> Result<(Account, String), Refusal> + Send + 'static,
+{
+    let actor = user.name.clone();
+    let result = state
+        .store(move |s| match f(s) {
+            Ok((a, detail)) => {
+                s.audit(&actor, action, &detail)?;
+                Ok(Ok(a))
+            }
+            Err(Refusal::Failed(e)) => Err(e),
+            Err(refusal) => Ok(Err(refusal)),
+        })
+        .await?;
     let l = user.lang.pick(&ZH, &EN);
     let (status, message) = match result {
         Ok(a) => {
             return Ok(Redirect::to(&format!(
-                "/users?done={what}&name={}",
+                "/users?done={action}&name={}",
                 query_escape(&a.name)
             ))
             .into_response());
@@ -267,6 +260,7 @@ async fn done(
         Err(Refusal::Unknown) => (StatusCode::NOT_FOUND, format!("{}{name}", l.unknown)),
         Err(Refusal::ShortPassword) => (StatusCode::BAD_REQUEST, l.short_password.to_string()),
         Err(Refusal::Yourself) => (StatusCode::BAD_REQUEST, l.not_yourself.to_string()),
+        Err(Refusal::Failed(e)) => return Err(e),
     };
     let users = state.store(|s| Ok(s.users()?)).await?;
     Ok((status, users_page(user, &users, Notice::Failed(message))).into_response())
