@@ -668,6 +668,19 @@ fn the_user_command_explains_what_went_wrong() {
         );
         assert_eq!(std::fs::read(file).unwrap(), before);
     }
+    // A database from before accounts existed has no users, and listing does not change it.
+    let old = dir.path().join("old.db");
+    rusqlite::Connection::open(&old)
+        .unwrap()
+        .execute_batch(
+            "PRAGMA application_id = 1128747588; PRAGMA user_version = 4;
+             CREATE TABLE campaigns (id INTEGER PRIMARY KEY, name TEXT, created_at INTEGER);",
+        )
+        .unwrap();
+    let before = std::fs::read(&old).unwrap();
+    let (ok, out, err) = cli(&old, &["list"], "");
+    assert!(ok && out.contains("has no users"), "{out}{err}");
+    assert_eq!(std::fs::read(&old).unwrap(), before);
     // passwd and disable work and say so.
     let (ok, out, err) = cli(
         &db,

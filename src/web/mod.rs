@@ -126,6 +126,9 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves the app on `listener` until Ctrl-C.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    // Make the stand-in hash for unknown names now, so the first such login is not slower
+    // than a wrong password (which would tell that the name does not exist).
+    let _ = tokio::task::spawn_blocking(|| password::verify("", None)).await;
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
