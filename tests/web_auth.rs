@@ -106,6 +106,50 @@ fn repeated_failures_for_a_name_are_refused_for_a_while_even_with_the_right_pass
     );
 }
 
+/// A failed login sent as a browser at `ip` behind the proxy would send it.
+fn fail_from(server: &Server, ip: &str, name: &str) -> u16 {
+    let c = server.anonymous();
+    let form = c.get("/login");
+    let token = web_support::form_token(&form.body).unwrap();
+    let cookie = format!(
+        "callgrade_login={}",
+        cookie_value(&form, "callgrade_login").unwrap()
+    );
+    c.post_with(
+        "/login",
+        &[("cookie", &cookie), ("x-real-ip", ip)],
+        &[
+            ("csrf", &token),
+            ("username", name),
+            ("password", "guess guess"),
+        ],
+    )
+    .status
+}
+
+#[test]
+fn many_failures_from_one_address_are_refused_whatever_the_names() {
+    let (_dir, server) = team(&["--behind-proxy"]);
+    for i in 0..20 {
+        assert_eq!(fail_from(&server, "10.0.0.1", &format!("name{i}")), 401);
+    }
+    assert_eq!(fail_from(&server, "10.0.0.1", "tia"), 429);
+    // Another browser behind the same proxy is not held back.
+    assert_eq!(fail_from(&server, "10.0.0.2", "tia"), 401);
+    assert!(
+        audit_rows(&server.db)
+            .iter()
+            .any(|r| r.1 == "login-failed" && r.2.contains("from 10.0.0.2"))
+    );
+    drop(server);
+    // Without --behind-proxy the header is nobody's word: every failure is 127.0.0.1's.
+    let (_dir, server) = team(&[]);
+    for i in 0..20 {
+        fail_from(&server, &format!("10.0.1.{i}"), &format!("name{i}"));
+    }
+    assert_eq!(fail_from(&server, "10.0.2.1", "tia"), 429);
+}
+
 #[test]
 fn logins_and_failures_are_in_the_audit_log_and_the_admin_page_shows_them_newest_first() {
     let (_dir, server) = team(&[]);

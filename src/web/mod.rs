@@ -37,6 +37,9 @@ pub struct Settings {
     pub idle: Duration,
     /// Mark cookies `Secure` (only sent over HTTPS): for a TLS reverse proxy in front.
     pub secure_cookies: bool,
+    /// Requests come through a reverse proxy on this machine that sets `X-Real-IP`: login
+    /// throttling counts that address instead of the proxy's.
+    pub behind_proxy: bool,
 }
 
 impl Default for Settings {
@@ -44,6 +47,7 @@ impl Default for Settings {
         Settings {
             idle: Duration::from_secs(30 * 60),
             secure_cookies: false,
+            behind_proxy: false,
         }
     }
 }

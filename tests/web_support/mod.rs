@@ -203,6 +203,16 @@ impl Client {
         self.send("POST", path, &[], Some(fields))
     }
 
+    /// POSTs exactly these fields with extra headers (a `cookie` one is added to the session's).
+    pub fn post_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        self.send("POST", path, headers, Some(fields))
+    }
+
     /// POSTs a form with this session's CSRF token added, as the app's own forms do.
     pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let token = self.csrf();
