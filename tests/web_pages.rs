@@ -508,6 +508,8 @@ fn the_audio_is_served_by_call_id_with_ranges_and_never_by_path() {
 
     // Paths and encoded paths never reach a file.
     for attempt in [
+        "/calls/../../../etc/passwd/audio",
+        "/calls/1/../../../../etc/passwd",
         "/calls/..%2F..%2F..%2Fetc%2Fpasswd/audio",
         "/calls/%2e%2e%2f%2e%2e%2fetc%2fpasswd/audio",
         "/calls/%252e%252e%252fetc%252fpasswd/audio",
