@@ -27,6 +27,7 @@ const NAME_LIMIT: usize = 5;
 const ADDRESS_LIMIT: usize = 20;
 
 struct Labels {
+    app: &'static str,
     title: &'static str,
     username: &'static str,
     password: &'static str,
@@ -38,6 +39,7 @@ struct Labels {
 }
 
 const ZH: Labels = Labels {
+    app: "通話禮貌評分（callgrade）",
     title: "登入",
     username: "使用者名稱",
     password: "密碼",
@@ -49,6 +51,7 @@ const ZH: Labels = Labels {
 };
 
 const EN: Labels = Labels {
+    app: "Call courtesy grading (callgrade)",
     title: "Log in",
     username: "User name",
     password: "Password",
@@ -84,7 +87,7 @@ async fn login_form(
     Query(q): Query<LoginQuery>,
 ) -> Response {
     if user.is_some() {
-        return Redirect::to(after_login(&q.next)).into_response();
+        return Redirect::to(&after_login(&q.next)).into_response();
     }
     form_page(&state, Lang::from_code(&q.lang), &q.next, Notice::None)
 }
@@ -106,6 +109,7 @@ fn form_page(state: &AppState, lang: Lang, next: &str, notice: Notice) -> Respon
         Lang::En
     };
     let body = html! {
+        p.muted { (l.app) }
         @match notice {
             Notice::None => {},
             Notice::Failed => p.message.error role="alert" { (l.failed) },
@@ -224,7 +228,7 @@ async fn login(
         Outcome::Throttled(secs) => form_page(&state, lang, &f.next, Notice::Throttled(secs)),
         Outcome::LoggedIn { token } => {
             let secure = state.settings().secure_cookies;
-            let mut response = Redirect::to(after_login(&f.next)).into_response();
+            let mut response = Redirect::to(&after_login(&f.next)).into_response();
             let h = response.headers_mut();
             h.append(
                 header::SET_COOKIE,
@@ -272,10 +276,10 @@ fn unix_now() -> i64 {
 }
 
 /// Where to go after logging in: `next` when it is a page of this site, else the campaigns.
-fn after_login(next: &str) -> &str {
-    match local_path(next) {
-        "/" => "/campaigns",
-        path => path,
+fn after_login(next: &str) -> String {
+    match local_path(next).as_str() {
+        "/" => "/campaigns".into(),
+        path => path.into(),
     }
 }
 
