@@ -1,5 +1,11 @@
 //! The one `Range` form an `<audio>` element sends: a single byte range. Several ranges are
 //! answered with the whole file (HTTP allows ignoring Range), a range past the end is 416.
+//! An open range (`bytes=a-`, what a player asks first) gets at most [`OPEN_RANGE_MAX`]
+//! bytes: the player asks on from where that part ends, and no request holds a long
+//! recording in memory at once.
+
+/// The most bytes an open range (`bytes=a-`) is answered with.
+pub const OPEN_RANGE_MAX: u64 = 4 * 1024 * 1024;
 
 /// What to send for a request's `Range` header on a file of `len` bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +59,7 @@ pub fn answer(header: Option<&str>, len: u64) -> RangeAnswer {
                 },
                 None => RangeAnswer::Part {
                     start,
-                    end: len - 1,
+                    end: (len - 1).min(start + OPEN_RANGE_MAX - 1),
                 },
             }
         }
@@ -94,6 +100,14 @@ mod tests {
             }
         );
         assert_eq!(answer(Some("bytes=1000-"), len), Unsatisfiable);
+        let big = 3 * super::OPEN_RANGE_MAX;
+        assert_eq!(
+            answer(Some("bytes=10-"), big),
+            Part {
+                start: 10,
+                end: 9 + super::OPEN_RANGE_MAX
+            }
+        );
         assert_eq!(answer(Some("bytes=-0"), len), Unsatisfiable);
         assert_eq!(answer(Some("bytes=0-1,5-6"), len), Whole);
         assert_eq!(answer(Some("bytes=abc"), len), Whole);
