@@ -265,6 +265,13 @@ fn blind_and_seen_reviews_are_counted_on_the_calibration_page() {
     assert_eq!(again.status, 409);
     assert!(again.body.contains("不能算作盲評"), "{}", again.body);
     assert_eq!(count(&server.db, "SELECT COUNT(*) FROM reviews"), 2);
+    assert_eq!(
+        count(
+            &server.db,
+            "SELECT COUNT(*) FROM audit WHERE action = 'blind review'"
+        ),
+        2
+    );
 
     let b_pickup = &mb.iter().find(|(k, ..)| k == "pickup").unwrap().1;
     let out = callgrade()

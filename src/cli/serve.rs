@@ -28,6 +28,11 @@ pub struct ServeArgs {
     /// proxy; without one the browser would never send the cookie back.
     #[arg(long)]
     pub secure_cookies: bool,
+    /// A reverse proxy on this machine forwards the requests and sets `X-Real-IP` to the
+    /// browser's address (nginx: `proxy_set_header X-Real-IP $remote_addr;`). Failed logins
+    /// are then counted per browser address instead of all together as the proxy's.
+    #[arg(long)]
+    pub behind_proxy: bool,
     /// Minutes a session may stay unused before its user must log in again.
     #[arg(long, default_value_t = 30)]
     pub idle_minutes: u64,
@@ -58,6 +63,7 @@ pub fn main(args: ServeArgs) -> anyhow::Result<i32> {
             None => Duration::from_secs(args.idle_minutes.max(1) * 60),
         },
         secure_cookies: args.secure_cookies,
+        behind_proxy: args.behind_proxy,
     };
     let state = AppState::new(args.db.clone(), settings, say);
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -42,6 +42,23 @@ impl Verdict {
         self == Verdict::Failed
     }
 
+    /// `"passed"`, `"failed"` or `"not_applicable"`: the JSON export's spelling, also used in
+    /// stored review rows and form fields.
+    pub fn code(self) -> &'static str {
+        match self {
+            Verdict::Passed => "passed",
+            Verdict::Failed => "failed",
+            Verdict::NotApplicable => "not_applicable",
+        }
+    }
+
+    /// The verdict spelled `code` (see [`Verdict::code`]).
+    pub fn from_code(code: &str) -> Option<Verdict> {
+        [Verdict::Passed, Verdict::Failed, Verdict::NotApplicable]
+            .into_iter()
+            .find(|v| v.code() == code)
+    }
+
     /// `"passed"`, `"failed"` or `"not applicable"`.
     pub fn label(self) -> &'static str {
         match self {

@@ -8,7 +8,7 @@
 use super::overrides::utc;
 use super::{Store, StoreError, now};
 use crate::score::Verdict;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::Serialize;
 
 /// One "reviewed" mark on a call.
@@ -89,16 +89,7 @@ impl Store {
         verdicts: &[(String, Verdict)],
     ) -> Result<Review, ReviewError> {
         let reviewer = self.check_review(call_id, rubric_id, reviewer)?.to_string();
-        let seen: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT id FROM reviews WHERE call_id = ?1 AND rubric_id = ?2 AND reviewer = ?3",
-                params![call_id, rubric_id, reviewer],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql_err(e))?;
-        if seen.is_some() {
+        if self.has_seen(call_id, rubric_id, &reviewer)? {
             return Err(ReviewError::AlreadySeen {
                 reviewer,
                 file: self.call_file(call_id)?,
@@ -143,12 +134,33 @@ impl Store {
         for (criterion, verdict) in verdicts {
             tx.execute(
                 "INSERT INTO blind_verdicts (review_id, criterion_id, verdict) VALUES (?1, ?2, ?3)",
-                params![id, criterion, verdict_text(*verdict)],
+                params![id, criterion, verdict.code()],
             )
             .map_err(sql)?;
         }
         tx.commit().map_err(sql)?;
         Ok(self.review_by_id(id)?)
+    }
+
+    /// Whether `reviewer` has had the automatic verdicts of the call under `rubric_id` on
+    /// screen, as far as the database knows: they marked it reviewed (blind or not) or
+    /// overrode one of its verdicts.
+    pub fn has_seen(
+        &self,
+        call_id: i64,
+        rubric_id: &str,
+        reviewer: &str,
+    ) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM reviews
+                                WHERE call_id = ?1 AND rubric_id = ?2 AND reviewer = ?3)
+                     OR EXISTS (SELECT 1 FROM overrides
+                                WHERE call_id = ?1 AND rubric_id = ?2 AND reviewer = ?3)",
+                params![call_id, rubric_id, reviewer.trim()],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sql_err(e))
     }
 
     /// Every "reviewed" mark on calls of `campaign`, oldest first.
@@ -181,7 +193,9 @@ impl Store {
                 call_id: r.get(1)?,
                 rubric_id: r.get(2)?,
                 criterion_id: r.get(3)?,
-                verdict: verdict_from(&r.get::<_, String>(4)?),
+                // The column's CHECK constraint allows only the three codes.
+                verdict: Verdict::from_code(&r.get::<_, String>(4)?)
+                    .unwrap_or(Verdict::NotApplicable),
                 reviewer: r.get(5)?,
                 at: utc(r.get(6)?),
             })
@@ -289,24 +303,6 @@ fn insert_review(
     Ok(conn.last_insert_rowid())
 }
 
-/// The stored spelling of a verdict (the JSON export's).
-fn verdict_text(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Passed => "passed",
-        Verdict::Failed => "failed",
-        Verdict::NotApplicable => "not_applicable",
-    }
-}
-
-/// The column's CHECK constraint allows only the three spellings of [`verdict_text`].
-fn verdict_from(text: &str) -> Verdict {
-    match text {
-        "passed" => Verdict::Passed,
-        "failed" => Verdict::Failed,
-        _ => Verdict::NotApplicable,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,6 +404,21 @@ any = ["hello"]
             .unwrap_err();
         assert!(matches!(err, ReviewError::AlreadySeen { .. }), "{err}");
         assert!(err.to_string().contains("a.wav"), "{err}");
+        // Nor after overriding one of them.
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO overrides (call_id, rubric_id, criterion_id, passed, reason,
+                                        reviewer, created_at)
+                 VALUES (1, 't', 'pickup', 0, 'six rings', 'Chen', 0)",
+            )
+            .unwrap();
+        assert!(store.has_seen(1, "t", "Chen").unwrap());
+        assert!(
+            store
+                .add_blind_review(1, "t", "Chen", &both(Verdict::Passed, Verdict::Failed))
+                .is_err()
+        );
         // Another reviewer has not seen them.
         store
             .add_blind_review(1, "t", "Lin", &both(Verdict::Passed, Verdict::Failed))

@@ -22,8 +22,8 @@ const LOGIN_COOKIE: &str = "callgrade_login";
 const WINDOW: i64 = 15 * 60;
 /// Failures of one name within the window before its logins are refused.
 const NAME_LIMIT: usize = 5;
-/// Failures from one address within the window before its logins are refused (higher: one
-/// office, or a reverse proxy, shares an address).
+/// Failures from one address within the window before its logins are refused (higher: an
+/// office shares an address).
 const ADDRESS_LIMIT: usize = 20;
 
 struct Labels {
@@ -182,7 +182,7 @@ async fn login(
     let lang = Lang::from_code(&f.lang);
     // What was typed is kept for throttling and the audit log; a very long one is cut.
     let name: String = f.username.trim().chars().take(64).collect();
-    let address = peer.ip().to_string();
+    let address = client_address(&state, peer, &headers);
     let idle_ms = state.settings().idle.as_millis() as i64;
     let password = f.password;
     let outcome = state
@@ -241,6 +241,20 @@ async fn login(
             response
         }
     })
+}
+
+/// Who is logging in, as an address for throttling and the audit log: the connection's,
+/// or behind a reverse proxy on this machine (`--behind-proxy`) the `X-Real-IP` the proxy
+/// sets. The header is believed only from a loopback connection: anyone else could write it.
+fn client_address(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> String {
+    let forwarded = headers
+        .get("x-real-ip")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
+    match forwarded {
+        Some(ip) if state.settings().behind_proxy && peer.ip().is_loopback() => ip.to_string(),
+        _ => peer.ip().to_string(),
+    }
 }
 
 /// When logins may be tried again, if the name or the address has used up its failures: the

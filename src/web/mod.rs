@@ -4,6 +4,7 @@
 //! (campaigns, calls) and [`calibration`].
 
 pub mod assets;
+mod audit_log;
 pub mod auth;
 pub mod calibration;
 pub mod csrf;
@@ -36,6 +37,9 @@ pub struct Settings {
     pub idle: Duration,
     /// Mark cookies `Secure` (only sent over HTTPS): for a TLS reverse proxy in front.
     pub secure_cookies: bool,
+    /// Requests come through a reverse proxy on this machine that sets `X-Real-IP`: login
+    /// throttling counts that address instead of the proxy's.
+    pub behind_proxy: bool,
 }
 
 impl Default for Settings {
@@ -43,6 +47,7 @@ impl Default for Settings {
         Settings {
             idle: Duration::from_secs(30 * 60),
             secure_cookies: false,
+            behind_proxy: false,
         }
     }
 }
@@ -111,6 +116,7 @@ pub fn app(state: AppState) -> Router {
         .merge(login::routes())
         .merge(settings::routes())
         .merge(users::routes())
+        .merge(audit_log::routes())
         .merge(assets::routes())
         .merge(pages::routes())
         .merge(calibration::routes())
@@ -124,6 +130,9 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves the app on `listener` until Ctrl-C.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    // Make the stand-in hash for unknown names now, so the first such login is not slower
+    // than a wrong password (which would tell that the name does not exist).
+    let _ = tokio::task::spawn_blocking(|| password::verify("", None)).await;
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

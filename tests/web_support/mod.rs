@@ -97,12 +97,8 @@ pub fn user_cmd(db: &Path, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // A command that fails before reading its input closes the pipe; that is not our error.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
     child.wait_with_output().unwrap()
 }
 
@@ -207,6 +203,16 @@ impl Client {
         self.send("POST", path, &[], Some(fields))
     }
 
+    /// POSTs exactly these fields with extra headers (a `cookie` one is added to the session's).
+    pub fn post_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        self.send("POST", path, headers, Some(fields))
+    }
+
     /// POSTs a form with this session's CSRF token added, as the app's own forms do.
     pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let token = self.csrf();
@@ -230,10 +236,13 @@ impl Client {
         form: Option<&[(&str, &str)]>,
     ) -> Reply {
         let url = format!("{}{path}", self.base);
-        let mut builder = ureq::http::Request::builder()
-            .method(method)
-            .uri(&url)
-            .header("accept", "text/html");
+        let mut builder = ureq::http::Request::builder().method(method).uri(&url);
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("accept"))
+        {
+            builder = builder.header("accept", "text/html");
+        }
         let mut cookies: Vec<String> = headers
             .iter()
             .filter(|(k, _)| k.eq_ignore_ascii_case("cookie"))

@@ -2,9 +2,10 @@
 //! the automatic verdicts. The page is built from the call without its score (the store is
 //! never asked for verdicts, reasons or confidence), so nothing of the machine's can leak.
 
-use super::labels::Labels;
-use crate::audio::{Speaker, mmss};
+use super::labels::{Labels, report_words};
+use crate::audio::mmss;
 use crate::report::calibration::VERDICTS;
+use crate::report::html::components::{speaker, verdict_word};
 use crate::score::{Rubric, Verdict};
 use crate::store::{CallView, Store, StoreError};
 use crate::web::layout::csrf_field;
@@ -33,25 +34,11 @@ pub(super) fn load(
         Some(run) => Some((run.rubric_id.clone(), store.stored_rubric(&run)?)),
         None => None,
     };
-    let seen = rubric.as_ref().is_some_and(|(rid, _)| {
-        store
-            .call_reviews(id)
-            .map(|r| {
-                r.iter()
-                    .any(|r| &r.rubric_id == rid && r.reviewer == reviewer)
-            })
-            .unwrap_or(false)
-    });
+    let seen = match &rubric {
+        Some((rubric_id, _)) => store.has_seen(id, rubric_id, reviewer)?,
+        None => false,
+    };
     Ok(Some(BlindCall { call, rubric, seen }))
-}
-
-/// The stored spelling of a verdict in the form (`passed`, `failed`, `not_applicable`).
-pub(super) fn field_value(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Passed => "passed",
-        Verdict::Failed => "failed",
-        Verdict::NotApplicable => "not_applicable",
-    }
 }
 
 /// The form field that carries a criterion's verdict.
@@ -61,6 +48,7 @@ pub(super) fn field_name(criterion: &str) -> String {
 
 /// The page body; `message` is shown above the form (why the last attempt was refused).
 pub(super) fn page(b: &BlindCall, user: &CurrentUser, l: &Labels, message: Option<&str>) -> Markup {
+    let words = report_words(user);
     let c = &b.call;
     let call_page = format!("/calls/{}", c.id);
     html! {
@@ -79,7 +67,7 @@ pub(super) fn page(b: &BlindCall, user: &CurrentUser, l: &Labels, message: Optio
                 @for s in &c.transcript {
                     p.line data-start=(format!("{:.2}", s.start)) data-end=(format!("{:.2}", s.end)) {
                         span.t { "[" (mmss(s.start)) "]" } " "
-                        b { (speaker(s.speaker, l)) } "："
+                        b { (speaker(s.speaker, words)) } (words.colon)
                         span { (s.text) }
                     }
                 }
@@ -97,11 +85,11 @@ pub(super) fn page(b: &BlindCall, user: &CurrentUser, l: &Labels, message: Optio
                             @for k in &rubric.criteria {
                                 fieldset {
                                     legend { (k.title) " " small { (k.category) } }
-                                    @for (i, v) in VERDICTS.iter().enumerate() {
+                                    @for v in &VERDICTS {
                                         label {
                                             input type="radio" name=(field_name(&k.id))
-                                                value=(field_value(*v)) required;
-                                            " " (l.verdicts[i])
+                                                value=(v.code()) required;
+                                            " " (verdict_word(*v, words).1)
                                         }
                                     }
                                 }
@@ -115,14 +103,6 @@ pub(super) fn page(b: &BlindCall, user: &CurrentUser, l: &Labels, message: Optio
     }
 }
 
-fn speaker(s: Speaker, l: &Labels) -> &'static str {
-    match s {
-        Speaker::Staff => l.speakers[0],
-        Speaker::Caller => l.speakers[1],
-        Speaker::Unknown => l.speakers[2],
-    }
-}
-
 /// The verdicts a posted form gives, by criterion id; a value other than the three words is
 /// a bad request.
 pub(super) fn verdicts(fields: &[(String, String)]) -> Result<Vec<(String, Verdict)>, WebError> {
@@ -130,10 +110,8 @@ pub(super) fn verdicts(fields: &[(String, String)]) -> Result<Vec<(String, Verdi
         .iter()
         .filter_map(|(k, v)| k.strip_prefix("v.").map(|id| (id, v)))
         .map(|(id, v)| {
-            VERDICTS
-                .iter()
-                .find(|w| field_value(**w) == v)
-                .map(|w| (id.to_string(), *w))
+            Verdict::from_code(v)
+                .map(|w| (id.to_string(), w))
                 .ok_or_else(|| WebError::BadRequest(format!("{id}: `{v}` is not a verdict")))
         })
         .collect()

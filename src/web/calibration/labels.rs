@@ -1,9 +1,23 @@
-//! The words of the calibration and blind-review pages, one struct per language.
+//! The words of the calibration and blind-review pages, one struct per language. Verdicts and
+//! speakers are called what the printed report calls them.
+
+use crate::report::html;
+use crate::score::Language;
+use crate::web::{CurrentUser, Lang};
+
+/// The printed report's words in the user's language.
+pub fn report_words(user: &CurrentUser) -> &'static html::Labels {
+    html::Labels::for_language(match user.lang {
+        Lang::ZhTw => Language::Zh,
+        Lang::En => Language::En,
+    })
+}
 
 pub struct Labels {
     pub calibration: &'static str,
     pub intro: &'static str,
     pub rubric: &'static str,
+    pub colon: &'static str,
     pub no_scores: &'static str,
     pub blind: &'static str,
     pub blind_note: &'static str,
@@ -26,8 +40,6 @@ pub struct Labels {
     pub kappa_none: &'static str,
     pub kappa_one: &'static str,
     pub kappa_help: &'static str,
-    /// Verdicts, as [`crate::report::calibration::VERDICTS`].
-    pub verdicts: [&'static str; 3],
     pub blind_title: &'static str,
     pub blind_intro: &'static str,
     pub recording: &'static str,
@@ -39,13 +51,13 @@ pub struct Labels {
     pub incomplete: &'static str,
     pub open_call: &'static str,
     pub not_scored: &'static str,
-    pub speakers: [&'static str; 3],
 }
 
 pub const ZH: Labels = Labels {
     calibration: "校準：自動評分可信度",
     intro: "依督導複核過的通話，逐項比較自動評分與督導的判定：一致的比率、Cohen's kappa（扣除碰巧一致後的一致程度）與對照表，並依自動評分的信心分級列出。一致度高、kappa 高的項目可不必逐通複核。",
     rubric: "評分表",
+    colon: "：",
     no_scores: "這個梯次尚未評分。",
     blind: "盲評（先評分、後看自動結果）",
     blind_note: "督導在看到自動評分前自行判定：這是較可信的數字。",
@@ -67,7 +79,6 @@ pub const ZH: Labels = Labels {
     kappa_none: "—（無資料）",
     kappa_one: "無法計算（只有一種結果）",
     kappa_help: "kappa：1 為完全一致，0 與碰巧一致相同，負值比碰巧還差。兩方全部給同一種結果時，一致率為 100%，但 kappa 無法計算。",
-    verdicts: ["通過", "未通過", "不適用"],
     blind_title: "盲評",
     blind_intro: "請先聽錄音、讀逐字稿，再逐項判定。此頁不顯示自動評分；送出後才會看到。",
     recording: "錄音",
@@ -79,13 +90,13 @@ pub const ZH: Labels = Labels {
     incomplete: "每個項目都要選擇一個判定。尚未選擇：",
     open_call: "開啟通話頁",
     not_scored: "這通電話沒有評分，無法盲評。",
-    speakers: ["受測人員", "測試者", "通話"],
 };
 
 pub const EN: Labels = Labels {
     calibration: "Calibration: how far to trust the automatic verdicts",
     intro: "Over the calls supervisors reviewed, per criterion: how often the reviewer agreed with the machine, Cohen's kappa (agreement beyond what chance gives) and the counts of each pair, also per band of the machine's confidence. Criteria with high agreement and kappa can be left unchecked.",
     rubric: "Rubric",
+    colon: ": ",
     no_scores: "This campaign has not been scored.",
     blind: "Blind reviews (scored before seeing the machine's verdicts)",
     blind_note: "The reviewer judged before seeing the automatic verdicts: these are the honest figures.",
@@ -112,7 +123,6 @@ pub const EN: Labels = Labels {
     kappa_none: "— (no calls)",
     kappa_one: "undefined (one category only)",
     kappa_help: "kappa: 1 is full agreement, 0 is what chance gives, below 0 worse than chance. When both gave the same single verdict throughout, agreement is 100% but kappa is undefined.",
-    verdicts: ["passed", "failed", "n/a"],
     blind_title: "Blind review",
     blind_intro: "Listen and read first, then judge each criterion. This page does not show the automatic verdicts; you see them after sending.",
     recording: "Recording",
@@ -124,5 +134,4 @@ pub const EN: Labels = Labels {
     incomplete: "Choose a verdict for every criterion. Still missing: ",
     open_call: "Open the call page",
     not_scored: "This call has no score, so it cannot be reviewed blind.",
-    speakers: ["Staff", "Caller", "Call"],
 };

@@ -44,7 +44,12 @@ async fn calibration(
         .await?;
     let l = labels(&user);
     let title = format!("{} — {}", l.calibration, c.campaign);
-    Ok(page(&user, &title, view::calibration(&c, l)).into_response())
+    Ok(page(
+        &user,
+        &title,
+        view::calibration(&c, l, labels::report_words(&user)),
+    )
+    .into_response())
 }
 
 async fn blind_form(

@@ -3,18 +3,20 @@
 
 use super::labels::Labels;
 use crate::report::calibration::{Band, Calibration, Figures, Kappa, Section, VERDICTS};
+use crate::report::html::Labels as ReportWords;
+use crate::report::html::components::verdict_word;
 use maud::{Markup, html};
 
-pub(super) fn calibration(c: &Calibration, l: &Labels) -> Markup {
+pub(super) fn calibration(c: &Calibration, l: &Labels, words: &ReportWords) -> Markup {
     html! {
         div.calibration {
             p { (l.intro) }
             @match &c.rubric_id {
                 None => p { (l.no_scores) },
                 Some(id) => {
-                    p.meta { (l.rubric) ": " (id) }
-                    (section("blind", l.blind, l.blind_note, &c.blind, l))
-                    (section("seen", l.seen, l.seen_note, &c.seen, l))
+                    p.meta { (l.rubric) (l.colon) (id) }
+                    (section("blind", l.blind, l.blind_note, &c.blind, l, words))
+                    (section("seen", l.seen, l.seen_note, &c.seen, l, words))
                     p.help { (l.kappa_help) }
                 }
             }
@@ -22,11 +24,18 @@ pub(super) fn calibration(c: &Calibration, l: &Labels) -> Markup {
     }
 }
 
-fn section(key: &str, title: &str, note: &str, s: &Section, l: &Labels) -> Markup {
+fn section(
+    key: &str,
+    title: &str,
+    note: &str,
+    s: &Section,
+    l: &Labels,
+    words: &ReportWords,
+) -> Markup {
     html! {
         section id=(key) {
             h2 { (title) }
-            p.help { (note) " " (l.reviews) ": " span.reviews { (s.reviews) } }
+            p.help { (note) " " (l.reviews) (l.colon) span.reviews { (s.reviews) } }
             @if s.reviews == 0 {
                 p { (l.none_yet) }
             } @else {
@@ -40,7 +49,7 @@ fn section(key: &str, title: &str, note: &str, s: &Section, l: &Labels) -> Marku
                             tr id=(format!("{key}-{}", k.id)) {
                                 td { (k.title) }
                                 (figures(&k.all, l))
-                                td { (counts(&k.all, l)) }
+                                td { (counts(&k.all, l, words)) }
                             }
                         }
                     }
@@ -93,29 +102,26 @@ pub(super) fn kappa(k: Kappa, l: &Labels) -> String {
 }
 
 /// The 3×3 counts, machine down, reviewer across.
-fn counts(f: &Figures, l: &Labels) -> Markup {
+fn counts(f: &Figures, l: &Labels, words: &ReportWords) -> Markup {
     html! {
         table.counts {
             tr {
                 th { (l.machine) " \\ " (l.reviewer) }
-                @for w in l.verdicts { th.num { (w) } }
+                @for v in VERDICTS { th.num { (verdict_word(v, words).1) } }
             }
-            @for (i, _) in VERDICTS.iter().enumerate() {
+            @for (v, row) in VERDICTS.iter().zip(&f.counts) {
                 tr {
-                    th { (l.verdicts[i]) }
-                    @for n in f.counts[i] { td.num { (n) } }
+                    th { (verdict_word(*v, words).1) }
+                    @for n in row { td.num { (n) } }
                 }
             }
         }
     }
 }
 
-fn band_index(b: Band) -> usize {
-    Band::ALL.iter().position(|x| *x == b).unwrap_or(0)
-}
-
 fn band_name(b: Band, l: &Labels) -> &'static str {
-    l.bands[band_index(b)]
+    let i = Band::ALL.iter().position(|x| *x == b).unwrap_or(0);
+    l.bands[i]
 }
 
 /// A band as it appears in row ids (`blind-pickup-sure`).
