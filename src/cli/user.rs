@@ -61,8 +61,9 @@ pub struct UserDb {
 
 #[derive(Debug, Args)]
 pub struct PasswordArg {
-    /// Read the password from the first line of standard input (required: a password on the
-    /// command line would be visible to other users of this machine).
+    /// Read the password (at least 8 characters) from the first line of standard input.
+    /// Required: a password on the command line would be visible to other users of this
+    /// machine.
     #[arg(long, required = true)]
     pub password_stdin: bool,
 }

@@ -3,7 +3,7 @@
 use super::AppState;
 use super::auth::{CurrentUser, Role};
 use super::error::WebError;
-use super::layout::page;
+use super::layout::{page, utc_time};
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
@@ -114,7 +114,7 @@ async fn audit(
                 table {
                     thead { tr { th { (l.at) } th { (l.who) } th { (l.action) } th { (l.detail) } } }
                     tbody { @for r in &rows { tr {
-                        td { (r.at) }
+                        td { (utc_time(&r.at)) }
                         td { (r.actor) }
                         td { (l.actions.iter().find(|(k, _)| *k == r.action).map_or(r.action.as_str(), |(_, v)| v)) }
                         td { (r.detail) }

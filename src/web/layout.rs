@@ -117,3 +117,12 @@ fn document(lang: Lang, title: &str, body: Markup) -> Markup {
 pub fn csrf_field(user: &CurrentUser) -> Markup {
     html! { input type="hidden" name="csrf" value=(user.csrf); }
 }
+
+/// A stored UTC timestamp (`2026-11-26T08:40:00Z`) as people read it: `2026-11-26 08:40:00`.
+/// Pages that show times say once that they are UTC.
+pub fn utc_time(stamp: &str) -> String {
+    stamp
+        .replacen('T', " ", 1)
+        .trim_end_matches('Z')
+        .to_string()
+}

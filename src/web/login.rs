@@ -27,6 +27,7 @@ const NAME_LIMIT: usize = 5;
 const ADDRESS_LIMIT: usize = 20;
 
 struct Labels {
+    app: &'static str,
     title: &'static str,
     username: &'static str,
     password: &'static str,
@@ -38,6 +39,7 @@ struct Labels {
 }
 
 const ZH: Labels = Labels {
+    app: "通話禮貌評分（callgrade）",
     title: "登入",
     username: "使用者名稱",
     password: "密碼",
@@ -49,6 +51,7 @@ const ZH: Labels = Labels {
 };
 
 const EN: Labels = Labels {
+    app: "Call courtesy grading (callgrade)",
     title: "Log in",
     username: "User name",
     password: "Password",
@@ -106,6 +109,7 @@ fn form_page(state: &AppState, lang: Lang, next: &str, notice: Notice) -> Respon
         Lang::En
     };
     let body = html! {
+        p.muted { (l.app) }
         @match notice {
             Notice::None => {},
             Notice::Failed => p.message.error role="alert" { (l.failed) },

@@ -4,7 +4,7 @@
 use super::auth::{CurrentUser, Role};
 use super::csrf::{CsrfForm, NoFields};
 use super::error::{WebError, query_escape};
-use super::layout::{csrf_field, page, role_name};
+use super::layout::{csrf_field, page, role_name, utc_time};
 use super::{AppState, Lang, password};
 use crate::store::{Account, AccountError, Store, StoreError};
 use axum::Router;
@@ -286,9 +286,9 @@ fn users_page(user: &CurrentUser, users: &[Account], notice: Notice) -> Markup {
                     td { (a.name) }
                     td { (role_name(user.lang, a.role)) }
                     td { (Lang::from_code(&a.lang).name()) }
-                    td { (a.created_at) }
+                    td { (utc_time(&a.created_at)) }
                     td { @match &a.disabled_at {
-                        Some(at) => { (l.disabled) " " (at) },
+                        Some(at) => { (l.disabled) " " (utc_time(at)) },
                         None => { (l.may_log_in) },
                     } }
                     td {
