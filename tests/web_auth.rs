@@ -106,25 +106,69 @@ fn repeated_failures_for_a_name_are_refused_for_a_while_even_with_the_right_pass
     );
 }
 
-/// A failed login sent as a browser at `ip` behind the proxy would send it.
-fn fail_from(server: &Server, ip: &str, name: &str) -> u16 {
-    let c = server.anonymous();
+/// Posts the login form as a browser would (its token and cookie from GET /login) with these
+/// fields and extra headers.
+fn post_login(c: &Client, headers: &[(&str, &str)], fields: &[(&str, &str)]) -> web_support::Reply {
     let form = c.get("/login");
     let token = web_support::form_token(&form.body).unwrap();
     let cookie = format!(
         "callgrade_login={}",
         cookie_value(&form, "callgrade_login").unwrap()
     );
-    c.post_with(
-        "/login",
-        &[("cookie", &cookie), ("x-real-ip", ip)],
-        &[
-            ("csrf", &token),
-            ("username", name),
-            ("password", "guess guess"),
-        ],
+    let mut all_headers = vec![("cookie", cookie.as_str())];
+    all_headers.extend_from_slice(headers);
+    let mut all_fields = vec![("csrf", token.as_str())];
+    all_fields.extend_from_slice(fields);
+    c.post_with("/login", &all_headers, &all_fields)
+}
+
+/// A failed login sent as a browser at `ip` behind the proxy would send it.
+fn fail_from(server: &Server, ip: &str, name: &str) -> u16 {
+    post_login(
+        &server.anonymous(),
+        &[("x-real-ip", ip)],
+        &[("username", name), ("password", "guess guess")],
     )
     .status
+}
+
+#[test]
+fn after_login_the_user_lands_on_the_page_asked_for_even_with_chinese_in_it() {
+    let (_dir, server) = team(&[]);
+    let c = server.anonymous();
+    let form =
+        c.get("/login?next=%2Fcampaigns%2F2026Q4%2Fcalls%3Funit%3D%E8%A1%8C%E6%94%BF%E8%AA%B2");
+    assert!(
+        form.body
+            .contains(r#"name="next" value="/campaigns/2026Q4/calls?unit=行政課""#)
+    );
+    let next = "/campaigns/2026Q4/calls?unit=行政課";
+    let r = post_login(
+        &c,
+        &[],
+        &[("username", "sam"), ("password", PASSWORD), ("next", next)],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        r.location(),
+        Some("/campaigns/2026Q4/calls?unit=%E8%A1%8C%E6%94%BF%E8%AA%B2")
+    );
+    for elsewhere in [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+    ] {
+        let r = post_login(
+            &c,
+            &[],
+            &[
+                ("username", "sam"),
+                ("password", PASSWORD),
+                ("next", elsewhere),
+            ],
+        );
+        assert_eq!(r.location(), Some("/campaigns"), "{elsewhere}");
+    }
 }
 
 #[test]

@@ -179,10 +179,17 @@ fn every_route_checks_login_role_and_csrf() {
     let forged: Vec<(&str, &str)> = forged.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(sam.post_raw(&blind, &forged).status, 403);
     assert_eq!(count(&server.db, "SELECT COUNT(*) FROM reviews"), 0);
-    // The same form with the supervisor's own token goes through.
+    // Supervisors find the calls they have not seen on the calibration page; trainers, who
+    // cannot review, get no such list.
+    let link = format!("href=\"{blind}\"");
+    assert!(sam.get(calibration).body.contains(&link));
+    assert!(!tim.get(calibration).body.contains("blind-queue"));
+    // The same form with the supervisor's own token goes through, and the call leaves the list.
     let ok = post(&sam, &blind, &fields);
     assert_eq!(ok.status, 303, "{}", ok.body);
     assert_eq!(count(&server.db, "SELECT COUNT(*) FROM reviews"), 1);
+    assert!(!sam.get(calibration).body.contains(&link));
+    assert!(ada.get(calibration).body.contains(&link));
 }
 
 #[test]

@@ -175,6 +175,33 @@ fn every_route_answers_readers_and_refuses_anonymous_users() {
     assert!(!call.contains(r#"name="verdict""#), "{call}");
     assert!(!call.contains("/reviewed\""), "{call}");
 
+    // The page in Chinese by default, in English after the switch; the timeline, quotes and
+    // lines are `#t=` links and the recording is served by id.
+    assert!(call.contains("逐字稿"), "{call}");
+    assert!(call.contains(r#"<svg class="timeline""#), "{call}");
+    assert!(call.contains(r##"class="quote" href="#t="##), "{call}");
+    assert!(call.contains(r##"class="t" href="#t="##), "{call}");
+    assert!(
+        call.contains(&format!(r#"src="/calls/{id}/audio""#)),
+        "{call}"
+    );
+    let english = trainer.post(
+        "/settings/language",
+        &[("lang", "en"), ("back", "/campaigns")],
+    );
+    assert_eq!(english.status, 303, "{}", english.body);
+    let call = trainer.get(&format!("/calls/{id}")).body;
+    assert!(
+        call.contains("Transcript") && call.contains("Call timeline"),
+        "{call}"
+    );
+    assert!(
+        trainer
+            .get(&format!("{c}/queue"))
+            .body
+            .contains("Next call to review")
+    );
+
     assert_eq!(trainer.get("/campaigns/NOPE/calls").status, 404);
     assert_eq!(trainer.get("/calls/999999").status, 404);
 }
@@ -460,6 +487,8 @@ fn the_audio_is_served_by_call_id_with_ranges_and_never_by_path() {
 
     // Paths and encoded paths never reach a file.
     for attempt in [
+        "/calls/../../../etc/passwd/audio",
+        "/calls/1/../../../../etc/passwd",
         "/calls/..%2F..%2F..%2Fetc%2Fpasswd/audio",
         "/calls/%2e%2e%2f%2e%2e%2fetc%2fpasswd/audio",
         "/calls/%252e%252e%252fetc%252fpasswd/audio",

@@ -186,6 +186,8 @@ pub struct Calibration {
     pub rubric_id: Option<String>,
     pub blind: Section,
     pub seen: Section,
+    /// (id, file) of the calls scored under the rubric: what can still be reviewed.
+    pub scored: Vec<(i64, String)>,
 }
 
 /// What the store holds about a campaign's reviews, gathered for [`calibrate`].
@@ -264,6 +266,12 @@ pub fn calibrate(input: &Reviewed) -> Calibration {
         rubric_id,
         blind: section(&criteria, &blind),
         seen: section(&criteria, &seen),
+        scored: report
+            .calls
+            .iter()
+            .filter(|c| c.score.is_some())
+            .map(|c| (c.id, c.file.clone()))
+            .collect(),
     }
 }
 

@@ -195,7 +195,10 @@ impl Store {
     pub fn call_overrides(&self, call_id: i64) -> Result<Vec<Override>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare(&format!("{SELECT_OVERRIDE} WHERE call_id = ?1 ORDER BY id"))
+            .prepare(&format!(
+                "{} WHERE call_id = ?1 ORDER BY id",
+                self.select_override()?
+            ))
             .map_err(|e| self.sql_err(e))?;
         stmt.query_map([call_id], override_row)
             .and_then(|rows| rows.collect())
@@ -205,7 +208,7 @@ impl Store {
     fn override_by_id(&self, id: i64) -> Result<Override, StoreError> {
         self.conn
             .query_row(
-                &format!("{SELECT_OVERRIDE} WHERE id = ?1"),
+                &format!("{} WHERE id = ?1", self.select_override()?),
                 [id],
                 override_row,
             )
@@ -259,13 +262,14 @@ impl Store {
     ) -> Result<Effective, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT o.id, o.call_id, o.criterion_id, o.passed, o.points, o.reason,
-                        o.reviewer, o.created_at, o.applicable
+                        o.reviewer, o.created_at, {}
                  FROM overrides o JOIN score_runs r ON r.rubric_id = o.rubric_id
                  WHERE r.id = ?1 AND o.withdrawn_at IS NULL AND (?2 IS NULL OR o.call_id = ?2)
                  ORDER BY o.id",
-            )
+                self.applicable_column()?
+            ))
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
             .query_map(params![run, call_id], |r| {
@@ -345,8 +349,31 @@ impl Override {
     }
 }
 
-const SELECT_OVERRIDE: &str = "SELECT id, call_id, rubric_id, criterion_id, passed, points,
-    reason, reviewer, created_at, withdrawn_at, withdrawn_by, applicable FROM overrides";
+impl Store {
+    /// `applicable`, or `1` in a database from before migration 7 read without upgrading
+    /// (every override then was a judgement on a criterion that applied): reports keep
+    /// reading archived databases as they are.
+    fn applicable_column(&self) -> Result<&'static str, StoreError> {
+        let has: bool = self
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM pragma_table_info('overrides')
+                                WHERE name = 'applicable')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sql_err(e))?;
+        Ok(if has { "applicable" } else { "1" })
+    }
+
+    fn select_override(&self) -> Result<String, StoreError> {
+        Ok(format!(
+            "SELECT id, call_id, rubric_id, criterion_id, passed, points, reason, reviewer,
+                    created_at, withdrawn_at, withdrawn_by, {} FROM overrides",
+            self.applicable_column()?
+        ))
+    }
+}
 
 fn override_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Override> {
     Ok(Override {

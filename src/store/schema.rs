@@ -212,8 +212,9 @@ pub(super) const KNOWN: i64 = MIGRATIONS.len() as i64;
 
 /// The oldest schema that reads (reports, exports) use as it is, since a read-only open cannot
 /// upgrade. Raise this when a migration adds or changes anything a read uses: migration 4's
-/// confidence columns and migration 7's `applicable` on overrides are read by every report.
-pub(super) const READABLE_FROM: i64 = 7;
+/// confidence columns are read by every report (migration 7's `applicable` on overrides is
+/// read as 1 where it is missing).
+pub(super) const READABLE_FROM: i64 = 4;
 
 /// What a file holds, as read before anything is written to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -400,11 +401,38 @@ mod tests {
             old_database(&path, version);
             let store = Store::open_read_only(&path).unwrap();
             assert_eq!(store.campaigns().unwrap(), ["2026Q1"], "from {version}");
+            let calls = store.campaign_calls("2026Q1", None).unwrap();
+            assert!(store.call_overrides(calls[0].id).unwrap().is_empty());
             drop(store);
             // Unchanged: the version it had, and the application id migration 3 set (if run).
             let id = if version >= 3 { APPLICATION_ID } else { 0 };
             assert_eq!(version_and_id(&path), (version as i64, id));
         }
+    }
+
+    #[test]
+    fn overrides_stored_before_not_applicable_read_as_judgements_on_criteria_that_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        old_database(&path, 6);
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "INSERT INTO overrides (call_id, rubric_id, criterion_id, passed, reason,
+                                        reviewer, created_at)
+                 VALUES (1, 'r', 'greeting', 0, 'not said', 'wang', 0);",
+            )
+            .unwrap();
+        let read = Store::open_read_only(&path).unwrap();
+        let old = read.call_overrides(1).unwrap();
+        assert_eq!(
+            (old.len(), old[0].applicable, old[0].passed),
+            (1, true, false)
+        );
+        drop(read);
+        assert_eq!(version_and_id(&path).0, 6, "reading changed nothing");
+        let upgraded = Store::open_existing(&path).unwrap();
+        assert_eq!(upgraded.call_overrides(1).unwrap(), old);
     }
 
     #[test]

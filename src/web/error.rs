@@ -117,13 +117,25 @@ pub fn query_escape(text: &str) -> String {
 }
 
 /// `path` when it is a path on this site (so a link cannot send the user elsewhere after
-/// logging in), else `/`.
-pub fn local_path(path: &str) -> &str {
+/// logging in), else `/`; bytes a `Location` header cannot carry (a decoded 行政課 in a
+/// query) are percent-encoded.
+pub fn local_path(path: &str) -> String {
     let ok = path.starts_with('/')
         && !path.starts_with("//")
         && !path.contains('\\')
         && !path.chars().any(char::is_control);
-    if ok { path } else { "/" }
+    if !ok {
+        return "/".into();
+    }
+    let mut out = String::new();
+    for &b in path.as_bytes() {
+        if b.is_ascii_graphic() {
+            out.push(b as char);
+        } else {
+            out += &format!("%{b:02X}");
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -143,5 +155,6 @@ mod tests {
             assert_eq!(local_path(bad), "/", "{bad}");
         }
         assert_eq!(query_escape("/calls/3?a=b&c"), "/calls/3%3Fa%3Db%26c");
+        assert_eq!(local_path("/calls?unit=行 x"), "/calls?unit=%E8%A1%8C%20x");
     }
 }

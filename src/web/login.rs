@@ -87,7 +87,7 @@ async fn login_form(
     Query(q): Query<LoginQuery>,
 ) -> Response {
     if user.is_some() {
-        return Redirect::to(after_login(&q.next)).into_response();
+        return Redirect::to(&after_login(&q.next)).into_response();
     }
     form_page(&state, Lang::from_code(&q.lang), &q.next, Notice::None)
 }
@@ -228,7 +228,7 @@ async fn login(
         Outcome::Throttled(secs) => form_page(&state, lang, &f.next, Notice::Throttled(secs)),
         Outcome::LoggedIn { token } => {
             let secure = state.settings().secure_cookies;
-            let mut response = Redirect::to(after_login(&f.next)).into_response();
+            let mut response = Redirect::to(&after_login(&f.next)).into_response();
             let h = response.headers_mut();
             h.append(
                 header::SET_COOKIE,
@@ -276,10 +276,10 @@ fn unix_now() -> i64 {
 }
 
 /// Where to go after logging in: `next` when it is a page of this site, else the campaigns.
-fn after_login(next: &str) -> &str {
-    match local_path(next) {
-        "/" => "/campaigns",
-        path => path,
+fn after_login(next: &str) -> String {
+    match local_path(next).as_str() {
+        "/" => "/campaigns".into(),
+        path => path.into(),
     }
 }
 

@@ -83,5 +83,5 @@ async fn language(
     state
         .store(move |s| Ok(s.set_language(user.id, lang.code())?))
         .await?;
-    Ok(Redirect::to(local_path(&f.back)))
+    Ok(Redirect::to(&local_path(&f.back)))
 }

@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use labels::{EN, Labels, ZH};
+use maud::html;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -34,22 +35,32 @@ async fn calibration(
     Path(campaign): Path<String>,
 ) -> Result<Response, WebError> {
     user.require(Role::Trainer)?;
-    let c = state
+    // Supervisors also get the calls they can still review blind.
+    let reviewer = (user.role >= Role::Supervisor).then(|| user.name.clone());
+    let (c, unseen) = state
         .store(move |s| {
-            crate::report::calibration::load(s, &campaign).map_err(|e| match e {
+            let c = crate::report::calibration::load(s, &campaign).map_err(|e| match e {
                 ReportError::NoCampaign { .. } => WebError::NotFound,
                 e => WebError::Internal(e.to_string()),
-            })
+            })?;
+            let mut unseen = Vec::new();
+            if let (Some(name), Some(rubric)) = (&reviewer, &c.rubric_id) {
+                for (id, file) in &c.scored {
+                    if !s.has_seen(*id, rubric, name)? {
+                        unseen.push((*id, file.clone()));
+                    }
+                }
+            }
+            Ok((c, unseen))
         })
         .await?;
     let l = labels(&user);
     let title = format!("{} — {}", l.calibration, c.campaign);
-    Ok(page(
-        &user,
-        &title,
-        view::calibration(&c, l, labels::report_words(&user)),
-    )
-    .into_response())
+    let body = html! {
+        (view::calibration(&c, l, labels::report_words(&user)))
+        @if user.role >= Role::Supervisor { (view::blind_queue(&unseen, l)) }
+    };
+    Ok(page(&user, &title, body).into_response())
 }
 
 async fn blind_form(

@@ -77,6 +77,24 @@ fn section(
     }
 }
 
+/// Links to the blind review of each call the supervisor has not seen yet.
+pub(super) fn blind_queue(unseen: &[(i64, String)], l: &Labels) -> Markup {
+    html! {
+        section #blind-queue {
+            h2 { (l.blind_queue) }
+            @if unseen.is_empty() {
+                p { (l.blind_queue_empty) }
+            } @else {
+                ul {
+                    @for (id, file) in unseen {
+                        li { a href=(format!("/calls/{id}/blind")) { (file) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Cells: calls, agreed, agreement, kappa.
 fn figures(f: &Figures, l: &Labels) -> Markup {
     html! {
