@@ -258,9 +258,23 @@ fn screenshots() {
     // The call at the front of the review queue: the one a supervisor opens first.
     b.goto(&format!("{}{campaign}/next", server.base));
     b.find("#player");
-    b.script(
-        "var p = document.getElementById('player'); p.currentTime = 4;",
-        vec![],
-    );
+    // A few seconds in, so the strip shows its playhead: once the player can seek, and until
+    // the page has moved the playhead.
+    b.wait("the recording's length to be known", 30, || {
+        let v = b.script(
+            "return document.getElementById('player').readyState;",
+            vec![],
+        );
+        (v.as_u64().unwrap_or(0) >= 1).then_some(())
+    });
+    b.script("document.getElementById('player').currentTime = 4;", vec![]);
+    b.wait("the timeline's playhead to move", 30, || {
+        let v = b.script(
+            "var svg = document.querySelector('svg.timeline'), head = svg.querySelector('.playhead');
+             return parseFloat(head.getAttribute('x1')) > parseFloat(svg.dataset.left);",
+            vec![],
+        );
+        v.as_bool().unwrap_or(false).then_some(())
+    });
     b.full_screenshot(1280, &repo().join("docs/review-call.png"));
 }
