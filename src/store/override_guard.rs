@@ -167,3 +167,55 @@ impl Store {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn o(
+        id: i64,
+        criterion: &str,
+        by: &str,
+        at: &str,
+        withdrawn: Option<(&str, &str)>,
+    ) -> Override {
+        Override {
+            id,
+            call_id: 1,
+            rubric_id: "r".into(),
+            criterion_id: criterion.into(),
+            passed: false,
+            applicable: true,
+            points: None,
+            reason: "x".into(),
+            by: by.into(),
+            at: at.into(),
+            withdrawn_at: withdrawn.map(|w| w.1.to_string()),
+            withdrawn_by: withdrawn.map(|w| w.0.to_string()),
+        }
+    }
+
+    #[test]
+    fn every_override_and_withdrawal_is_a_change_and_the_latest_names_who() {
+        let history = [
+            o(
+                1,
+                "pickup",
+                "wang",
+                "2026-12-03T08:00:00Z",
+                Some(("lee", "2026-12-03T08:05:00Z")),
+            ),
+            o(2, "greeting", "chen", "2026-12-03T08:06:00Z", None),
+            o(3, "pickup", "wang", "2026-12-03T08:04:00Z", None),
+        ];
+        let pickup = CriterionChanges::of(&history, "r", "pickup");
+        assert_eq!(pickup.count, 3);
+        let last = pickup.last.unwrap();
+        assert_eq!((last.by.as_str(), last.withdrawn), ("lee", true));
+        assert_eq!(
+            CriterionChanges::of(&history, "r", "closing"),
+            CriterionChanges::default()
+        );
+        assert_eq!(CriterionChanges::of(&history, "other", "pickup").count, 0);
+    }
+}

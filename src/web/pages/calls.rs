@@ -283,3 +283,62 @@ pub async fn next(
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::Total;
+
+    fn call(id: i64, staff: &str, score: Option<f64>, reviewed: bool) -> CallSummary {
+        CallSummary {
+            id,
+            file: format!("call{id}.wav"),
+            staff: staff.into(),
+            unit: "行政課".into(),
+            called_at: format!("2026-10-0{id}T09:00:00"),
+            status: if score.is_some() { "scored" } else { "failed" },
+            error: None,
+            score: score.map(|s| Total {
+                score: s,
+                max: 100.0,
+                grade: if s >= 80.0 { "Good" } else { "Fair" }.into(),
+            }),
+            below_pass: false,
+            needs_review: 0,
+            min_confidence: None,
+            speech_finder_unsure: false,
+            transcript_bad: false,
+            overrides: 0,
+            reviewed,
+        }
+    }
+
+    #[test]
+    fn filters_combine_and_sorting_puts_unscored_calls_last_when_descending() {
+        let calls = [
+            call(1, "Amy", Some(90.0), false),
+            call(2, "Amy", Some(65.0), true),
+            call(3, "David", None, false),
+            call(4, "David", Some(85.0), false),
+        ];
+        let ids = |q: &CallsQuery| q.apply(&calls).iter().map(|c| c.id).collect::<Vec<_>>();
+        let q = |staff: &str, grade: &str, state: &str, sort: &str| CallsQuery {
+            unit: None,
+            staff: Some(staff.into()),
+            grade: Some(grade.into()),
+            state: Some(state.into()),
+            sort: Some(sort.into()),
+        };
+        assert_eq!(ids(&CallsQuery::default()), [1, 2, 3, 4]);
+        assert_eq!(ids(&q("", "", "", "-score")), [1, 4, 2, 3]);
+        assert_eq!(ids(&q("Amy", "", "", "score")), [2, 1]);
+        assert_eq!(ids(&q("", "Good", "unreviewed", "")), [1, 4]);
+        assert_eq!(ids(&q("", "", "not_scored", "")), [3]);
+        assert_eq!(ids(&q("David", "Fair", "", "")), Vec::<i64>::new());
+        // Sort links keep the filters.
+        assert_eq!(
+            q("Amy Chen", "", "reviewed", "").with_sort("-file"),
+            "staff=Amy%20Chen&state=reviewed&sort=-file"
+        );
+    }
+}
