@@ -8,8 +8,9 @@ BIN        := target/release/callgrade
 DB         ?= demo.db
 DB_ZH      ?= demo-zh.db
 APT_NEEDS  := cmake libclang-dev g++
-# Tests also render the HTML report in headless Chromium (with a CJK font for the zh labels).
-APT_TEST   := chromium fonts-wqy-microhei
+# Tests also render the HTML report in headless Chromium (with a CJK font for the zh labels),
+# and drive the review app in it over WebDriver (chromium-driver).
+APT_TEST   := chromium chromium-driver fonts-wqy-microhei
 export CALLGRADE_MODELS ?= $(CURDIR)/models
 
 .PHONY: all deps test-deps apt build models demo test lint bench eval
@@ -75,6 +76,7 @@ lint:
 
 bench: models
 	$(CARGO) run --release --example bench
+	$(CARGO) run --release --example bench_web
 	$(CARGO) test --release --test transcribe_bench -- --ignored --nocapture
 
 # Then real recorded speech (fetched into target/real-speech, never committed): callgrade's

@@ -7,7 +7,9 @@
 mod common;
 mod web_support;
 
-use common::{callgrade, copy_db, criterion, demo_db, expected_total as expected};
+use common::{
+    callgrade, copy_db, criterion, demo_db, expected_total as expected, export_json, exported_call,
+};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -73,29 +75,6 @@ fn page_total(page: &str) -> (f64, String) {
     let score = between(r#"id="score">"#);
     let score: f64 = score.split('/').next().unwrap().trim().parse().unwrap();
     (score, between(r#"id="grade">"#))
-}
-
-fn export_json(db: &Path) -> Value {
-    let out = callgrade()
-        .args(["export", "--campaign", CAMPAIGN, "--format", "json", "--db"])
-        .arg(db)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn exported_call<'a>(export: &'a Value, file: &str) -> &'a Value {
-    export["calls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["file"] == file)
-        .unwrap()
 }
 
 fn override_fields<'a>(
@@ -296,7 +275,7 @@ fn posts_need_a_supervisor_and_the_session_s_csrf_token() {
 fn an_override_changes_the_call_page_every_report_and_export_and_is_audited() {
     let db = fresh_db("override");
     let id = call_id(&db, CALL);
-    let before = export_json(&db);
+    let before = export_json(&db, CAMPAIGN);
     let auto = exported_call(&before, CALL);
     assert_eq!(criterion(auto, "pickup")["passed"], true);
     let server = Server::start(&db, &[]);
@@ -316,7 +295,7 @@ fn an_override_changes_the_call_page_every_report_and_export_and_is_audited() {
     assert_eq!(made.location().unwrap(), format!("/calls/{id}#c-pickup"));
 
     // The exports and reports apply it exactly as a CLI override.
-    let after = export_json(&db);
+    let after = export_json(&db, CAMPAIGN);
     let overridden = exported_call(&after, CALL);
     let pickup = criterion(overridden, "pickup");
     assert_eq!(pickup["passed"], false);
@@ -373,7 +352,7 @@ fn an_override_changes_the_call_page_every_report_and_export_and_is_audited() {
         ),
     );
     assert_eq!(na.status, 303, "{}", na.body);
-    let after_na = export_json(&db);
+    let after_na = export_json(&db, CAMPAIGN);
     let k = criterion(exported_call(&after_na, CALL), "pickup");
     assert_eq!(k["applicable"], false, "{k}");
     assert_eq!(k["points"], k["max"], "{k}");
@@ -391,7 +370,7 @@ fn an_override_changes_the_call_page_every_report_and_export_and_is_audited() {
         );
         assert_eq!(undo.status, 303, "{}", undo.body);
     }
-    assert_eq!(exported_call(&export_json(&db), CALL), auto);
+    assert_eq!(exported_call(&export_json(&db, CAMPAIGN), CALL), auto);
     let page = wang.get(&format!("/calls/{id}")).body;
     assert_eq!(page_total(&page).0, auto["score"].as_f64().unwrap());
     assert_eq!(

@@ -97,6 +97,31 @@ pub fn count(db: &Path, table: &str) -> i64 {
         .unwrap()
 }
 
+/// `callgrade export --format json` of `campaign`.
+pub fn export_json(db: &Path, campaign: &str) -> serde_json::Value {
+    let out = callgrade()
+        .args(["export", "--campaign", campaign, "--format", "json", "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A call of a JSON export, by file name.
+pub fn exported_call<'a>(export: &'a serde_json::Value, file: &str) -> &'a serde_json::Value {
+    export["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["file"] == file)
+        .unwrap_or_else(|| panic!("{file} is not in the export"))
+}
+
 /// A criterion of a call in the JSON export, by id.
 pub fn criterion<'a>(call: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
     call["criteria"]
