@@ -91,6 +91,11 @@ pub struct SpeechSettings {
     pub min_energy_coverage: f64,
     /// Seconds of uncovered speech-band energy tolerated before the side is transcribed whole.
     pub max_uncovered_s: f64,
+    /// The coverage check counts energy only in frames the detector scored at least this
+    /// high: music and tones score near 0 (real hold music: under 0.1 in every frame, speech
+    /// over it in 85–99% of frames, telephone band and line noise included), so they are not
+    /// taken for speech the detector missed.
+    pub heard_probability: f32,
 }
 
 impl Default for SpeechSettings {
@@ -103,6 +108,7 @@ impl Default for SpeechSettings {
             pad_s: 0.05,
             min_energy_coverage: 0.7,
             max_uncovered_s: 1.0,
+            heard_probability: 0.1,
         }
     }
 }
