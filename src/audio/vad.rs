@@ -7,7 +7,10 @@
 //! never speech. Then the coverage check: if the side's speech-band energy lies clearly
 //! outside the regions (more than `max_uncovered_s` and more than `1 − min_energy_coverage`
 //! of it), the detector is not trusted for that side: its whole length minus ringback is
-//! transcribed, and the call says so.
+//! transcribed, and the call says so. Only energy the detector heard as at least faintly
+//! speech-like (`heard_probability`) counts: hold music and tones are loud in the speech band
+//! but score near zero, and counting them sent whole calls to Whisper, which then wrote text
+//! over the music (a real Mandarin call with 15 s of hold music: 37 characters invented).
 
 use super::regions::{energy_regions, ringback_runs, tone_mask};
 use super::settings::{AudioSettings, SpeechSettings};
@@ -19,6 +22,7 @@ use whisper_rs::{WhisperVadContext, WhisperVadContextParams};
 
 /// Samples per detector frame (whisper.cpp's Silero window at 16 kHz: 32 ms).
 const FRAME: usize = 512;
+const FRAME_S: f64 = FRAME as f64 / SAMPLE_RATE as f64;
 /// Pieces of a side shorter than this between ringback bursts are not worth transcribing.
 const MIN_PIECE_S: f64 = 0.1;
 /// The tone mask reaches this far past each tone run (as the energy measure's does).
@@ -130,16 +134,52 @@ fn detector_regions(
     settings: &AudioSettings,
     finder: &SpeechFinder,
 ) -> Option<Vec<Region>> {
+    detect(samples16k, settings, finder).map(|(_, regions)| regions)
+}
+
+/// The detector's frame probabilities and the regions built from them.
+fn detect(
+    samples16k: &[f32],
+    settings: &AudioSettings,
+    finder: &SpeechFinder,
+) -> Option<(Vec<f32>, Vec<Region>)> {
     let probs = finder.probabilities(samples16k)?;
-    let frame_s = FRAME as f64 / f64::from(SAMPLE_RATE);
-    let masked = tone_mask(samples16k, settings, frame_s, probs.len());
-    Some(hysteresis(
+    let masked = tone_mask(samples16k, settings, FRAME_S, probs.len());
+    let regions = hysteresis(
         &probs,
         &masked,
-        frame_s,
+        FRAME_S,
         &settings.speech,
         duration(samples16k),
-    ))
+    );
+    Some((probs, regions))
+}
+
+/// The parts of `energy` where the detector's probability is at least `floor`: energy that
+/// may be speech the detector under-heard, as opposed to sound it recognised as not speech.
+fn heard(energy: &[Region], probs: &[f32], floor: f32) -> Vec<Region> {
+    let mut out: Vec<Region> = Vec::new();
+    for e in energy {
+        let first = (e.start / FRAME_S).floor() as usize;
+        let last = ((e.end / FRAME_S).ceil() as usize).min(probs.len());
+        for (i, _) in probs
+            .iter()
+            .enumerate()
+            .take(last)
+            .skip(first)
+            .filter(|(_, p)| **p >= floor)
+        {
+            let r = Region {
+                start: (i as f64 * FRAME_S).max(e.start),
+                end: ((i + 1) as f64 * FRAME_S).min(e.end),
+            };
+            match out.last_mut() {
+                Some(prev) if r.start <= prev.end + 1e-9 => prev.end = r.end,
+                _ => out.push(r),
+            }
+        }
+    }
+    out
 }
 
 /// Frame probabilities to padded regions (see the module comment). Tone frames end speech
@@ -285,8 +325,14 @@ pub(crate) fn find_speech(
     settings: &AudioSettings,
     finder: &SpeechFinder,
 ) -> SideSpeech {
-    let detected = detector_regions(samples16k, settings, finder);
     let energy = energy_regions(samples16k, settings);
+    let (detected, energy) = match detect(samples16k, settings, finder) {
+        Some((probs, regions)) => {
+            let heard = heard(&energy, &probs, settings.speech.heard_probability);
+            (Some(regions), heard)
+        }
+        None => (None, energy),
+    };
     let trusted = detected
         .as_deref()
         .filter(|d| !misses_energy(d, &energy, &settings.speech));
@@ -348,6 +394,21 @@ mod tests {
         let regions = hysteresis(&p, &masked, 0.032, &s, 10.0);
         assert_eq!(regions.len(), 2, "{regions:?}");
         assert!(regions[0].end <= 10.0 * 0.032 + 1e-9 && regions[1].start >= 20.0 * 0.032 - 1e-9);
+    }
+
+    #[test]
+    fn only_energy_the_detector_half_heard_can_be_missed_speech() {
+        // 2 s of energy: the first second scored as faint speech, the second as music (~0).
+        let mut probs = vec![0.3f32; 32];
+        probs.extend([0.01; 32]);
+        let energy = [r(0.0, 2.048)];
+        let h = heard(&energy, &probs, 0.1);
+        assert_eq!(h.len(), 1, "{h:?}");
+        assert!((h[0].end - 1.024).abs() < 1e-9, "{h:?}");
+        let s = SpeechSettings::default();
+        // Music alone next to covered speech: nothing heard is missed.
+        let music = heard(&[r(9.6, 24.7)], &vec![0.003f32; 800], s.heard_probability);
+        assert!(music.is_empty());
     }
 
     #[test]

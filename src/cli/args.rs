@@ -215,8 +215,10 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct TranscribeArgs {
-    /// The recording (WAV, FLAC or MP3).
-    pub file: PathBuf,
+    /// The recordings (WAV, FLAC or MP3). Several are transcribed one after another with the
+    /// model loaded once.
+    #[arg(required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
     /// Spoken language: zh or en.
     #[arg(long, default_value = "zh")]
     pub language: String,
