@@ -7,6 +7,7 @@ mod phrase;
 mod pickup;
 mod self_intro;
 
+pub(crate) use content::missing_points;
 pub(crate) use hold::silences;
 pub(crate) use self_intro::{name_words, patterns as self_intro_patterns};
 
