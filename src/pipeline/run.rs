@@ -404,14 +404,13 @@ fn process(
         }
     }
     if opts.transcribe.focused_retry {
+        let staff = Some(job.row.staff.as_str()).filter(|s| !s.is_empty());
         transcript.segments = hear_again(
             transcriber,
             &audio,
             &request,
             transcript.segments,
-            &|s| score_with(&audio.facts, s),
-            job,
-            opts,
+            (&opts.rubric, job.scenario, staff),
         );
     }
     let score = score_with(&audio.facts, &transcript.segments);
@@ -428,19 +427,21 @@ fn process(
 /// first pass left untranscribed ([`splice`]), and keeps it only if that verdict then passes
 /// and no other verdict changes: a prompt makes its words easier to hear, so text that moves
 /// any other verdict is not trusted.
-fn hear_again(
+///
+/// `first` is the call's first-pass transcript and `request` its request; `(rubric, scenario,
+/// staff name)` judge it as [`score::score_call`] does. Returns the transcript to keep.
+pub fn hear_again(
     transcriber: &Transcriber,
     audio: &audio::CallAudio,
     request: &Request,
-    mut segments: Vec<Segment>,
-    score_with: &dyn Fn(&[Segment]) -> CallScore,
-    job: &Job<'_>,
-    opts: &RunOptions,
+    first: Vec<Segment>,
+    (rubric, scenario, staff): (&Rubric, Option<&Scenario>, Option<&str>),
 ) -> Vec<Segment> {
-    let lang = opts.rubric.language;
-    let staff = Some(job.row.staff.as_str()).filter(|s| !s.is_empty());
+    let lang = rubric.language;
+    let score_with = |s: &[Segment]| score::score_call(rubric, scenario, s, &audio.facts, staff);
+    let mut segments = first;
     let mut before = score_with(&segments);
-    for r in score::rechecks(&opts.rubric, job.scenario, &segments, &audio.facts, staff) {
+    for r in score::rechecks(rubric, scenario, &segments, &audio.facts, staff) {
         let focused = Request {
             initial_prompt: Some(r.terms.join(lang.pick("、", ", ")) + lang.pick("。", ".")),
             ..request.clone()
