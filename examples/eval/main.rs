@@ -11,7 +11,8 @@
 //!   change to scoring alone is measured in seconds; delete DIR after changing audio or
 //!   transcription code, whose transcripts it would otherwise reuse; --prompt-terms or
 //!   --no-prompt-terms to give Whisper each call's key terms or not, default on, see
-//!   `TranscribeSettings::prompt_terms`)
+//!   `TranscribeSettings::prompt_terms`; --focused-retry to hear again the stretch of each
+//!   doubtful "not found" verdict with just its terms, see `TranscribeSettings::focused_retry`)
 
 mod clean;
 
@@ -31,6 +32,7 @@ fn main() -> anyhow::Result<()> {
     let mut beam: Option<u32> = None;
     let mut cache: Option<PathBuf> = None;
     let mut prompt_terms = TranscribeSettings::default().prompt_terms;
+    let mut focused_retry = TranscribeSettings::default().focused_retry;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -39,6 +41,7 @@ fn main() -> anyhow::Result<()> {
             "--jobs" => jobs = args.next().and_then(|j| j.parse().ok()).unwrap_or(jobs),
             "--prompt-terms" => prompt_terms = true,
             "--no-prompt-terms" => prompt_terms = false,
+            "--focused-retry" => focused_retry = true,
             "--beam" => {
                 beam = args.next().and_then(|b| b.parse().ok());
             }
@@ -81,6 +84,7 @@ fn main() -> anyhow::Result<()> {
                     None => TranscribeSettings::default().sampling,
                 },
                 prompt_terms,
+                focused_retry,
                 ..TranscribeSettings::default()
             },
         };

@@ -1,7 +1,7 @@
 //! Running a manifest through the stages, several calls at a time.
 
 use super::manifest::{Manifest, ManifestRow, channel_name};
-use crate::audio::{self, AudioFacts, AudioSettings, SpeechFinder};
+use crate::audio::{self, AudioFacts, AudioSettings, Speaker, SpeechFinder};
 use crate::model::sha256_file;
 use crate::score::{self, CallScore, Language, Rubric, Scenario, Scenarios};
 use crate::store::{
@@ -395,13 +395,23 @@ fn process(
         // A loop or garbage: try once more with the scenario's own words as context.
         let retry = Request {
             initial_prompt: job.scenario.map(|s| s.key_terms().join("，")),
-            ..request
+            ..request.clone()
         };
         if let Ok(t) = transcriber.transcribe(&audio, &retry)
             && (!t.quality.is_bad() || t.quality.garbage_ratio < transcript.quality.garbage_ratio)
         {
             transcript = t;
         }
+    }
+    if opts.transcribe.focused_retry {
+        let staff = Some(job.row.staff.as_str()).filter(|s| !s.is_empty());
+        transcript.segments = hear_again(
+            transcriber,
+            &audio,
+            &request,
+            transcript.segments,
+            (&opts.rubric, job.scenario, staff),
+        );
     }
     let score = score_with(&audio.facts, &transcript.segments);
     let fresh = Fresh {
@@ -411,6 +421,78 @@ fn process(
     };
     (Ok((Some(fresh), score)), seconds)
 }
+
+/// Hears again each stretch where a doubtful "not found" verdict rests
+/// ([`score::rechecks`]), prompted with just the terms missing there, fills in the speech the
+/// first pass left untranscribed ([`splice`]), and keeps it only if that verdict then passes
+/// and no other verdict changes: a prompt makes its words easier to hear, so text that moves
+/// any other verdict is not trusted.
+///
+/// `first` is the call's first-pass transcript and `request` its request; `(rubric, scenario,
+/// staff name)` judge it as [`score::score_call`] does. Returns the transcript to keep.
+pub fn hear_again(
+    transcriber: &Transcriber,
+    audio: &audio::CallAudio,
+    request: &Request,
+    first: Vec<Segment>,
+    (rubric, scenario, staff): (&Rubric, Option<&Scenario>, Option<&str>),
+) -> Vec<Segment> {
+    let lang = rubric.language;
+    let score_with = |s: &[Segment]| score::score_call(rubric, scenario, s, &audio.facts, staff);
+    let mut segments = first;
+    let mut before = score_with(&segments);
+    for r in score::rechecks(rubric, scenario, &segments, &audio.facts, staff) {
+        let focused = Request {
+            initial_prompt: Some(r.terms.join(lang.pick("、", ", ")) + lang.pick("。", ".")),
+            ..request.clone()
+        };
+        let Ok(heard) = transcriber.transcribe_stretch(audio, r.start, r.end, &focused) else {
+            continue;
+        };
+        let spliced = splice(&segments, heard.segments);
+        let after = score_with(&spliced);
+        let settled = before.criteria.iter().zip(&after.criteria).all(|(b, a)| {
+            if b.id == r.criterion {
+                a.verdict == score::Verdict::Passed
+            } else {
+                a.verdict == b.verdict
+            }
+        });
+        if settled {
+            segments = spliced;
+            before = after;
+        }
+    }
+    segments
+}
+
+/// `segments` plus the segments of `heard` (a stretch transcribed again) that fall where
+/// `segments` had no staff text (in mono, no text): only speech the first pass left out is
+/// filled in. Text heard again over words already transcribed is not used: with the prompt's
+/// terms in mind Whisper rewrote such words (an answer about parking fees came back as "Thank
+/// you for calling") more often than it corrected them.
+fn splice(segments: &[Segment], heard: Vec<Segment>) -> Vec<Segment> {
+    let text = |s: &&Segment| !s.invented && s.speaker != Speaker::Caller;
+    let covered = |n: &Segment| -> f64 {
+        segments
+            .iter()
+            .filter(text)
+            .map(|s| (s.end.min(n.end) - s.start.max(n.start)).max(0.0))
+            .sum()
+    };
+    let mut out = segments.to_vec();
+    out.extend(
+        heard
+            .into_iter()
+            .filter(|n| n.speaker != Speaker::Caller && covered(n) < FILLED_AT * (n.end - n.start)),
+    );
+    out.sort_by(|a, b| a.start.total_cmp(&b.start));
+    out
+}
+
+/// Share of a segment heard again that the first pass's text may already cover for it to
+/// count as filling a gap.
+const FILLED_AT: f64 = 0.5;
 
 /// The call's key terms as one prompt line (for `TranscribeSettings::prompt_terms`): the staff
 /// member's name and the scenario's answer phrases in the rubric's language.
@@ -492,6 +574,48 @@ pub fn rescore(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn seg(speaker: Speaker, start: f64, end: f64, text: &str) -> Segment {
+        Segment {
+            speaker,
+            start,
+            end,
+            text: text.into(),
+            invented: false,
+            tokens: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn hearing_again_fills_only_the_speech_the_first_pass_left_out() {
+        let first = vec![
+            seg(Speaker::Staff, 3.7, 9.4, "Good morning, city hall."),
+            seg(Speaker::Caller, 10.0, 13.0, "Is there parking?"),
+            seg(Speaker::Staff, 13.5, 18.5, "Yes, behind the building."),
+        ];
+        let heard = vec![
+            // Over words already transcribed: the prompt's words, not what was said.
+            seg(Speaker::Staff, 13.1, 18.1, "Thank you for calling,"),
+            // Where the first pass wrote nothing.
+            seg(Speaker::Staff, 21.3, 23.7, "goodbye."),
+        ];
+        let out = splice(&first, heard);
+        let texts: Vec<&str> = out.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Good morning, city hall.",
+                "Is there parking?",
+                "Yes, behind the building.",
+                "goodbye."
+            ]
+        );
+        // Text flagged as invented covers nothing: a stretch under it counts as unheard.
+        let mut flagged = first.clone();
+        flagged[2].invented = true;
+        let out = splice(&flagged, vec![seg(Speaker::Staff, 13.5, 18.0, "Yes.")]);
+        assert_eq!(out.len(), 4);
+    }
 
     #[test]
     fn term_prompt_names_the_staff_and_the_scenario_terms() {

@@ -149,6 +149,31 @@ pub(crate) fn best_match_dropping(
     rule: Option<&NameRule>,
     short_drop: f64,
 ) -> Option<Hit> {
+    align(pattern, text, params, rule, short_drop, &[])
+}
+
+/// [`best_match`] as if each transcript unit `j` might be any word at all with similarity
+/// `doubt[j]` (its doubt that it was heard right): how close the phrase would come if the
+/// words the transcriber was unsure of were the ones the phrase needs. Units past the end
+/// of `doubt` are taken as heard.
+pub(crate) fn best_match_doubting(
+    pattern: &[Tok],
+    text: &[Tok],
+    doubt: &[f64],
+    params: Params,
+    rule: Option<&NameRule>,
+) -> Option<Hit> {
+    align(pattern, text, params, rule, 1.0, doubt)
+}
+
+fn align(
+    pattern: &[Tok],
+    text: &[Tok],
+    params: Params,
+    rule: Option<&NameRule>,
+    short_drop: f64,
+    doubt: &[f64],
+) -> Option<Hit> {
     let (m, n) = (pattern.len(), text.len());
     if m == 0 || n == 0 {
         return None;
@@ -158,6 +183,10 @@ pub(crate) fn best_match_dropping(
     let sim_floor = |p: &Tok, t: &Tok| {
         let s = tok_sim(p, t, rule);
         if s < params.floor { 0.0 } else { s }
+    };
+    let unit_sim = |p: &Tok, j: usize| {
+        let s = sim_floor(p, &text[j]);
+        doubt.get(j).map_or(s, |&d| s.max(d))
     };
     let w = n + 1;
     let mut cost = vec![0.0f64; (m + 1) * w];
@@ -173,7 +202,7 @@ pub(crate) fn best_match_dropping(
         start[i * w] = 0;
         for j in 1..=n {
             let t = &text[j - 1];
-            let mut best = cost[(i - 1) * w + j - 1] + wp * (1.0 - sim_floor(p, t));
+            let mut best = cost[(i - 1) * w + j - 1] + wp * (1.0 - unit_sim(p, j - 1));
             let mut from = start[(i - 1) * w + j - 1];
             let del = cost[(i - 1) * w + j] + dp;
             if del < best {
@@ -345,6 +374,25 @@ mod tests {
         assert!(!fact("national ID card", "national health card"));
         assert!(!fact("no ID needed", "ID needed"));
         assert!(!matches("copy of passbook", "a copy passbook", 0.8));
+    }
+
+    #[test]
+    fn unsure_words_may_stand_for_the_missing_ones() {
+        let params = Params {
+            floor: 0.5,
+            insert_cost: 0.35,
+        };
+        let (p, t) = (tokenize("service center"), tokenize("with cancer"));
+        let plain = best_match(&p, &t, params, None).unwrap().sim;
+        let doubted = best_match_doubting(&p, &t, &[1.0, 1.0], params, None)
+            .unwrap()
+            .sim;
+        assert!(plain < 0.8 && doubted > 0.99, "{plain} {doubted}");
+        // Words heard for sure stay what they are; a missing doubt counts as none.
+        let sure = best_match_doubting(&p, &t, &[0.0], params, None)
+            .unwrap()
+            .sim;
+        assert!((sure - plain).abs() < 1e-9, "{sure} vs {plain}");
     }
 
     #[test]

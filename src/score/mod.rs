@@ -9,6 +9,7 @@ mod matcher;
 pub mod normalize;
 mod numbers;
 mod overrides;
+mod recheck;
 // Redaction matches staff names by sound with the same rules as scoring.
 pub(crate) mod phonetic;
 mod rubric;
@@ -21,6 +22,7 @@ mod weekdays;
 pub use confidence::{REVIEW_BELOW, needs_review};
 pub use error::ScoreFileError;
 pub use overrides::{AppliedOverride, StandingOverride, apply_overrides};
+pub use recheck::{Recheck, rechecks};
 pub(crate) use rubric::COMMON_WORDS;
 pub use rubric::{Check, Criterion, Grade, Language, Matching, Phrase, Rubric};
 pub use scenario::{Point, Scenario, Scenarios, UnknownScenario};
@@ -87,6 +89,20 @@ pub fn score_call(
     audio: &AudioFacts,
     staff_name: Option<&str>,
 ) -> CallScore {
+    in_context(rubric, scenario, segments, audio, staff_name, |cx| {
+        score_in(cx, rubric, segments)
+    })
+}
+
+/// Runs `f` with what the checks see of a call (arguments as [`score_call`]).
+pub(crate) fn in_context<R>(
+    rubric: &Rubric,
+    scenario: Option<&Scenario>,
+    segments: &[Segment],
+    audio: &AudioFacts,
+    staff_name: Option<&str>,
+    f: impl FnOnce(&checks::Ctx) -> R,
+) -> R {
     let staff = speakers::staff_speech(
         segments,
         audio,
@@ -94,19 +110,22 @@ pub fn score_call(
         checks::name_questions(rubric).as_ref(),
         &rubric.matching,
     );
-    let cx = checks::Ctx {
+    f(&checks::Ctx {
         rubric,
         scenario,
         staff: &staff,
         audio,
         staff_name: staff_name.filter(|n| !n.trim().is_empty()),
-    };
+    })
+}
+
+fn score_in(cx: &checks::Ctx, rubric: &Rubric, segments: &[Segment]) -> CallScore {
     let criteria: Vec<CriterionResult> = rubric
         .criteria
         .iter()
         .map(|c| {
-            let v = checks::run(&cx, c);
-            let confidence = confidence::of(&cx, segments, c, &v);
+            let v = checks::run(cx, c);
+            let confidence = confidence::of(cx, segments, c, &v);
             CriterionResult {
                 id: c.id.clone(),
                 title: c.title.clone(),

@@ -6,7 +6,7 @@ use super::merge;
 use super::pack::{self, TimedToken, Window};
 use super::settings::{Sampling, TranscribeSettings};
 use super::traditional::to_traditional;
-use crate::audio::{CallAudio, Region, SAMPLE_RATE, Speaker};
+use crate::audio::{AudioFacts, CallAudio, Region, SAMPLE_RATE, Speaker, SpeechRegion};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -205,6 +205,44 @@ impl Transcriber {
         audio: &CallAudio,
         request: &Request,
     ) -> Result<Transcript, TranscribeError> {
+        self.transcribe_regions(audio, &audio.facts, request)
+    }
+
+    /// Transcribes only the staff's speech (in mono, the call's) measured between `start` and
+    /// `end` seconds: a stretch to hear again with its own prompt, e.g. where a phrase was
+    /// expected and not found. Segments are on the call's time line.
+    pub fn transcribe_stretch(
+        &self,
+        audio: &CallAudio,
+        start: f64,
+        end: f64,
+        request: &Request,
+    ) -> Result<Transcript, TranscribeError> {
+        let facts = AudioFacts {
+            speech: audio
+                .facts
+                .speech
+                .iter()
+                .filter(|r| r.speaker != Speaker::Caller && r.end > start && r.start < end)
+                .map(|r| SpeechRegion {
+                    start: r.start.max(start),
+                    end: r.end.min(end),
+                    ..*r
+                })
+                .collect(),
+            whole_side: Vec::new(),
+            ..audio.facts.clone()
+        };
+        self.transcribe_regions(audio, &facts, request)
+    }
+
+    /// [`Transcriber::transcribe`] of the regions `facts` gives (`audio.facts` or a part).
+    fn transcribe_regions(
+        &self,
+        audio: &CallAudio,
+        facts: &AudioFacts,
+        request: &Request,
+    ) -> Result<Transcript, TranscribeError> {
         let language = match request.language.as_str() {
             "zh" | "en" => request.language.as_str(),
             other => return Err(TranscribeError::Language(other.to_string())),
@@ -261,7 +299,7 @@ impl Transcriber {
         let (mut kept_weight, mut bad_weight) = (0usize, 0usize);
         let (mut p_sum, mut p_count) = (0.0f64, 0usize);
         for (speaker, track) in sides {
-            let regions: Vec<Region> = audio.facts.spans_to_transcribe(speaker, mono);
+            let regions: Vec<Region> = facts.spans_to_transcribe(speaker, mono);
             let duration = track.len() as f64 / SAMPLE_RATE as f64;
             let s = &self.settings;
             let spans = pack::spans(&regions, s.region_pad_seconds, s.pack_gap_seconds, duration);

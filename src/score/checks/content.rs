@@ -1,9 +1,10 @@
 //! `accuracy` and `completeness`, judged against the call's scenario.
 
-use super::{Ctx, Decision, quote};
+use super::{Ctx, Decision, Found, quote};
 use crate::score::Verdict;
 use crate::score::normalize::is_han;
 use crate::score::rubric::{Criterion, Language};
+use crate::score::scenario::{Point, Scenario};
 
 pub(crate) fn accuracy(cx: &Ctx, c: &Criterion) -> Decision {
     let lang = cx.lang();
@@ -77,13 +78,7 @@ pub(crate) fn completeness(cx: &Ctx, c: &Criterion) -> Decision {
     let mut evidence = Vec::new();
     let mut missing = Vec::new();
     for p in &required {
-        // A wrongly stated point was still addressed: that is an accuracy failure only.
-        let hit = cx
-            .find_facts(&p.say, base)
-            .into_iter()
-            .chain(cx.find_facts(&p.wrong, base))
-            .min_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
-        match hit {
+        match addressed(cx, p, base) {
             Some(f) => evidence.push(f.evidence),
             None => missing.push(p.id.as_str()),
         }
@@ -111,4 +106,22 @@ pub(crate) fn completeness(cx: &Ctx, c: &Criterion) -> Decision {
         reason,
         unsure: false,
     }
+}
+
+/// Where point `p` was first addressed, rightly or wrongly: a wrongly stated point was still
+/// addressed, which is an accuracy failure only.
+fn addressed<'p>(cx: &Ctx, p: &'p Point, base: f64) -> Option<Found<'p>> {
+    cx.find_facts(&p.say, base)
+        .into_iter()
+        .chain(cx.find_facts(&p.wrong, base))
+        .min_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start))
+}
+
+/// The scenario's required points that criterion `c` found nowhere in the staff's speech.
+pub(crate) fn missing_points<'s>(cx: &Ctx, c: &Criterion, sc: &'s Scenario) -> Vec<&'s Point> {
+    let base = cx.threshold(c);
+    sc.points
+        .iter()
+        .filter(|p| p.required && addressed(cx, p, base).is_none())
+        .collect()
 }

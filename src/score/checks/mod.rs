@@ -7,7 +7,9 @@ mod phrase;
 mod pickup;
 mod self_intro;
 
+pub(crate) use content::missing_points;
 pub(crate) use hold::silences;
+pub(crate) use self_intro::{name_words, patterns as self_intro_patterns};
 
 use super::matcher::{NameRule, Params, TERM_SHORT_DROP, best_match_dropping, required_similarity};
 use super::rubric::{Check, Criterion, Language, Phrase, Rubric};

@@ -271,24 +271,41 @@ fn prefix_heard(p: &Phrase, heard: &[Tok], floor: f64) -> bool {
     true
 }
 
-pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f64>) -> Decision {
+/// Every pattern the check looks for: built-in frames, the rubric's `extra` ones, and those
+/// built from the manifest's staff name.
+pub(crate) fn patterns(cx: &Ctx, extra: &[Phrase]) -> Vec<Phrase> {
     let lang = cx.lang();
     let mut patterns: Vec<Phrase> = builtin(lang).to_vec();
     patterns.extend(extra.iter().cloned());
     if let Some(name) = cx.staff_name {
         patterns.extend(hint_patterns(lang, name));
     }
-    let name_toks = cx
-        .staff_name
+    patterns
+}
+
+/// The manifest's staff name as units, titles removed (empty without one).
+fn name_toks(cx: &Ctx) -> Vec<Tok> {
+    cx.staff_name
         .map(|n| tokenize(&bare_name(n)))
-        .unwrap_or_default();
-    let name_words: Vec<Word> = name_toks
-        .iter()
+        .unwrap_or_default()
+}
+
+/// The words of the staff's name, for [`NameRule::staff_name`].
+pub(crate) fn name_words(cx: &Ctx) -> Vec<Word> {
+    name_toks(cx)
+        .into_iter()
         .filter_map(|t| match t {
-            Tok::Word(w) => Some(w.clone()),
+            Tok::Word(w) => Some(w),
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f64>) -> Decision {
+    let lang = cx.lang();
+    let patterns = patterns(cx, extra);
+    let name_toks = name_toks(cx);
+    let name_words = name_words(cx);
     let rule = NameRule {
         common_words: &cx.rubric.common_words,
         staff_name: &name_words,
