@@ -163,6 +163,39 @@ fn a_supervisor_reviews_a_call_in_chromium() {
         click_quote_and_check_seek(&b, &first);
     }
     b.script("document.getElementById('player').pause();", vec![]);
+    let (t, _) = player_at(&b);
+    let lit = b.script(
+        "return Array.from(document.querySelectorAll('.line.playing'))
+            .map(l => [parseFloat(l.dataset.start), parseFloat(l.dataset.end)]);",
+        vec![],
+    );
+    let lit: Vec<(f64, f64)> = serde_json::from_value(lit).unwrap_or_default();
+    let inside = b.script(
+        "var t = arguments[0]; return Array.from(document.querySelectorAll('.line[data-start]'))
+            .some(l => t >= parseFloat(l.dataset.start) && t < parseFloat(l.dataset.end));",
+        vec![json!(t)],
+    );
+    if inside.as_bool() == Some(true) && !(lit.len() == 1 && lit[0].0 <= t && t < lit[0].1) {
+        b.fail(&format!(
+            "expected the transcript line under the player ({t:.2} s) highlighted, lit: {lit:?}"
+        ));
+    }
+
+    // Space plays and pauses: a real key press, with the page (not a form field) focused.
+    b.script(
+        "document.activeElement && document.activeElement.blur();",
+        vec![],
+    );
+    b.press(" ");
+    b.wait("space to start the player", 10, || {
+        (b.script("return !document.getElementById('player').paused;", vec![]) == json!(true))
+            .then_some(())
+    });
+    b.press(" ");
+    b.wait("space again to pause it", 10, || {
+        (b.script("return document.getElementById('player').paused;", vec![]) == json!(true))
+            .then_some(())
+    });
 
     // 4. Override `pickup` the other way, with a reason, through the form.
     let was = criterion(&before, "pickup")["verdict"]
@@ -224,6 +257,38 @@ fn a_supervisor_reviews_a_call_in_chromium() {
             "expected pickup's row to read 1 reviewed, 0 agreed (the override disagreed), it reads {cells:?}"
         ));
     }
+
+    // 6. j and k: the next and previous call of the review queue, by a real key press. The
+    // reviewed call is last in the queue, so the other call comes before or after it.
+    b.goto(&format!("{}{href}", server.base));
+    b.find("#player");
+    let links = b.script(
+        "return ['next-call', 'prev-call'].map(id => {
+            var a = document.getElementById(id); return a ? a.getAttribute('href') : null; });",
+        vec![],
+    );
+    let (key, back, other) = match (links[0].as_str(), links[1].as_str()) {
+        (Some(n), _) => ("j", "k", n.to_string()),
+        (None, Some(p)) => ("k", "j", p.to_string()),
+        _ => b.fail("expected a next or previous call link (#next-call, #prev-call) on a call page of a two-call campaign"),
+    };
+    b.script(
+        "document.activeElement && document.activeElement.blur();",
+        vec![],
+    );
+    b.press(key);
+    b.wait(&format!("{key} to open the other call {other}"), 20, || {
+        b.url().ends_with(&other).then_some(())
+    });
+    b.find("#player");
+    b.script(
+        "document.activeElement && document.activeElement.blur();",
+        vec![],
+    );
+    b.press(back);
+    b.wait(&format!("{back} to come back to {href}"), 20, || {
+        b.url().ends_with(&href).then_some(())
+    });
 }
 
 /// docs/review-campaign.png and docs/review-call.png from the Mandarin demo database, in

@@ -376,33 +376,7 @@ mod tests {
         assert_eq!(Band::of(None), Band::Unmeasured);
     }
 
-    const RUBRIC: &str = r#"
-[rubric]
-id = "t"
-title = "T"
-language = "en"
-scale_to = 100
-
-[[grade]]
-name = "Good"
-min = 0
-
-[[criterion]]
-id = "pickup"
-title = "Pickup"
-category = "speed"
-points = 3
-check = "pickup"
-max_rings = 3
-
-[[criterion]]
-id = "greeting"
-title = "Greeting"
-category = "courtesy"
-points = 1
-check = "phrase"
-any = ["hello"]
-"#;
+    use crate::score::TWO_CRITERIA_RUBRIC as RUBRIC;
 
     fn call(id: i64, effective: [Verdict; 2]) -> CallView {
         CallView {

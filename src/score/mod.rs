@@ -19,6 +19,37 @@ mod tokens;
 mod verdict;
 mod weekdays;
 
+/// A two-criterion form (pickup, greeting) for the unit tests of the modules that read
+/// verdicts back: the store's reviews and calibration.
+#[cfg(test)]
+pub(crate) const TWO_CRITERIA_RUBRIC: &str = r#"
+[rubric]
+id = "t"
+title = "T"
+language = "en"
+scale_to = 100
+
+[[grade]]
+name = "Good"
+min = 0
+
+[[criterion]]
+id = "pickup"
+title = "Pickup"
+category = "speed"
+points = 3
+check = "pickup"
+max_rings = 3
+
+[[criterion]]
+id = "greeting"
+title = "Greeting"
+category = "courtesy"
+points = 1
+check = "phrase"
+any = ["hello"]
+"#;
+
 pub use confidence::{REVIEW_BELOW, needs_review};
 pub use error::ScoreFileError;
 pub use overrides::{AppliedOverride, StandingOverride, apply_overrides};

@@ -307,33 +307,7 @@ fn insert_review(
 mod tests {
     use super::*;
 
-    const RUBRIC: &str = r#"
-[rubric]
-id = "t"
-title = "T"
-language = "en"
-scale_to = 100
-
-[[grade]]
-name = "Good"
-min = 0
-
-[[criterion]]
-id = "pickup"
-title = "Pickup"
-category = "speed"
-points = 3
-check = "pickup"
-max_rings = 3
-
-[[criterion]]
-id = "greeting"
-title = "Greeting"
-category = "courtesy"
-points = 1
-check = "phrase"
-any = ["hello"]
-"#;
+    use crate::score::TWO_CRITERIA_RUBRIC as RUBRIC;
 
     /// A real database file with one call scored under rubric `t`: pickup passed (0.9),
     /// greeting failed (0.4).

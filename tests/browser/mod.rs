@@ -211,6 +211,14 @@ impl Browser {
         );
     }
 
+    /// Presses and releases `key` as a person would (WebDriver actions), on whatever has focus.
+    pub fn press(&self, key: &str) {
+        let actions = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
+            { "type": "keyDown", "value": key }, { "type": "keyUp", "value": key }
+        ]}]});
+        self.cmd("POST", "/actions", Some(actions));
+    }
+
     pub fn text(&self, e: &Element) -> String {
         self.cmd("GET", &format!("/element/{}/text", e.0), None)
             .as_str()
