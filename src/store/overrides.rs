@@ -96,6 +96,22 @@ pub enum OverrideError {
     },
 }
 
+impl OverrideError {
+    /// `criterion` is not in `rubric` (id `rubric_id`); the message lists the ones that are.
+    pub(crate) fn unknown_criterion(rubric_id: &str, criterion: &str, rubric: &Rubric) -> Self {
+        OverrideError::UnknownCriterion {
+            rubric: rubric_id.into(),
+            criterion: criterion.into(),
+            known: rubric
+                .criteria
+                .iter()
+                .map(|c| format!("{} ({})", c.id, c.title))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
 impl Store {
     /// Stores a reviewer's verdict on one criterion after checking that the call is scored
     /// under `rubric_id` and that the rubric's newest version scoring it has that criterion.
@@ -116,16 +132,11 @@ impl Store {
         let run = self.current_run(new.call_id, &new.rubric_id)?;
         let rubric = self.stored_rubric(&run)?;
         if !rubric.criteria.iter().any(|c| c.id == new.criterion_id) {
-            return Err(OverrideError::UnknownCriterion {
-                rubric: new.rubric_id.clone(),
-                criterion: new.criterion_id.clone(),
-                known: rubric
-                    .criteria
-                    .iter()
-                    .map(|c| format!("{} ({})", c.id, c.title))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
+            return Err(OverrideError::unknown_criterion(
+                &new.rubric_id,
+                &new.criterion_id,
+                &rubric,
+            ));
         }
         self.conn
             .execute(

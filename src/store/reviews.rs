@@ -101,17 +101,9 @@ impl Store {
             .iter()
             .find(|(id, _)| !rubric.criteria.iter().any(|c| &c.id == id))
         {
-            return Err(super::OverrideError::UnknownCriterion {
-                rubric: rubric_id.into(),
-                criterion: unknown.clone(),
-                known: rubric
-                    .criteria
-                    .iter()
-                    .map(|c| format!("{} ({})", c.id, c.title))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            }
-            .into());
+            return Err(
+                super::OverrideError::unknown_criterion(rubric_id, unknown, &rubric).into(),
+            );
         }
         let missing: Vec<&str> = rubric
             .criteria
