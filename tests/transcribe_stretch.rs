@@ -108,12 +108,17 @@ fn a_line_the_first_pass_dropped_is_heard_again_and_nothing_unsaid_is_added() {
     // hearing its stretch again.
     let again = |rubric: &Rubric| {
         let doubtful = closing(rubric, &dropped) == (Verdict::Failed, true);
-        let kept = hear_again(
+        let (kept, score) = hear_again(
             &transcriber,
             &call,
             &request,
             dropped.clone(),
             (rubric, None, Some("Lin")),
+        );
+        // The score returned is the kept transcript's, as scoring it afresh gives.
+        assert_eq!(
+            score,
+            score_call(rubric, None, &kept, &call.facts, Some("Lin"))
         );
         for s in &kept {
             println!("{:6.2}-{:6.2} {}", s.start, s.end, s.text);

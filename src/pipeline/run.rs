@@ -403,17 +403,21 @@ fn process(
             transcript = t;
         }
     }
-    if opts.transcribe.focused_retry {
+    // Hearing again scores the transcript it keeps, so that score is the call's.
+    let score = if opts.transcribe.focused_retry {
         let staff = Some(job.row.staff.as_str()).filter(|s| !s.is_empty());
-        transcript.segments = hear_again(
+        let (segments, score) = hear_again(
             transcriber,
             &audio,
             &request,
-            transcript.segments,
+            std::mem::take(&mut transcript.segments),
             (&opts.rubric, job.scenario, staff),
         );
-    }
-    let score = score_with(&audio.facts, &transcript.segments);
+        transcript.segments = segments;
+        score
+    } else {
+        score_with(&audio.facts, &transcript.segments)
+    };
     let fresh = Fresh {
         quality: serde_json::to_value(&transcript.quality).unwrap_or_default(),
         facts: audio.facts,
@@ -429,14 +433,15 @@ fn process(
 /// any other verdict is not trusted.
 ///
 /// `first` is the call's first-pass transcript and `request` its request; `(rubric, scenario,
-/// staff name)` judge it as [`score::score_call`] does. Returns the transcript to keep.
+/// staff name)` judge it as [`score::score_call`] does. Returns the transcript to keep and
+/// its score.
 pub fn hear_again(
     transcriber: &Transcriber,
     audio: &audio::CallAudio,
     request: &Request,
     first: Vec<Segment>,
     (rubric, scenario, staff): (&Rubric, Option<&Scenario>, Option<&str>),
-) -> Vec<Segment> {
+) -> (Vec<Segment>, score::CallScore) {
     let lang = rubric.language;
     let score_with = |s: &[Segment]| score::score_call(rubric, scenario, s, &audio.facts, staff);
     let mut segments = first;
@@ -463,7 +468,7 @@ pub fn hear_again(
             before = after;
         }
     }
-    segments
+    (segments, before)
 }
 
 /// `segments` plus the segments of `heard` (a stretch transcribed again) that fall where
