@@ -202,7 +202,7 @@ fn a_supervisor_reviews_a_call_in_chromium() {
         .as_str()
         .unwrap()
         .to_string();
-    let verdict = if was == "passed" { "fail" } else { "pass" };
+    let verdict = if was == "passed" { "failed" } else { "passed" };
     let form = "#c-pickup details.override";
     b.click(&b.find(&format!("{form} summary")));
     b.click(&b.find(&format!("{form} input[name=verdict][value={verdict}]")));

@@ -215,7 +215,7 @@ fn posts_need_a_supervisor_and_the_session_s_csrf_token() {
     let trainer = server.login("chen", PASSWORD);
     let anonymous = server.anonymous();
     let add = format!("/calls/{id}/overrides");
-    let fields = override_fields("fail", "caller heard six rings", "0");
+    let fields = override_fields("failed", "caller heard six rings", "0");
 
     assert_eq!(anonymous.post_raw(&add, &fields).status, 401);
     assert_eq!(trainer.post(&add, &fields).status, 403);
@@ -249,7 +249,7 @@ fn posts_need_a_supervisor_and_the_session_s_csrf_token() {
     let admin = server.login("admin", PASSWORD);
     assert_eq!(
         admin
-            .post(&add, &override_fields("pass", "checked", "2"))
+            .post(&add, &override_fields("passed", "checked", "2"))
             .status,
         303
     );
@@ -289,7 +289,7 @@ fn an_override_changes_the_call_page_every_report_and_export_and_is_audited() {
     let reason = "ringback was cut from the recording; the log shows 6 rings";
     let made = wang.post(
         &format!("/calls/{id}/overrides"),
-        &override_fields("fail", reason, &seen(&page, "pickup")),
+        &override_fields("failed", reason, &seen(&page, "pickup")),
     );
     assert_eq!(made.status, 303, "{}", made.body);
     assert_eq!(made.location().unwrap(), format!("/calls/{id}#c-pickup"));
@@ -346,7 +346,7 @@ fn an_override_changes_the_call_page_every_report_and_export_and_is_audited() {
     let na = wang.post(
         &format!("/calls/{id}/overrides"),
         &override_fields(
-            "na",
+            "not_applicable",
             "the test script skipped pickup",
             &seen(&page, "pickup"),
         ),
@@ -394,12 +394,16 @@ fn an_override_from_a_stale_page_is_refused_naming_who_changed_it() {
     let lee_page = lee.get(&format!("/calls/{id}")).body;
     let first = wang.post(
         &format!("/calls/{id}/overrides"),
-        &override_fields("fail", "six rings in the log", &seen(&wang_page, "pickup")),
+        &override_fields(
+            "failed",
+            "six rings in the log",
+            &seen(&wang_page, "pickup"),
+        ),
     );
     assert_eq!(first.status, 303);
     let second = lee.post(
         &format!("/calls/{id}/overrides"),
-        &override_fields("pass", "sounds fine to me", &seen(&lee_page, "pickup")),
+        &override_fields("passed", "sounds fine to me", &seen(&lee_page, "pickup")),
     );
     assert_eq!(second.status, 409, "{}", second.body);
     assert!(
@@ -427,7 +431,7 @@ fn an_override_from_a_stale_page_is_refused_naming_who_changed_it() {
     let again = lee.post(
         &format!("/calls/{id}/overrides"),
         &override_fields(
-            "pass",
+            "passed",
             "listened again: three rings",
             &seen(&fresh, "pickup"),
         ),
@@ -438,7 +442,7 @@ fn an_override_from_a_stale_page_is_refused_naming_who_changed_it() {
     let fresh = lee.get(&format!("/calls/{id}")).body;
     let empty = lee.post(
         &format!("/calls/{id}/overrides"),
-        &override_fields("fail", "  ", &seen(&fresh, "pickup")),
+        &override_fields("failed", "  ", &seen(&fresh, "pickup")),
     );
     assert_eq!(empty.status, 400, "{}", empty.body);
     assert_eq!(sql::<i64>(&db, "SELECT COUNT(*) FROM overrides"), 2);

@@ -151,9 +151,9 @@ fn criterion(p: &CallPage, k: &CriterionLine, l: &Labels) -> Markup {
                         input type="hidden" name="rubric" value=(rubric);
                         input type="hidden" name="criterion" value=(k.id);
                         input type="hidden" name="seen" value=(seen);
-                        label { input type="radio" name="verdict" value="pass" required; " " (l.override_pass) } " "
-                        label { input type="radio" name="verdict" value="fail"; " " (l.override_fail) } " "
-                        label { input type="radio" name="verdict" value="na"; " " (l.override_na) }
+                        label { input type="radio" name="verdict" value=(Verdict::Passed.code()) required; " " (l.override_pass) } " "
+                        label { input type="radio" name="verdict" value=(Verdict::Failed.code()); " " (l.override_fail) } " "
+                        label { input type="radio" name="verdict" value=(Verdict::NotApplicable.code()); " " (l.override_na) }
                         label.block { (l.override_reason)
                             textarea name="reason" required rows="2" {} }
                         button type="submit" { (l.save) }

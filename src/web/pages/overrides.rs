@@ -7,6 +7,7 @@
 
 use super::call::render;
 use super::labels;
+use crate::score::Verdict;
 use crate::store::{GuardError, NewOverride, Override, OverrideError, ReviewError, Store};
 use crate::web::{AppState, CsrfForm, CurrentUser, Role, WebError};
 use axum::extract::{Path, State};
@@ -85,16 +86,14 @@ pub async fn add(
     CsrfForm(form): CsrfForm<OverrideForm>,
 ) -> Result<Response, WebError> {
     user.require(Role::Supervisor)?;
-    let (passed, applicable) = match form.verdict.as_str() {
-        "pass" => (true, true),
-        "fail" => (false, true),
-        "na" => (true, false),
-        other => {
-            return Err(WebError::BadRequest(format!(
-                "verdict `{other}`: choose pass, fail or na"
-            )));
-        }
+    let Some(verdict) = Verdict::from_code(&form.verdict) else {
+        return Err(WebError::BadRequest(format!(
+            "verdict `{}`: choose passed, failed or not_applicable",
+            form.verdict
+        )));
     };
+    // Not applicable scores as a pass does: full points, as scoring gives it.
+    let (passed, applicable) = (verdict != Verdict::Failed, verdict.applicable());
     state
         .store(move |s| {
             if !s.call_exists(id)? {
