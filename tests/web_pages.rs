@@ -453,7 +453,8 @@ fn the_audio_is_served_by_call_id_with_ranges_and_never_by_path() {
     let db = fresh_db("audio");
     let id = call_id(&db, CALL);
     let path: String = sql(&db, &format!("SELECT path FROM calls WHERE id = {id}"));
-    let file = std::fs::read(&path).unwrap();
+    // Stored relative to the database's folder.
+    let file = std::fs::read(db.parent().unwrap().join(&path)).unwrap();
     let len = file.len();
     let server = Server::start(&db, &[]);
     let client: Client = server.login("chen", PASSWORD);
@@ -585,4 +586,168 @@ fn transcript_text_is_escaped_and_reviewed_calls_leave_the_front_of_the_queue() 
         sql::<i64>(&db, "SELECT COUNT(*) FROM audit WHERE action = 'reviewed'"),
         ids.len() as i64 + 1
     );
+}
+
+/// Where the test server runs: the package folder, never the database's folder.
+fn relative_to_cwd(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap();
+    path.strip_prefix(&cwd).unwrap().to_path_buf()
+}
+
+#[test]
+fn a_database_copied_with_its_recordings_plays_from_anywhere_and_a_missing_file_is_named() {
+    // `run` stored the recording relative to the database's folder.
+    let stored: String = sql(
+        base_db(),
+        &format!("SELECT path FROM calls WHERE file = '{CALL}'"),
+    );
+    assert_eq!(Path::new(&stored), Path::new("recordings").join(CALL));
+
+    // The database and its recordings folder copied elsewhere, served from another folder.
+    let moved = base_db().parent().unwrap().join("moved");
+    let _ = std::fs::remove_dir_all(&moved);
+    std::fs::create_dir_all(moved.join("recordings")).unwrap();
+    for entry in std::fs::read_dir(base_db().parent().unwrap().join("recordings")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), moved.join("recordings").join(entry.file_name())).unwrap();
+    }
+    let db = moved.join("copy.db");
+    rusqlite::Connection::open(base_db())
+        .unwrap()
+        .execute("VACUUM INTO ?1", [db.display().to_string()])
+        .unwrap();
+    assert_ne!(std::env::current_dir().unwrap(), moved);
+    let id = call_id(&db, CALL);
+    let server = Server::start(&db, &[]);
+    let wang = server.login("wang", PASSWORD);
+    let audio = wang.get(&format!("/calls/{id}/audio"));
+    assert_eq!(audio.status, 200, "{}", audio.body);
+    assert_eq!(
+        audio.bytes,
+        std::fs::read(moved.join("recordings").join(CALL)).unwrap()
+    );
+    let page = ok(wang.get(&format!("/calls/{id}")), "call page").body;
+    assert!(page.contains(r#"<audio id="player""#), "{page}");
+    assert!(!page.contains("recording-missing"), "{page}");
+
+    // A database from before: a path relative to the folder `run` started in still plays.
+    let elsewhere = moved.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::rename(moved.join("recordings").join(CALL), elsewhere.join(CALL)).unwrap();
+    let old_style = relative_to_cwd(&elsewhere.join(CALL));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE calls SET path = ?1 WHERE id = ?2",
+        rusqlite::params![old_style.display().to_string(), id],
+    )
+    .unwrap();
+    assert_eq!(wang.get(&format!("/calls/{id}/audio")).status, 200);
+
+    // Gone: the page names the file and says what to do, in place of a silent player.
+    std::fs::remove_file(elsewhere.join(CALL)).unwrap();
+    conn.execute(
+        "UPDATE calls SET path = ?1 WHERE id = ?2",
+        rusqlite::params![format!("recordings/{CALL}"), id],
+    )
+    .unwrap();
+    let expected = moved.join("recordings").join(CALL).display().to_string();
+    let page = ok(wang.get(&format!("/calls/{id}")), "call page").body;
+    assert!(!page.contains(r#"<audio id="player""#), "{page}");
+    assert!(page.contains("找不到這通電話的錄音檔"), "{page}");
+    assert!(page.contains(&expected), "{expected} in {page}");
+    wang.post(
+        "/settings/language",
+        &[("lang", "en"), ("back", "/campaigns")],
+    );
+    let page = ok(wang.get(&format!("/calls/{id}")), "call page").body;
+    assert!(
+        page.contains("The recording of this call cannot be found") && page.contains(&expected),
+        "{page}"
+    );
+    assert_eq!(wang.get(&format!("/calls/{id}/audio")).status, 404);
+    let report = callgrade()
+        .args(["report", "call", CALL, "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&report.stdout);
+    assert!(
+        text.contains("Recording file missing") && text.contains(&expected),
+        "{text}"
+    );
+}
+
+#[test]
+fn mono_lines_are_labelled_with_the_speaker_scoring_found_and_guesses_are_marked() {
+    let db = fresh_db("speakers");
+    let id = call_id(&db, CALL);
+    let stored: String = sql(
+        &db,
+        &format!("SELECT speakers FROM call_scores WHERE call_id = {id}"),
+    );
+    let speakers: Vec<Option<Value>> = serde_json::from_str(&stored).unwrap();
+    assert!(speakers.iter().flatten().count() > 0, "{stored}");
+    let server = Server::start(&db, &[]);
+    let chen = server.login("chen", PASSWORD);
+    let page = ok(chen.get(&format!("/calls/{id}")), "call page").body;
+    // The call is mono: without the stored attribution every line would be 通話.
+    assert!(page.contains(r#"<span class="who">受測人員</span>"#), "{page}");
+    assert!(!page.contains(r#"<span class="who">通話</span>"#), "{page}");
+
+    // A line scoring was unsure of is marked as a guess, here and in the HTML export.
+    let first = speakers.iter().position(Option::is_some).unwrap();
+    let mut edited = speakers.clone();
+    edited[first] = Some(serde_json::json!({"speaker": "caller", "confidence": 0.35}));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE call_scores SET speakers = ?1 WHERE call_id = ?2",
+        rusqlite::params![serde_json::to_string(&edited).unwrap(), id],
+    )
+    .unwrap();
+    let page = ok(chen.get(&format!("/calls/{id}")), "call page").body;
+    assert!(
+        page.contains(r#"<span class="who">測試者</span><small class="unsure""#),
+        "{page}"
+    );
+    let export = ok(
+        chen.get(&format!("/campaigns/{CAMPAIGN}/export/html")),
+        "export",
+    )
+    .body;
+    assert!(export.contains(r#"class="unsure""#), "{export}");
+
+    // A score from before attribution was kept: the page still opens, lines say 通話.
+    conn.execute(
+        "UPDATE call_scores SET speakers = NULL WHERE call_id = ?1",
+        [id],
+    )
+    .unwrap();
+    let page = ok(chen.get(&format!("/calls/{id}")), "call page").body;
+    assert!(page.contains(r#"<span class="who">通話</span>"#), "{page}");
+}
+
+#[test]
+fn timeline_marks_are_named_links_that_seek() {
+    let db = fresh_db("marks");
+    let id = call_id(&db, CALL);
+    let server = Server::start(&db, &[]);
+    let chen = server.login("chen", PASSWORD);
+    let page = ok(chen.get(&format!("/calls/{id}")), "call page").body;
+    let marks: Vec<&str> = page.split(r#"<a class="mark-link""#).skip(1).collect();
+    assert!(!marks.is_empty(), "{page}");
+    for m in marks {
+        let tag = &m[..m.find('>').unwrap()];
+        assert!(tag.contains(r##"href="#t="##), "{tag}");
+        let label = tag.split(r#"aria-label=""#).nth(1).unwrap();
+        let label = &label[..label.find('"').unwrap()];
+        let criterion = tag.split(r#"data-criterion=""#).nth(1).unwrap();
+        let criterion = &criterion[..criterion.find('"').unwrap()];
+        let title = page
+            .split(&format!(r#"id="c-{criterion}""#))
+            .nth(1)
+            .and_then(|c| c.split("<h3>").nth(1))
+            .unwrap();
+        let title = title[..title.find("<span").unwrap()].trim();
+        assert!(label.starts_with(title), "{label} names {title}");
+    }
 }

@@ -443,6 +443,12 @@ fn call_text(c: &CallReport) -> String {
     if let (Some(d), Some(r)) = (c.duration, c.rings) {
         out += &format!("Recording {}, {r} ring(s) before pickup\n", mmss(d));
     }
+    if !c.recording_found {
+        out += &format!(
+            "Recording file missing: {} (put it back there, or keep the recordings folder beside the database as when it was scored)\n",
+            c.path
+        );
+    }
     if c.speech_finder_unsure {
         out += &format!(
             "Flag: {} (sound the speech finder missed; the transcript may hold noise or music)\n",
@@ -520,12 +526,16 @@ fn call_text(c: &CallReport) -> String {
     }
     if !c.transcript.is_empty() {
         out += "\nTranscript\n";
-        for s in &c.transcript {
+        for (i, s) in c.transcript.iter().enumerate() {
+            let unsure = c.speakers.get(i).and_then(Option::as_ref).filter(|w| w.unsure());
             out += &format!(
                 "{:>5}–{:<5} {:<7} {}{}\n",
                 mmss(s.start),
                 mmss(s.end),
-                s.speaker.as_str(),
+                match unsure {
+                    Some(_) => format!("{}?", s.speaker.as_str()),
+                    None => s.speaker.as_str().to_string(),
+                },
                 if s.invented {
                     "[dropped: likely invented by Whisper] "
                 } else {

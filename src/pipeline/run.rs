@@ -132,7 +132,7 @@ pub fn run(
                 campaign: opts.campaign.clone(),
                 file: row.file.clone(),
             },
-            path: row.path.display().to_string(),
+            path: store.stored_recording_path(&row.path),
             sha256: None,
             staff: row.staff.clone(),
             unit: row.unit.clone(),

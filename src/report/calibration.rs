@@ -413,6 +413,7 @@ mod tests {
                 .collect(),
             transcript: Vec::new(),
             quality: None,
+            speakers: Vec::new(),
         }
     }
 

@@ -3,8 +3,8 @@
 
 use super::ReportError;
 use crate::audio::AudioFacts;
-use crate::score::{AppliedOverride, Evidence, Rubric, Verdict};
-use crate::store::{CallLocation, Store};
+use crate::score::{AppliedOverride, Evidence, LineSpeaker, Rubric, Verdict};
+use crate::store::{CallLocation, RecordingPlace, Store};
 use crate::transcribe::Segment;
 use serde::Serialize;
 
@@ -45,7 +45,10 @@ pub struct CallReport {
     pub call_id: i64,
     pub campaign: String,
     pub file: String,
+    /// Where the recording is (absolute), or where it should be when it is missing.
     pub path: String,
+    /// The recording is at `path`.
+    pub recording_found: bool,
     pub staff: String,
     pub unit: String,
     pub scenario: String,
@@ -72,7 +75,12 @@ pub struct CallReport {
     pub facts: Option<AudioFacts>,
     pub criteria: Vec<CriterionLine>,
     /// The transcript in time order; segments with `invented` set were dropped before scoring.
+    /// Mono lines carry the speaker scoring found (see `speakers`).
     pub transcript: Vec<Segment>,
+    /// How sure scoring was of each mono line's speaker, indexed like `transcript`; empty when
+    /// the score did not keep it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub speakers: Vec<Option<LineSpeaker>>,
     /// Other campaigns holding a call with the same file name (pick one with `--campaign`).
     pub other_campaigns: Vec<String>,
     /// Other rubric ids that scored this call (pick one with `--rubric`).
@@ -216,11 +224,16 @@ fn build(
         .collect();
     other_rubrics.sort();
     other_rubrics.dedup();
+    let (path, recording_found) = match store.locate_recording(&view.path) {
+        RecordingPlace::Found(p) => (p, true),
+        RecordingPlace::Missing { expected } => (expected, false),
+    };
     Ok(CallReport {
         call_id: view.id,
         campaign: view.campaign,
         file: view.file,
-        path: view.path,
+        path: path.display().to_string(),
+        recording_found,
         staff: view.staff,
         unit: view.unit,
         scenario: view.scenario,
@@ -250,6 +263,7 @@ fn build(
         facts: view.facts,
         criteria,
         transcript: view.transcript,
+        speakers: view.speakers,
         other_campaigns: found
             .iter()
             .filter(|c| c.campaign != chosen.campaign)

@@ -2,6 +2,7 @@
 //! No I/O besides parsing rubric/scenario files, no SQL, no Whisper: that is what makes
 //! re-scoring and exhaustive tests cheap.
 
+mod attribution;
 mod checks;
 mod confidence;
 mod error;
@@ -50,6 +51,7 @@ check = "phrase"
 any = ["hello"]
 "#;
 
+pub use attribution::{LineSpeaker, SPEAKER_UNSURE_BELOW};
 pub use confidence::{REVIEW_BELOW, needs_review};
 pub use error::ScoreFileError;
 pub use overrides::{AppliedOverride, StandingOverride, apply_overrides};
@@ -108,6 +110,10 @@ pub struct CallScore {
     pub max: f64,
     pub grade: String,
     pub criteria: Vec<CriterionResult>,
+    /// Who said each transcript segment where the recording's side does not say (mono),
+    /// indexed like the segments; empty for scores made before it was kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub speakers: Vec<Option<LineSpeaker>>,
 }
 
 /// Scores one call: every criterion of `rubric` against the staff's speech in `segments`,
@@ -178,6 +184,7 @@ fn score_in(cx: &checks::Ctx, rubric: &Rubric, segments: &[Segment]) -> CallScor
         max,
         grade: grade_for(rubric, score),
         criteria,
+        speakers: attribution::line_speakers(segments, cx.staff),
     }
 }
 

@@ -32,6 +32,8 @@ pub(crate) struct Utterance<'a> {
     pub probs: Vec<f32>,
     /// How sure it is that this is the staff's speech, 0..=1: 1 for a stereo side.
     pub speaker_confidence: f64,
+    /// Index of the transcript segment it was cut from.
+    pub segment: usize,
 }
 
 fn mask_of(toks: &[Tok]) -> u128 {
@@ -62,6 +64,7 @@ impl Utterance<'_> {
                 .map(<[f32]>::to_vec)
                 .unwrap_or_default(),
             speaker_confidence: self.speaker_confidence,
+            segment: self.segment,
         }
     }
 }
@@ -78,6 +81,9 @@ pub(crate) struct StaffSpeech<'a> {
     /// Start of the staff's last utterance and end of their speech.
     pub last_start: Option<f64>,
     pub last_end: Option<f64>,
+    /// Mono pieces left out as the caller's by the voice and turn evidence: (segment, units,
+    /// how sure it is that they are the caller's). Script lines cut out are not listed.
+    pub callers: Vec<(usize, usize, f64)>,
 }
 
 /// Moves a segment onto the speech regions it overlaps: start no earlier than the first
@@ -363,12 +369,13 @@ fn attribute<'a>(
     pieces: Vec<(Utterance<'a>, bool)>,
     audio: &AudioFacts,
     caller: &[(f64, f64)],
-) -> (Vec<Utterance<'a>>, Option<f64>) {
+) -> (Vec<Utterance<'a>>, Option<f64>, Vec<(usize, usize, f64)>) {
     let staff = trusted_staff_voice(audio, caller);
     let pickup = audio
         .first_staff_speech
         .and_then(|t| audio.speech.iter().find(|r| r.end > t));
     let mut dropped: Option<f64> = None;
+    let mut callers = Vec::new();
     let kept = pieces
         .into_iter()
         .filter_map(|(mut p, answers)| {
@@ -381,13 +388,14 @@ fn attribute<'a>(
             }
             if evidence < -CALLER_BELOW {
                 dropped = Some(dropped.map_or(p.start, |d| d.min(p.start)));
+                callers.push((p.segment, p.toks.len(), 1.0 - speaker_confidence(evidence)));
                 return None;
             }
             p.speaker_confidence = speaker_confidence(evidence);
             Some(p)
         })
         .collect();
-    (kept, dropped)
+    (kept, dropped, callers)
 }
 
 /// The staff's speech in a call: stereo by label; mono minus the caller's script, the
@@ -407,7 +415,7 @@ pub(crate) fn staff_speech<'a>(
         .filter(|s| s.speaker == Speaker::Caller && !s.invented && !s.text.trim().is_empty())
         .map(|s| s.start)
         .min_by(f64::total_cmp);
-    for seg in segments {
+    for (segment, seg) in segments.iter().enumerate() {
         if seg.invented || seg.speaker == Speaker::Caller || seg.text.trim().is_empty() {
             continue;
         }
@@ -429,6 +437,7 @@ pub(crate) fn staff_speech<'a>(
             } else {
                 MONO_SPEAKER_CONFIDENCE
             },
+            segment,
         };
         if seg.speaker == Speaker::Staff {
             utts.push(u);
@@ -445,7 +454,7 @@ pub(crate) fn staff_speech<'a>(
         .filter(|&(a, b)| !kept.iter().any(|p| p.start < b && a < p.end))
         .collect();
     let pieces = mark_answers(kept, asks, m);
-    let (kept, dropped) = attribute(pieces, audio, &caller);
+    let (kept, dropped, callers) = attribute(pieces, audio, &caller);
     utts.extend(kept);
     for t in caller.first().map(|c| c.0).into_iter().chain(dropped) {
         caller_first = Some(caller_first.map_or(t, |c| c.min(t)));
@@ -460,5 +469,6 @@ pub(crate) fn staff_speech<'a>(
         last_start: utts.iter().map(|u| u.start).max_by(f64::total_cmp),
         last_end: utts.iter().map(|u| u.end).max_by(f64::total_cmp),
         utts,
+        callers,
     }
 }

@@ -258,9 +258,20 @@ pub(super) fn insert_score(
         params![call_id, score_run],
     )?;
     let score_id: i64 = tx.query_row(
-        "INSERT INTO call_scores (call_id, score_run_id, transcript_id, score, max, grade, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
-        params![call_id, score_run, transcript_id, score.score, score.max, score.grade, now()],
+        "INSERT INTO call_scores (call_id, score_run_id, transcript_id, score, max, grade, created_at,
+                                  speakers)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+        params![
+            call_id,
+            score_run,
+            transcript_id,
+            score.score,
+            score.max,
+            score.grade,
+            now(),
+            (!score.speakers.is_empty())
+                .then(|| serde_json::to_string(&score.speakers).expect("speakers serialise"))
+        ],
         |r| r.get(0),
     )?;
     let mut insert = tx.prepare_cached(

@@ -365,14 +365,7 @@ impl Store {
     /// (every override then was a judgement on a criterion that applied): reports keep
     /// reading archived databases as they are.
     fn applicable_column(&self) -> Result<&'static str, StoreError> {
-        let has: bool = self
-            .conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM pragma_table_info('overrides')
-                                WHERE name = 'applicable')",
-                [],
-                |r| r.get(0),
-            )
+        let has = super::schema::has_column(&self.conn, "overrides", "applicable")
             .map_err(|e| self.sql_err(e))?;
         Ok(if has { "applicable" } else { "1" })
     }

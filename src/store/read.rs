@@ -5,7 +5,7 @@ use super::overrides::Effective;
 use super::runs::{ScoreRunView, score_run_view};
 use super::{Store, StoreError};
 use crate::audio::AudioFacts;
-use crate::score::{CallScore, CriterionResult, Total, Verdict};
+use crate::score::{CallScore, CriterionResult, LineSpeaker, Total, Verdict};
 use crate::transcribe::{Quality, Segment};
 use rusqlite::{OptionalExtension, params};
 
@@ -30,6 +30,9 @@ pub struct CallView {
     pub transcript: Vec<Segment>,
     /// How trustworthy Whisper's output looked (None for calls never transcribed).
     pub quality: Option<Quality>,
+    /// Who scoring found said each mono line, indexed like `transcript` (whose speakers it
+    /// has already been applied to); empty when the score did not keep it.
+    pub speakers: Vec<Option<LineSpeaker>>,
 }
 
 /// A score counts only while it belongs to the call's current transcript and the call is still
@@ -71,6 +74,7 @@ pub(super) fn call_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CallRow> {
             criteria: Vec::new(),
             transcript: Vec::new(),
             quality: None,
+            speakers: Vec::new(),
         },
         r.get(12)?,
         r.get(13)?,
@@ -213,8 +217,10 @@ impl Store {
             .conn
             .query_row(
                 &format!(
-                    "SELECT s.id, s.score, s.max, s.grade FROM call_scores s JOIN calls c ON c.id = s.call_id
-                     WHERE c.id = ?1 AND s.score_run_id = ?2 AND {CURRENT_SCORE}"
+                    "SELECT s.id, s.score, s.max, s.grade, {} FROM call_scores s
+                     JOIN calls c ON c.id = s.call_id
+                     WHERE c.id = ?1 AND s.score_run_id = ?2 AND {CURRENT_SCORE}",
+                    self.speakers_column()?
                 ),
                 params![call.id, run],
                 |r| {
@@ -223,14 +229,23 @@ impl Store {
                         r.get::<_, f64>(1)?,
                         r.get::<_, f64>(2)?,
                         r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?,
                     ))
                 },
             )
             .optional()
             .map_err(|e| self.sql_err(e))?;
-        let Some((score_id, score, max, grade)) = score else {
+        let Some((score_id, score, max, grade, speakers)) = score else {
             return Ok(());
         };
+        if let Some(json) = speakers {
+            call.speakers = self.parse_json(&json, "line speakers")?;
+            for (seg, who) in call.transcript.iter_mut().zip(&call.speakers) {
+                if let Some(who) = who {
+                    seg.speaker = who.speaker;
+                }
+            }
+        }
         let mut total = Total { score, max, grade };
         let mut stmt = self
             .conn
@@ -253,6 +268,13 @@ impl Store {
         overrides.apply(self, call.id, &mut total, &mut call.criteria)?;
         call.score = Some(total);
         Ok(())
+    }
+
+    /// `speakers`, or NULL in a database from before migration 8 read without upgrading.
+    fn speakers_column(&self) -> Result<&'static str, StoreError> {
+        let has = super::schema::has_column(&self.conn, "call_scores", "speakers")
+            .map_err(|e| self.sql_err(e))?;
+        Ok(if has { "s.speakers" } else { "NULL" })
     }
 
     /// Replaces a call's verdicts under `score_run` (re-scoring a stored transcript).

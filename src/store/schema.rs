@@ -205,6 +205,10 @@ const MIGRATIONS: &[&str] = &[
     // 7: a reviewer may judge that a criterion did not apply (full points, as scoring gives),
     // not only pass or fail it. Earlier overrides were all judgements on criteria that applied.
     "ALTER TABLE overrides ADD COLUMN applicable INTEGER NOT NULL DEFAULT 1;",
+    // 8: who said each line of a mono transcript, as scoring decided it (JSON, one entry per
+    // segment: speaker and confidence, null where the side says it). Scoring needs the
+    // scenario's caller script for that, which reports do not have. NULL for scores from before.
+    "ALTER TABLE call_scores ADD COLUMN speakers TEXT;",
 ];
 
 /// The schema version this binary writes and reads.
@@ -213,8 +217,18 @@ pub(super) const KNOWN: i64 = MIGRATIONS.len() as i64;
 /// The oldest schema that reads (reports, exports) use as it is, since a read-only open cannot
 /// upgrade. Raise this when a migration adds or changes anything a read uses: migration 4's
 /// confidence columns are read by every report (migration 7's `applicable` on overrides is
-/// read as 1 where it is missing).
+/// read as 1 where it is missing, migration 8's line speakers as none).
 pub(super) const READABLE_FROM: i64 = 4;
+
+/// Whether `table` has `column`: reads of archived databases opened without upgrading leave
+/// out what later migrations added.
+pub(super) fn has_column(conn: &Connection, table: &str, column: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
+        [table, column],
+        |r| r.get(0),
+    )
+}
 
 /// What a file holds, as read before anything is written to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,9 @@
 //! One page of the report per call: its details, verdicts with evidence, and transcript.
 
 use super::Labels;
-use super::components::{evidence_quote, grade, needs_review, score, speaker, verdict_word, when};
+use super::components::{
+    evidence_quote, grade, line_speaker, needs_review, score, verdict_word, when,
+};
 use crate::audio::mmss;
 use crate::store::CallView;
 use maud::{Markup, html};
@@ -33,10 +35,10 @@ pub(super) fn call_section(call: &CallView, l: &Labels) -> Markup {
             h3 { (l.transcript) }
             div class="transcript" {
                 @if call.transcript.is_empty() { p { (l.no_transcript) } }
-                @for s in &call.transcript {
+                @for (i, s) in call.transcript.iter().enumerate() {
                     p {
                         span class="t" { "[" (mmss(s.start)) "]" } " "
-                        span class="who" { (speaker(s.speaker, l)) } (l.colon)
+                        (line_speaker(s.speaker, call.speakers.get(i).and_then(Option::as_ref), l)) (l.colon)
                         @if s.invented {
                             span class="invented" { (s.text) } (l.invented)
                         } @else {

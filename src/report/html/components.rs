@@ -3,7 +3,7 @@
 
 use super::Labels;
 use crate::audio::{Speaker, mmss};
-use crate::score::{Evidence, Total, Verdict};
+use crate::score::{Evidence, LineSpeaker, Total, Verdict};
 use maud::{Markup, html};
 
 /// A manifest time (`2026-10-05T09:12:00`) as people write it: `2026-10-05 09:12`.
@@ -37,11 +37,14 @@ pub fn needs_review(l: &Labels) -> Markup {
 
 /// One evidence quote with its times: `[0:03–0:05] 「…」`.
 pub fn evidence_quote(e: &Evidence) -> Markup {
+    html! { span class="quote" { (quote_text(e)) } }
+}
+
+/// A quote's times and words without their box, for a page that wraps them in a link.
+pub fn quote_text(e: &Evidence) -> Markup {
     html! {
-        span class="quote" {
-            span class="t" { "[" (mmss(e.start)) "–" (mmss(e.end)) "]" }
-            " 「" (e.text) "」"
-        }
+        span class="t" { "[" (mmss(e.start)) "–" (mmss(e.end)) "]" }
+        " 「" (e.text) "」"
     }
 }
 
@@ -73,6 +76,19 @@ pub fn speaker(s: Speaker, l: &Labels) -> &'static str {
         Speaker::Staff => l.speaker_staff,
         Speaker::Caller => l.speaker_caller,
         Speaker::Unknown => l.speaker_unknown,
+    }
+}
+
+/// Who said a transcript line, marked as a guess when scoring's attribution (`who`, for mono
+/// lines) is unsure.
+pub fn line_speaker(s: Speaker, who: Option<&LineSpeaker>, l: &Labels) -> Markup {
+    html! {
+        span class="who" { (speaker(s, l)) }
+        @if let Some(w) = who.filter(|w| w.unsure()) {
+            small class="unsure" title=(format!("{}: {:.2}", l.speaker_confidence, w.confidence)) {
+                (l.speaker_unsure)
+            }
+        }
     }
 }
 

@@ -61,13 +61,20 @@ pub struct Labels {
     pub confidence: &'static str,
     /// Mark on a verdict whose confidence is low: a supervisor should check it.
     pub needs_review: &'static str,
+    /// Mark on a line whose speaker scoring could only guess.
+    pub speaker_unsure: &'static str,
+    /// The speaker mark's tooltip, before the confidence.
+    pub speaker_confidence: &'static str,
 }
 
 impl Labels {
     /// The labels for `lang`.
     pub fn for_language(lang: Language) -> &'static Labels {
-        lang.pick(&ZH, &EN)
+        lang.pick(Labels::ZH, Labels::EN)
     }
+
+    pub const ZH: &'static Labels = &ZH;
+    pub const EN: &'static Labels = &EN;
 }
 
 const ZH: Labels = Labels {
@@ -126,6 +133,8 @@ const ZH: Labels = Labels {
     quote: "引述",
     confidence: "信心",
     needs_review: "待複核",
+    speaker_unsure: "（推測）",
+    speaker_confidence: "說話者判定信心",
 };
 
 const EN: Labels = Labels {
@@ -184,4 +193,6 @@ const EN: Labels = Labels {
     quote: "Quote",
     confidence: "Confidence",
     needs_review: "needs review",
+    speaker_unsure: " (guess)",
+    speaker_confidence: "speaker attribution confidence",
 };

@@ -166,6 +166,7 @@ impl Ctx<'_> {
                 toks,
                 probs: [a.probs.as_slice(), b.probs.as_slice()].concat(),
                 speaker_confidence: a.speaker_confidence.min(b.speaker_confidence),
+                segment: a.segment,
             }];
             for p in &missing {
                 out.extend(self.find_in(

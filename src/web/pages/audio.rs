@@ -5,12 +5,12 @@
 
 use super::range::{RangeAnswer, answer};
 use crate::audio::{AudioSettings, open_recording};
+use crate::store::RecordingPlace;
 use crate::web::{AppState, CurrentUser, WebError};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::io::{Read, Seek, SeekFrom};
-use std::path::PathBuf;
 
 /// The media type of a recording by its first bytes: WAV, FLAC or MP3, the formats `run`
 /// reads. Anything else is not served, so even a database whose paths were edited to point
@@ -23,19 +23,6 @@ fn sniff(head: &[u8]) -> Option<&'static str> {
         // An MPEG audio frame starts with 11 set sync bits.
         [0xFF, b, ..] if b & 0xE0 == 0xE0 => Some("audio/mpeg"),
         _ => None,
-    }
-}
-
-/// A stored path as the server finds it: relative paths are where `run` found them, from the
-/// folder it was started in, which is where `serve` runs too; else beside the database.
-fn resolve(stored: &str, db: &std::path::Path) -> PathBuf {
-    let path = PathBuf::from(stored);
-    if path.is_absolute() || path.exists() {
-        return path;
-    }
-    match db.parent() {
-        Some(folder) if folder.join(&path).exists() => folder.join(path),
-        _ => path,
     }
 }
 
@@ -58,11 +45,12 @@ pub async fn serve(
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let db = state.db().to_path_buf();
     let served = state
         .store(move |s| {
             let (_, stored) = s.call_recording(id)?.ok_or(WebError::NotFound)?;
-            let path = resolve(&stored, &db);
+            let RecordingPlace::Found(path) = s.locate_recording(&stored) else {
+                return Err(WebError::NotFound);
+            };
             // A recording moved or replaced by something that is not a file is simply gone.
             let (mut file, len) =
                 open_recording(&path, &AudioSettings::default()).map_err(|_| WebError::NotFound)?;

@@ -4,11 +4,11 @@
 
 use super::calls::campaign_nav;
 use super::labels::Labels;
-use super::timeline::{time_anchor, timeline, verdict_class};
+use super::timeline::{time_anchor, timeline};
 use super::{campaign_calls, labels, report_error};
-use crate::audio::{Speaker, mmss};
+use crate::audio::mmss;
 use crate::report::call::{CallReport, CriterionLine, call_report_by_id};
-use crate::report::html::components::when;
+use crate::report::html::components::{line_speaker, quote_text, verdict_word, when};
 use crate::report::queue::review_queue;
 use crate::score::Verdict;
 use crate::store::{CriterionChanges, Override, Store};
@@ -32,22 +32,6 @@ pub struct CallPage<'a> {
     pub csrf: Markup,
     /// A message at the top (a refused override, a missing reason).
     pub notice: Option<String>,
-}
-
-fn verdict_word(v: Verdict, l: &Labels) -> &'static str {
-    match v {
-        Verdict::Passed => l.passed,
-        Verdict::Failed => l.failed,
-        Verdict::NotApplicable => l.not_applicable,
-    }
-}
-
-fn speaker_word(s: Speaker, l: &Labels) -> &'static str {
-    match s {
-        Speaker::Staff => l.staff_speaker,
-        Speaker::Caller => l.caller_speaker,
-        Speaker::Unknown => l.unknown_speaker,
-    }
 }
 
 fn num(x: f64) -> String {
@@ -91,8 +75,14 @@ pub fn call_page(p: &CallPage, l: &Labels) -> Markup {
                     }
                 }
             }
-            audio #player controls preload="metadata" src={"/calls/" (c.call_id) "/audio"} {
-                a href={"/calls/" (c.call_id) "/audio"} { (l.recording) }
+            @if c.recording_found {
+                audio #player controls preload="metadata" src={"/calls/" (c.call_id) "/audio"} {
+                    a href={"/calls/" (c.call_id) "/audio"} { (l.recording) }
+                }
+            } @else {
+                p.recording-missing #recording-missing role="alert" {
+                    (l.recording_missing) code { (c.path) } br; (l.recording_missing_fix)
+                }
             }
             p.hint { (l.shortcuts) }
         }
@@ -104,7 +94,7 @@ pub fn call_page(p: &CallPage, l: &Labels) -> Markup {
                 @for (i, s) in c.transcript.iter().enumerate() {
                     p.line #{"s" (i)} data-start=(format!("{:.2}", s.start)) data-end=(format!("{:.2}", s.end)) {
                         a.t href=(time_anchor(s.start)) { "[" (mmss(s.start)) "]" } " "
-                        b.who { (speaker_word(s.speaker, l)) } ": "
+                        b { (line_speaker(s.speaker, c.speakers.get(i).and_then(Option::as_ref), l.shared)) } ": "
                         @if s.invented { span.invented { (s.text) } " " small { (l.invented) } }
                         @else { span { (s.text) } }
                     }
@@ -127,7 +117,8 @@ fn criterion(p: &CallPage, k: &CriterionLine, l: &Labels) -> Markup {
         article.criterion #{"c-" (k.id)} data-criterion=(k.id) {
             h3 {
                 (k.title) " "
-                span class={"verdict " (verdict_class(k.verdict))} { (verdict_word(k.verdict, l)) }
+                @let (class, word) = verdict_word(k.verdict, l.shared);
+                span class={"verdict " (class)} { (word) }
                 " " span.points { (num(k.points)) " / " (num(k.max)) }
                 @if k.needs_review { " " span.review { (l.needs_review) } }
                 @if k.overridden.is_some() { " " span.badge { (l.overridden) } }
@@ -135,12 +126,12 @@ fn criterion(p: &CallPage, k: &CriterionLine, l: &Labels) -> Markup {
             p.reason { (k.reason) }
             @if let Some(x) = k.confidence { p.conf { (l.confidence) ": " (format!("{x:.2}")) } }
             @if let Some(o) = &k.overridden {
-                p.auto { (l.automatic) ": " (verdict_word(o.original_verdict(), l)) " "
+                p.auto { (l.automatic) ": " (verdict_word(o.original_verdict(), l.shared).1) " "
                     (num(o.original_points)) " / " (num(k.max)) " — " (o.original_reason) }
             }
             @for e in &k.evidence {
                 a.quote href=(time_anchor(e.start)) data-t=(format!("{:.2}", e.start)) {
-                    span.t { "[" (mmss(e.start)) "–" (mmss(e.end)) "]" } " 「" (e.text) "」"
+                    (quote_text(e))
                 }
             }
             @if p.can_review && c.score.is_some() {
@@ -177,7 +168,7 @@ fn history(p: &CallPage, l: &Labels) -> Markup {
                         @for o in p.history {
                             tr {
                                 td { (o.id) } td { (o.criterion_id) }
-                                td { (verdict_word(o.verdict(), l))
+                                td { (verdict_word(o.verdict(), l.shared).1)
                                     @if let Some(pts) = o.points { " " (num(pts)) } }
                                 td { (o.by) } td { (o.at) }
                                 td {

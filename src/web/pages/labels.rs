@@ -4,6 +4,8 @@
 /// Fixed words of the review pages in one language.
 #[derive(Debug, Clone, Copy)]
 pub struct Labels {
+    /// The words the review pages share with the HTML report (verdicts, speakers, quotes).
+    pub shared: &'static crate::report::html::Labels,
     pub campaigns: &'static str,
     pub campaign: &'static str,
     pub calls: &'static str,
@@ -40,19 +42,17 @@ pub struct Labels {
     pub points: &'static str,
     pub reason: &'static str,
     pub evidence: &'static str,
-    pub passed: &'static str,
-    pub failed: &'static str,
-    pub not_applicable: &'static str,
     pub transcript: &'static str,
     pub no_transcript: &'static str,
     pub invented: &'static str,
-    pub staff_speaker: &'static str,
-    pub caller_speaker: &'static str,
-    pub unknown_speaker: &'static str,
     pub timeline: &'static str,
     pub ringback: &'static str,
     pub silence: &'static str,
     pub recording: &'static str,
+    /// Said before the path of a recording that is not where the database says.
+    pub recording_missing: &'static str,
+    /// What to do about it.
+    pub recording_missing_fix: &'static str,
     pub rings: &'static str,
     pub override_title: &'static str,
     pub override_pass: &'static str,
@@ -95,6 +95,7 @@ pub struct Labels {
 
 impl Labels {
     pub const ZH: Labels = Labels {
+        shared: crate::report::html::Labels::ZH,
         campaigns: "測試梯次",
         campaign: "梯次",
         calls: "通數",
@@ -131,19 +132,15 @@ impl Labels {
         points: "得分",
         reason: "理由",
         evidence: "佐證",
-        passed: "通過",
-        failed: "未通過",
-        not_applicable: "不適用",
         transcript: "逐字稿",
         no_transcript: "無逐字稿。",
         invented: "（疑似辨識幻覺，不採計）",
-        staff_speaker: "受測人員",
-        caller_speaker: "測試者",
-        unknown_speaker: "通話",
         timeline: "通話時間軸",
         ringback: "回鈴音",
         silence: "靜音／保留",
         recording: "錄音",
+        recording_missing: "找不到這通電話的錄音檔：",
+        recording_missing_fix: "請把錄音檔放回這個位置；若資料庫是複製過來的，請連同錄音資料夾一起放在資料庫旁（保持評分時的相對位置），再重新整理本頁。",
         rings: "響鈴聲數",
         override_title: "改判",
         override_pass: "通過",
@@ -185,6 +182,7 @@ impl Labels {
     };
 
     pub const EN: Labels = Labels {
+        shared: crate::report::html::Labels::EN,
         campaigns: "Campaigns",
         campaign: "Campaign",
         calls: "Calls",
@@ -221,19 +219,15 @@ impl Labels {
         points: "Points",
         reason: "Reason",
         evidence: "Evidence",
-        passed: "Passed",
-        failed: "Failed",
-        not_applicable: "N/A",
         transcript: "Transcript",
         no_transcript: "No transcript.",
         invented: "(likely invented by the recogniser; not used)",
-        staff_speaker: "Staff",
-        caller_speaker: "Caller",
-        unknown_speaker: "Call",
         timeline: "Call timeline",
         ringback: "Ringback",
         silence: "Silence / hold",
         recording: "Recording",
+        recording_missing: "The recording of this call cannot be found: ",
+        recording_missing_fix: "Put the file back at that place; if the database was copied here, copy its recordings folder with it, beside the database as it was when the calls were scored, then reload this page.",
         rings: "Rings",
         override_title: "Override",
         override_pass: "Pass",

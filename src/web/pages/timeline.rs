@@ -6,7 +6,7 @@
 use super::labels::Labels;
 use crate::audio::{AudioFacts, Speaker, mmss};
 use crate::report::call::CriterionLine;
-use crate::score::Verdict;
+use crate::report::html::components::{speaker, verdict_word};
 use maud::{Markup, html};
 
 const WIDTH: f64 = 1000.0;
@@ -60,14 +60,11 @@ pub fn timeline(facts: Option<&AudioFacts>, criteria: &[CriterionLine], l: &Labe
         return html! {};
     };
     let d = facts.duration;
-    let speakers: Vec<(Speaker, &str)> = [
-        (Speaker::Staff, l.staff_speaker),
-        (Speaker::Caller, l.caller_speaker),
-        (Speaker::Unknown, l.unknown_speaker),
-    ]
-    .into_iter()
-    .filter(|(s, _)| facts.speech.iter().any(|r| r.speaker == *s))
-    .collect();
+    let speakers: Vec<(Speaker, &str)> = [Speaker::Staff, Speaker::Caller, Speaker::Unknown]
+        .into_iter()
+        .filter(|s| facts.speech.iter().any(|r| r.speaker == *s))
+        .map(|s| (s, speaker(s, l.shared)))
+        .collect();
     // Rows: ringback, one per speaker heard, silences, evidence marks.
     let rows = 3 + speakers.len();
     let height = rows as f64 * ROW + 18.0;
@@ -110,26 +107,20 @@ pub fn timeline(facts: Option<&AudioFacts>, criteria: &[CriterionLine], l: &Labe
             @let mark_row = speakers.len() + 2;
             text x="4" y=(y(mark_row) + 14.0) { (l.evidence) }
             @for (k, t) in &marks {
-                a href=(time_anchor(*t)) {
-                    path class={"mark " (verdict_class(k.verdict))}
-                        d=(format!("M{:.1} {:.1} l-6 14 h12 z", x(*t, d), y(mark_row))) {
-                        title { (k.title) " " (mmss(*t)) }
-                    }
+                @let (class, word) = verdict_word(k.verdict, l.shared);
+                @let name = format!("{} — {word} — {}", k.title, mmss(*t));
+                // The link carries the name (screen readers, tooltips), like a quote's text.
+                a.mark-link href=(time_anchor(*t)) data-t=(format!("{t:.2}")) aria-label=(name)
+                    data-criterion=(k.id) {
+                    title { (name) }
+                    path class={"mark " (class)}
+                        d=(format!("M{:.1} {:.1} l-6 14 h12 z", x(*t, d), y(mark_row))) {}
                 }
             }
             line.playhead x1=(LEFT) x2=(LEFT) y1="0" y2=(height - 16.0) {}
             text x=(LEFT) y=(height - 2.0) { "0:00" }
             text x=(WIDTH - 10.0) y=(height - 2.0) text-anchor="end" { (mmss(d)) }
         }
-    }
-}
-
-/// The CSS class of a verdict (`passed`, `failed`, `na`).
-pub fn verdict_class(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Passed => "passed",
-        Verdict::Failed => "failed",
-        Verdict::NotApplicable => "na",
     }
 }
 
