@@ -259,7 +259,8 @@ fn a_supervisor_reviews_a_call_in_chromium() {
     }
 
     // 6. j and k: the next and previous call of the review queue, by a real key press. The
-    // reviewed call is last in the queue, so the other call comes before or after it.
+    // links ask the server for the neighbour when followed; where each one leads is asked over
+    // HTTP first, so the browser must land exactly there.
     b.goto(&format!("{}{href}", server.base));
     b.find("#player");
     let links = b.script(
@@ -267,10 +268,17 @@ fn a_supervisor_reviews_a_call_in_chromium() {
             var a = document.getElementById(id); return a ? a.getAttribute('href') : null; });",
         vec![],
     );
-    let (key, back, other) = match (links[0].as_str(), links[1].as_str()) {
-        (Some(n), _) => ("j", "k", n.to_string()),
-        (None, Some(p)) => ("k", "j", p.to_string()),
-        _ => b.fail("expected a next or previous call link (#next-call, #prev-call) on a call page of a two-call campaign"),
+    let (Some(next), Some(prev)) = (links[0].as_str(), links[1].as_str()) else {
+        b.fail("expected next and previous call links (#next-call, #prev-call) on a call page");
+    };
+    let http = server.login("wang", PASSWORD);
+    let lands = |link: &str| http.get(link).location().map(str::to_string);
+    let (key, back, other) = match (lands(next), lands(prev)) {
+        (Some(n), _) if n.starts_with("/calls/") => ("j", "k", n),
+        (_, Some(p)) if p.starts_with("/calls/") => ("k", "j", p),
+        other => b.fail(&format!(
+            "expected one of {next} and {prev} to lead to the other call of a two-call campaign, they lead to {other:?}"
+        )),
     };
     b.script(
         "document.activeElement && document.activeElement.blur();",

@@ -751,3 +751,74 @@ fn timeline_marks_are_named_links_that_seek() {
         assert!(label.starts_with(title), "{label} names {title}");
     }
 }
+
+#[test]
+fn j_and_k_find_the_neighbours_in_the_queue_when_followed() {
+    let db = fresh_db("step");
+    let server = Server::start(&db, &[]);
+    let chen = server.login("chen", PASSWORD);
+    let queue_page = format!("/campaigns/{CAMPAIGN}/queue");
+    // The queue's order, as the queue page lists it.
+    let queue = ok(chen.get(&queue_page), "queue").body;
+    let order: Vec<i64> = queue
+        .split(r#"href="/calls/"#)
+        .skip(1)
+        .filter_map(|s| s[..s.find('"').unwrap()].parse().ok())
+        .fold(Vec::new(), |mut v, id| {
+            if !v.contains(&id) {
+                v.push(id);
+            }
+            v
+        });
+    assert_eq!(order.len(), 2, "{queue}");
+    let (first, second) = (order[0], order[1]);
+    let page = ok(chen.get(&format!("/calls/{first}")), "call page").body;
+    assert!(
+        page.contains(&format!(r#"id="next-call" rel="next" href="/calls/{first}/next?dir=next""#)),
+        "{page}"
+    );
+    let to = |id: i64, dir: &str| {
+        let r = chen.get(&format!("/calls/{id}/next?dir={dir}"));
+        assert_eq!(r.status, 303, "{id} {dir}: {}", r.body);
+        r.location().unwrap().to_string()
+    };
+    assert_eq!(to(first, "next"), format!("/calls/{second}"));
+    assert_eq!(to(second, "prev"), format!("/calls/{first}"));
+    // At either end: back to the queue.
+    assert_eq!(to(first, "prev"), queue_page);
+    assert_eq!(to(second, "next"), queue_page);
+    assert_eq!(chen.get(&format!("/calls/{first}/next?dir=up")).status, 400);
+    assert_eq!(chen.get("/calls/99999/next?dir=next").status, 404);
+    let anonymous = server.anonymous().get(&format!("/calls/{first}/next?dir=next"));
+    assert_eq!(anonymous.status, 303);
+    assert!(anonymous.location().unwrap().starts_with("/login"), "{:?}", anonymous.location());
+}
+
+#[test]
+fn a_change_whose_audit_row_cannot_be_written_is_not_stored() {
+    let db = fresh_db("audit_tx");
+    let id = call_id(&db, CALL);
+    let server = Server::start(&db, &[]);
+    let wang = server.login("wang", PASSWORD);
+    let admin = server.login("admin", PASSWORD);
+    // From now on the audit log refuses every row.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER no_audit BEFORE INSERT ON audit
+             BEGIN SELECT RAISE(ABORT, 'audit refused'); END;",
+        )
+        .unwrap();
+    let reviewed = wang.post(&format!("/calls/{id}/reviewed"), &[]);
+    assert_eq!(reviewed.status, 500, "{}", reviewed.body);
+    assert_eq!(sql::<i64>(&db, "SELECT COUNT(*) FROM reviews"), 0);
+    let added = admin.post(
+        "/users",
+        &[("name", "tia"), ("role", "trainer"), ("password", PASSWORD)],
+    );
+    assert_eq!(added.status, 500, "{}", added.body);
+    assert_eq!(
+        sql::<i64>(&db, "SELECT COUNT(*) FROM users WHERE name = 'tia'"),
+        0
+    );
+}

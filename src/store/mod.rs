@@ -100,6 +100,26 @@ impl Store {
         &self.path
     }
 
+    /// Runs `f` in one write transaction, taken before anything is read (so a check and the
+    /// write it allows cannot interleave with another writer's): committed when `f` succeeds,
+    /// rolled back when it fails. A change and its audit row go through here together.
+    pub fn write_tx<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.sql_err(e))?;
+        let out = f(self);
+        let end = if out.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = self.conn.execute_batch(end).map_err(|e| self.sql_err(e));
+        match (out, ended) {
+            (Ok(v), Ok(())) => Ok(v),
+            (Err(e), _) => Err(e),
+            (Ok(_), Err(e)) => Err(e.into()),
+        }
+    }
+
     fn sql_err(&self, source: rusqlite::Error) -> StoreError {
         StoreError::Sql {
             path: self.path.clone(),

@@ -16,13 +16,21 @@ impl Store {
     /// Opens the database at `path`, creating it when missing, and brings its schema up to
     /// date. Only `run` creates databases.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Store::open_writable(path, true)
+        Store::open_writable(path, Mode::Create)
     }
 
     /// Opens an existing database to change it (re-scoring, overrides), upgrading its schema;
     /// a mistyped path is an error, not a new empty database.
     pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
-        Store::open_writable(path, false)
+        Store::open_writable(path, Mode::Upgrade)
+    }
+
+    /// Opens an existing database that is already at this binary's schema, to change it,
+    /// without taking the write lock to migrate: the review server upgrades the file once when
+    /// it starts (with [`Store::open_existing`]) and then opens it this way for its requests.
+    /// A file at another schema (replaced since) is refused as [`Store::open_read_only`] would.
+    pub fn open_current(path: &Path) -> Result<Store, StoreError> {
+        Store::open_writable(path, Mode::Current)
     }
 
     /// Opens an existing database only to read it. Nothing is written, not even the WAL's
@@ -65,7 +73,8 @@ impl Store {
         }
     }
 
-    fn open_writable(path: &Path, create: bool) -> Result<Store, StoreError> {
+    fn open_writable(path: &Path, mode: Mode) -> Result<Store, StoreError> {
+        let create = mode == Mode::Create;
         if !create && !path.is_file() {
             return Err(StoreError::Missing { path: path.into() });
         }
@@ -93,9 +102,27 @@ impl Store {
             conn,
             path: path.into(),
         };
-        schema::migrate(&mut store, found)?;
+        match (mode, found) {
+            (Mode::Current, Found::Version(schema::KNOWN)) => {}
+            (Mode::Current, Found::Version(found)) => {
+                return Err(StoreError::TooOld {
+                    path: path.into(),
+                    found,
+                    readable: schema::KNOWN,
+                });
+            }
+            _ => schema::migrate(&mut store, found)?,
+        }
         Ok(store)
     }
+}
+
+/// How a read-write open treats the file: create it, upgrade it, or take it as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Create,
+    Upgrade,
+    Current,
 }
 
 /// Reads a database whose folder is read-only. SQLite reads a WAL database through a

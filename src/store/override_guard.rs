@@ -89,7 +89,7 @@ impl Store {
         seen: u32,
         then: impl FnOnce(&Store, &Override) -> Result<(), StoreError>,
     ) -> Result<Override, GuardError> {
-        self.guarded(|store| {
+        self.write_tx(|store| {
             store.check_unchanged(new.call_id, &new.rubric_id, &new.criterion_id, seen)?;
             let o = store.add_override(new)?;
             then(store, &o)?;
@@ -108,7 +108,7 @@ impl Store {
         by: &str,
         then: impl FnOnce(&Store, &Override) -> Result<(), StoreError>,
     ) -> Result<Override, GuardError> {
-        self.guarded(|store| {
+        self.write_tx(|store| {
             let target = store
                 .call_overrides(call_id)?
                 .into_iter()
@@ -146,25 +146,6 @@ impl Store {
             by: last.by,
             at: last.at,
         })
-    }
-
-    /// Runs `f` in a write transaction taken before anything is read, so a check and the write
-    /// it allows cannot interleave with another reviewer's.
-    fn guarded<T>(
-        &mut self,
-        f: impl FnOnce(&mut Store) -> Result<T, GuardError>,
-    ) -> Result<T, GuardError> {
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| self.sql_err(e))?;
-        let out = f(self);
-        let end = if out.is_ok() { "COMMIT" } else { "ROLLBACK" };
-        let ended = self.conn.execute_batch(end).map_err(|e| self.sql_err(e));
-        match (out, ended) {
-            (Ok(v), Ok(())) => Ok(v),
-            (Err(e), _) => Err(e),
-            (Ok(_), Err(e)) => Err(e.into()),
-        }
     }
 }
 

@@ -6,7 +6,7 @@
 //! a score; it is what calibration compares the machine with, honestly.
 
 use super::overrides::utc;
-use super::{Store, StoreError, now};
+use super::{ScoreRunView, Store, StoreError, now};
 use crate::score::Verdict;
 use rusqlite::params;
 use serde::Serialize;
@@ -72,7 +72,7 @@ impl Store {
         rubric_id: &str,
         reviewer: &str,
     ) -> Result<Review, ReviewError> {
-        let reviewer = self.check_review(call_id, rubric_id, reviewer)?;
+        let (reviewer, _) = self.check_review(call_id, rubric_id, reviewer)?;
         let id = insert_review(&self.conn, call_id, rubric_id, reviewer, false)
             .map_err(|e| self.sql_err(e))?;
         Ok(self.review_by_id(id)?)
@@ -88,14 +88,14 @@ impl Store {
         reviewer: &str,
         verdicts: &[(String, Verdict)],
     ) -> Result<Review, ReviewError> {
-        let reviewer = self.check_review(call_id, rubric_id, reviewer)?.to_string();
+        let (reviewer, run) = self.check_review(call_id, rubric_id, reviewer)?;
+        let reviewer = reviewer.to_string();
         if self.has_seen(call_id, rubric_id, &reviewer)? {
             return Err(ReviewError::AlreadySeen {
                 reviewer,
                 file: self.call_file(call_id)?,
             });
         }
-        let run = self.current_run(call_id, rubric_id)?;
         let rubric = self.stored_rubric(&run)?;
         if let Some((unknown, _)) = verdicts
             .iter()
@@ -121,7 +121,8 @@ impl Store {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.transaction().map_err(sql)?;
+        // A savepoint, so it also nests inside a caller's `write_tx` (with its audit row).
+        let tx = self.conn.savepoint().map_err(sql)?;
         let id = insert_review(&tx, call_id, rubric_id, &reviewer, true).map_err(sql)?;
         for (criterion, verdict) in verdicts {
             tx.execute(
@@ -232,13 +233,12 @@ impl Store {
         call_id: i64,
         rubric_id: &str,
         reviewer: &'a str,
-    ) -> Result<&'a str, ReviewError> {
+    ) -> Result<(&'a str, ScoreRunView), ReviewError> {
         let reviewer = reviewer.trim();
         if reviewer.is_empty() {
             return Err(super::OverrideError::NoReviewer.into());
         }
-        self.current_run(call_id, rubric_id)?;
-        Ok(reviewer)
+        Ok((reviewer, self.current_run(call_id, rubric_id)?))
     }
 
     fn review_by_id(&self, id: i64) -> Result<Review, StoreError> {

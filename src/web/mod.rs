@@ -27,7 +27,7 @@ use crate::store::Store;
 use axum::Router;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How the server treats sessions.
@@ -64,7 +64,14 @@ struct Inner {
     /// Where internal errors are reported (the CLI's standard error): the browser only gets
     /// a generic page.
     log: Box<dyn Fn(&str) + Send + Sync>,
+    /// Connections no request is using, kept open so a request (its session lookup and its
+    /// page) does not open the file and check its schema again.
+    idle: Mutex<Vec<Store>>,
 }
+
+/// At most this many idle connections are kept (one per blocking request at a time is all
+/// a small team's server needs; more are opened when busy and closed after).
+const IDLE_STORES: usize = 8;
 
 impl AppState {
     pub fn new(
@@ -77,6 +84,7 @@ impl AppState {
                 db,
                 settings,
                 log: Box::new(log),
+                idle: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -90,16 +98,26 @@ impl AppState {
     }
 
     /// Runs `f` on an open store on a blocking thread (SQLite and argon2 would stall the
-    /// runtime otherwise).
+    /// runtime otherwise). The store is an idle connection when there is one, else the file
+    /// is opened as `serve` left it (its schema was brought up to date once, at the start).
     pub async fn store<T, F>(&self, f: F) -> Result<T, WebError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, WebError> + Send + 'static,
     {
-        let db = self.inner.db.clone();
+        let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
-            let mut store = Store::open_existing(&db)?;
-            f(&mut store)
+            let idle = inner.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            let mut store = match idle {
+                Some(store) => store,
+                None => Store::open_current(&inner.db)?,
+            };
+            let out = f(&mut store);
+            let mut idle = inner.idle.lock().unwrap_or_else(|e| e.into_inner());
+            if idle.len() < IDLE_STORES {
+                idle.push(store);
+            }
+            out
         })
         .await
         .map_err(|e| WebError::Internal(format!("a request's worker stopped: {e}")))?

@@ -237,13 +237,16 @@ where
 {
     let actor = user.name.clone();
     let result = state
-        .store(move |s| match f(s) {
-            Ok((a, detail)) => {
-                s.audit(&actor, action, &detail)?;
-                Ok(Ok(a))
-            }
-            Err(Refusal::Failed(e)) => Err(e),
-            Err(refusal) => Ok(Err(refusal)),
+        .store(move |s| {
+            // The change and its audit row are stored together or not at all.
+            s.write_tx(|s| match f(s) {
+                Ok((a, detail)) => {
+                    s.audit(&actor, action, &detail)?;
+                    Ok(Ok(a))
+                }
+                Err(Refusal::Failed(e)) => Err(e),
+                Err(refusal) => Ok(Err(refusal)),
+            })
         })
         .await?;
     let l = user.lang.pick(&ZH, &EN);

@@ -96,15 +96,21 @@ async fn blind_post(
     let l = labels(&user);
     let refused = state
         .store(move |s| {
-            let refusal = match s.add_blind_review(id, &rubric, &name, &verdicts) {
+            // The review and its audit row are stored together or not at all.
+            let added = s.write_tx(|s| match s.add_blind_review(id, &rubric, &name, &verdicts) {
                 Ok(review) => {
                     s.audit(
                         &name,
                         "blind review",
                         &format!("call {id}, rubric {rubric}, review {}", review.id),
                     )?;
-                    return Ok(None);
+                    Ok(Ok(()))
                 }
+                Err(ReviewError::Store(e)) => Err(WebError::from(e)),
+                Err(e) => Ok(Err(e)),
+            })?;
+            let refusal = match added {
+                Ok(()) => return Ok(None),
                 Err(ReviewError::Call(OverrideError::NoCall { .. })) => {
                     return Err(WebError::NotFound);
                 }

@@ -5,11 +5,10 @@
 use super::calls::campaign_nav;
 use super::labels::Labels;
 use super::timeline::{time_anchor, timeline};
-use super::{campaign_calls, labels, report_error};
+use super::{labels, report_error};
 use crate::audio::mmss;
 use crate::report::call::{CallReport, CriterionLine, call_report_by_id};
 use crate::report::html::components::{line_speaker, quote_text, verdict_word, when};
-use crate::report::queue::review_queue;
 use crate::score::Verdict;
 use crate::store::{CriterionChanges, Override, Store};
 use crate::web::layout::{csrf_field, page};
@@ -22,9 +21,6 @@ pub struct CallPage<'a> {
     pub report: &'a CallReport,
     /// Every override ever made on the call, oldest first.
     pub history: &'a [Override],
-    /// Neighbours in the campaign's review queue (j / k).
-    pub prev: Option<i64>,
-    pub next: Option<i64>,
     pub reviewed: bool,
     /// Supervisors and admins see the forms.
     pub can_review: bool,
@@ -67,8 +63,10 @@ pub fn call_page(p: &CallPage, l: &Labels) -> Markup {
             }
             @if c.speech_finder_unsure { p.flag { (l.flagged) ": " (l.speech_finder_unsure) } }
             nav.queue-nav {
-                @if let Some(id) = p.prev { a #prev-call rel="prev" href={"/calls/" (id)} { "‹ " (l.previous) } " " }
-                @if let Some(id) = p.next { a #next-call rel="next" href={"/calls/" (id)} { (l.next) " ›" } " " }
+                // j / k: the neighbours in the review queue are found when followed, not for
+                // every page shown.
+                a #prev-call rel="prev" href={"/calls/" (c.call_id) "/next?dir=prev"} { "‹ " (l.previous) } " "
+                a #next-call rel="next" href={"/calls/" (c.call_id) "/next?dir=next"} { (l.next) " ›" } " "
                 @if p.can_review && !p.reviewed && c.score.is_some() {
                     form.inline method="post" action={"/calls/" (c.call_id) "/reviewed"} {
                         (p.csrf) button type="submit" { (l.mark_reviewed) }
@@ -225,18 +223,10 @@ pub fn render(
         .call_reviews(id)?
         .iter()
         .any(|r| rubric.is_some_and(|id| r.rubric_id == id));
-    // j / k walk the campaign's review queue.
-    let data = campaign_calls(store, &report.campaign)?;
-    let queue = review_queue(&data.calls);
-    let at = queue.iter().position(|c| c.id == id);
-    let prev = at.and_then(|i| i.checked_sub(1)).map(|i| queue[i].id);
-    let next = at.and_then(|i| queue.get(i + 1)).map(|c| c.id);
     let body = call_page(
         &CallPage {
             report: &report,
             history: &history,
-            prev,
-            next,
             reviewed,
             can_review: user.role >= Role::Supervisor,
             csrf: csrf_field(user),

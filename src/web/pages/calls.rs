@@ -284,6 +284,47 @@ pub async fn next(
     )
 }
 
+/// Which way `GET /calls/{id}/next` steps through the review queue.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Next,
+    Prev,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StepQuery {
+    dir: Direction,
+}
+
+/// GET /calls/{id}/next?dir=next|prev (every role): to the call after (before) this one in
+/// its campaign's review queue, or back to the queue at either end.
+pub async fn step(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<StepQuery>,
+) -> Result<Redirect, WebError> {
+    state
+        .store(move |s| {
+            let (campaign, _) = s.call_recording(id)?.ok_or(WebError::NotFound)?;
+            let data = campaign_calls(s, &campaign)?;
+            let queue = review_queue(&data.calls);
+            let at = queue.iter().position(|c| c.id == id);
+            let to = at
+                .and_then(|i| match q.dir {
+                    Direction::Next => i.checked_add(1),
+                    Direction::Prev => i.checked_sub(1),
+                })
+                .and_then(|i| queue.get(i));
+            Ok(match to {
+                Some(c) => Redirect::to(&format!("/calls/{}", c.id)),
+                None => Redirect::to(&format!("{}/queue", campaign_url(&data.campaign))),
+            })
+        })
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

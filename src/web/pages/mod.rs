@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
             get(exports::download),
         )
         .route("/calls/{id}", get(call::show))
+        .route("/calls/{id}/next", get(calls::step))
         .route("/calls/{id}/audio", get(audio::serve))
         .route("/calls/{id}/overrides", post(overrides::add))
         .route(

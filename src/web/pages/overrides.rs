@@ -177,17 +177,22 @@ pub async fn reviewed(
                     labels(&user).not_scored.to_string(),
                 );
             };
-            match s.mark_reviewed(id, &run.rubric_id, &user.name) {
+            // The mark and its audit row are stored together or not at all.
+            let marked = s.write_tx(|s| match s.mark_reviewed(id, &run.rubric_id, &user.name) {
                 Ok(r) => {
                     s.audit(
                         &user.name,
                         "reviewed",
                         &format!("call {id} (rubric {}), mark #{}", run.rubric_id, r.id),
                     )?;
-                    Ok(Redirect::to(&format!("/calls/{id}")).into_response())
+                    Ok(Ok(()))
                 }
-                Err(ReviewError::Store(e)) => Err(e.into()),
-                Err(e) => refused(s, id, &user, StatusCode::BAD_REQUEST, e.to_string()),
+                Err(ReviewError::Store(e)) => Err(WebError::from(e)),
+                Err(e) => Ok(Err(e.to_string())),
+            })?;
+            match marked {
+                Ok(()) => Ok(Redirect::to(&format!("/calls/{id}")).into_response()),
+                Err(why) => refused(s, id, &user, StatusCode::BAD_REQUEST, why),
             }
         })
         .await
