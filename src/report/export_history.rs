@@ -20,11 +20,22 @@ pub fn unit_trends(
     campaign: &str,
     rubric: Option<&str>,
 ) -> Result<Option<Trends>, ReportError> {
+    trends_up_to(store, campaign, GroupBy::Unit, rubric)
+}
+
+/// Means per unit or per person of every campaign up to `campaign` (the review app's trends
+/// page), or `None` when the database has no comparable history.
+pub fn trends_up_to(
+    store: &Store,
+    campaign: &str,
+    by: GroupBy,
+    rubric: Option<&str>,
+) -> Result<Option<Trends>, ReportError> {
     let range = CampaignRange {
         from: None,
         to: Some(campaign.to_string()),
     };
-    match trends(store, GroupBy::Unit, range, rubric) {
+    match trends(store, by, range, rubric) {
         Ok(t) => Ok(Some(t)),
         Err(ReportError::NoHistory { .. }) => Ok(None),
         Err(e) => Err(e),

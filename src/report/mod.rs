@@ -48,10 +48,42 @@ pub fn quotes(evidence: &[Evidence], sep: &str) -> String {
 /// `failed` (the recording could not be processed) or `pending` (stored, never scored with this
 /// rubric, e.g. a run that was interrupted).
 pub fn call_status(call: &CallView) -> &'static str {
-    match (&call.score, call.status.as_str()) {
-        (Some(_), _) => "scored",
-        (None, "failed") => "failed",
-        (None, _) => "pending",
+    status_word(call.score.is_some(), &call.status)
+}
+
+/// [`call_status`] from whether the call has a score and its stored status.
+pub fn status_word(scored: bool, stored: &str) -> &'static str {
+    match (scored, stored) {
+        (true, _) => "scored",
+        (false, "failed") => "failed",
+        (false, _) => "pending",
+    }
+}
+
+/// The rubric version a campaign's reports, exports and review pages use: the newest that
+/// scored it, or the newest of rubric id `rubric_id`; `None` when nothing of it is scored.
+pub fn campaign_run(
+    store: &Store,
+    campaign: &str,
+    rubric_id: Option<&str>,
+) -> Result<Option<ScoreRunView>, ReportError> {
+    ensure_campaign(store, campaign)?;
+    let runs = store.score_runs(campaign)?;
+    let Some(id) = rubric_id else {
+        return Ok(runs.into_iter().next());
+    };
+    match runs.iter().find(|r| r.rubric_id == id) {
+        Some(run) => Ok(Some(run.clone())),
+        None => Err(ReportError::NoRubric {
+            db: store.path().display().to_string(),
+            campaign: campaign.into(),
+            rubric: id.into(),
+            known: runs
+                .iter()
+                .map(|r| r.rubric_id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
     }
 }
 
@@ -112,27 +144,7 @@ impl CampaignReport {
         campaign: &str,
         rubric_id: Option<&str>,
     ) -> Result<CampaignReport, ReportError> {
-        ensure_campaign(store, campaign)?;
-        let db = store.path().display().to_string();
-        let runs = store.score_runs(campaign)?;
-        let rubric = match rubric_id {
-            None => runs.first().cloned(),
-            Some(id) => Some(
-                runs.iter()
-                    .find(|r| r.rubric_id == id)
-                    .cloned()
-                    .ok_or_else(|| ReportError::NoRubric {
-                        db: db.clone(),
-                        campaign: campaign.into(),
-                        rubric: id.into(),
-                        known: runs
-                            .iter()
-                            .map(|r| r.rubric_id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    })?,
-            ),
-        };
+        let rubric = campaign_run(store, campaign, rubric_id)?;
         let calls = store.campaign_calls(campaign, rubric.as_ref().map(|r| r.id))?;
         let form = rubric
             .as_ref()

@@ -8,7 +8,7 @@
 //! (a wrong fail costs the person most), and never having been reviewed (reviewed calls go to
 //! the end, whatever their doubt).
 
-use super::{ReportError, ensure_campaign};
+use super::{ReportError, campaign_run, status_word};
 use crate::score::Total;
 use crate::store::{ScoreRunView, Store};
 use std::collections::{HashMap, HashSet};
@@ -86,8 +86,7 @@ pub fn campaign_calls(
     campaign: &str,
     reviewed: &HashSet<i64>,
 ) -> Result<CampaignCalls, ReportError> {
-    ensure_campaign(store, campaign)?;
-    let rubric = store.score_runs(campaign)?.into_iter().next();
+    let rubric = campaign_run(store, campaign, None)?;
     let form = rubric
         .as_ref()
         .map(|r| store.stored_rubric(r))
@@ -109,11 +108,7 @@ pub fn campaign_calls(
             let criteria = scored.as_ref().map_or(&[][..], |s| &s.criteria[..]);
             let score = scored.as_ref().map(|s| s.total.clone());
             CallSummary {
-                status: match (&score, row.status.as_str()) {
-                    (Some(_), _) => "scored",
-                    (None, "failed") => "failed",
-                    (None, _) => "pending",
-                },
+                status: status_word(score.is_some(), &row.status),
                 below_pass: score
                     .as_ref()
                     .zip(pass_mark)

@@ -201,6 +201,12 @@ impl Store {
         .map_err(|e| self.sql_err(e))
     }
 
+    /// The rubric version a call's page, review marks and blind reviews use: the newest of
+    /// [`Store::call_score_runs`]; `None` when the call has no current score.
+    pub fn call_current_run(&self, call_id: i64) -> Result<Option<ScoreRunView>, StoreError> {
+        Ok(self.call_score_runs(call_id)?.into_iter().next())
+    }
+
     /// Score runs that scored call `call_id` (current scores only), newest (highest id) first.
     pub fn call_score_runs(&self, call_id: i64) -> Result<Vec<ScoreRunView>, StoreError> {
         let sql = format!(

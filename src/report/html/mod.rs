@@ -14,6 +14,7 @@ mod labels;
 mod sections;
 
 pub use labels::Labels;
+pub use sections::training as training_section;
 
 use super::CampaignReport;
 use super::training::TrainingList;

@@ -183,7 +183,8 @@ pub(super) fn trends(trends: Option<&Trends>, l: &Labels) -> Markup {
     }
 }
 
-pub(super) fn training(list: Option<&TrainingList>, l: &Labels) -> Markup {
+/// The training list section (the review app's training page shows the same).
+pub fn training(list: Option<&TrainingList>, l: &Labels) -> Markup {
     let nobody = html! { p { (l.no_training) } };
     let Some(list) = list else {
         return html! { section id="training" { h2 { (l.training) } (nobody) } };

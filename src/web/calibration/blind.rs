@@ -30,7 +30,7 @@ pub(super) fn load(
     let Some(call) = store.call_detail(id, None)? else {
         return Ok(None);
     };
-    let rubric = match store.call_score_runs(id)?.into_iter().next() {
+    let rubric = match store.call_current_run(id)? {
         Some(run) => Some((run.rubric_id.clone(), store.stored_rubric(&run)?)),
         None => None,
     };

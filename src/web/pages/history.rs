@@ -4,12 +4,12 @@
 use super::calls::campaign_nav;
 use super::labels::Labels;
 use super::{campaign_rubric, campaign_url, labels, report_error};
-use crate::audio::mmss;
-use crate::report::ReportError;
-use crate::report::export_history::training_list;
+use crate::report::export_history::{training_list, trends_up_to};
 use crate::report::html::charts::trends_chart;
+use crate::report::html::components::warnings;
+use crate::report::html::training_section;
 use crate::report::training::TrainingList;
-use crate::report::trends::{CampaignRange, GroupBy, Trends, change, trends as trends_of};
+use crate::report::trends::{GroupBy, Trends, change};
 use crate::web::layout::page;
 use crate::web::{AppState, CurrentUser, WebError};
 use axum::extract::{Path, Query, State};
@@ -26,10 +26,6 @@ fn downloads(campaign: &str, l: &Labels) -> Markup {
     }
 }
 
-fn warnings(list: &[String], l: &Labels) -> Markup {
-    html! { @for w in list { p.note { (l.warning) ": " (w) } } }
-}
-
 /// The trends page body; `trends` is `None` when the database has nothing comparable.
 pub fn trends_page(campaign: &str, by_staff: bool, trends: Option<&Trends>, l: &Labels) -> Markup {
     let base = campaign_url(campaign);
@@ -40,7 +36,7 @@ pub fn trends_page(campaign: &str, by_staff: bool, trends: Option<&Trends>, l: &
         @match trends {
             None => p { (l.no_history_data) },
             Some(t) => {
-                (warnings(&t.warnings, l))
+                (warnings(&t.warnings, l.shared))
                 p.meta { (l.pass_mark) ": " (t.pass_mark) }
                 figure { (trends_chart(t, l.all, l.trends, l.mean)) }
                 table.trends {
@@ -70,34 +66,13 @@ pub fn trends_page(campaign: &str, by_staff: bool, trends: Option<&Trends>, l: &
     }
 }
 
-/// The training page body; `list` is `None` when nothing is scored.
+/// The training page body: the HTML report's training section; `list` is `None` when nothing
+/// is scored.
 pub fn training_page(campaign: &str, list: Option<&TrainingList>, l: &Labels) -> Markup {
     html! {
         (campaign_nav(campaign, l))
         (downloads(campaign, l))
-        @match list.filter(|t| t.by_person.iter().any(|p| !p.needs.is_empty())) {
-            None => p { (l.nobody_to_train) },
-            Some(t) => {
-                p.meta { (l.campaigns) ": " (t.campaigns.join(", ")) }
-                (warnings(&t.warnings, l))
-                table.training {
-                    thead { tr { th { (l.staff) } th { (l.unit) } th { (l.criterion) } th { (l.topic) }
-                        th.num { (l.failed_of) } th { (l.latest) } } }
-                    tbody {
-                        @for p in &t.by_person { @for n in &p.needs {
-                            tr {
-                                td { (n.staff) } td { (n.unit) } td { (n.title) } td { (n.topic) }
-                                td.num { (n.failed) "/" (n.of) " (" (format!("{:.0}%", n.rate * 100.0)) ")" }
-                                td { @if let Some(e) = &n.latest {
-                                    (e.campaign) " " (e.file) " — " (e.reason)
-                                    @for q in &e.evidence { br; span.t { "[" (mmss(q.start)) "]" } " 「" (q.text) "」" }
-                                } }
-                            }
-                        } }
-                    }
-                }
-            }
-        }
+        (training_section(list, l.shared))
     }
 }
 
@@ -123,20 +98,12 @@ pub async fn trends(
             let Some(rubric) = campaign_rubric(s, &campaign)? else {
                 return Ok(None);
             };
-            let range = CampaignRange {
-                from: None,
-                to: Some(campaign.clone()),
-            };
             let by = if by_staff {
                 GroupBy::Staff
             } else {
                 GroupBy::Unit
             };
-            match trends_of(s, by, range, Some(&rubric)) {
-                Ok(t) => Ok(Some(t)),
-                Err(ReportError::NoHistory { .. }) => Ok(None),
-                Err(e) => Err(report_error(e)),
-            }
+            trends_up_to(s, &campaign, by, Some(&rubric)).map_err(report_error)
         })
         .await?;
     let title = format!("{} — {name}", l.trends);

@@ -78,11 +78,8 @@ pub fn reviewed_ids(
 /// The rubric id of the newest score run of `campaign` (what its exports use); `NotFound`
 /// for an unknown campaign, `None` when nothing of it is scored.
 pub fn campaign_rubric(store: &Store, campaign: &str) -> Result<Option<String>, WebError> {
-    crate::report::ensure_campaign(store, campaign).map_err(report_error)?;
-    Ok(store
-        .score_runs(campaign)?
-        .into_iter()
-        .next()
+    Ok(crate::report::campaign_run(store, campaign, None)
+        .map_err(report_error)?
         .map(|r| r.rubric_id))
 }
 

@@ -168,7 +168,7 @@ pub async fn reviewed(
             if !s.call_exists(id)? {
                 return Err(WebError::NotFound);
             }
-            let Some(run) = s.call_score_runs(id)?.into_iter().next() else {
+            let Some(run) = s.call_current_run(id)? else {
                 return refused(
                     s,
                     id,
