@@ -609,7 +609,11 @@ fn a_database_copied_with_its_recordings_plays_from_anywhere_and_a_missing_file_
     std::fs::create_dir_all(moved.join("recordings")).unwrap();
     for entry in std::fs::read_dir(base_db().parent().unwrap().join("recordings")).unwrap() {
         let entry = entry.unwrap();
-        std::fs::copy(entry.path(), moved.join("recordings").join(entry.file_name())).unwrap();
+        std::fs::copy(
+            entry.path(),
+            moved.join("recordings").join(entry.file_name()),
+        )
+        .unwrap();
     }
     let db = moved.join("copy.db");
     rusqlite::Connection::open(base_db())
@@ -691,7 +695,10 @@ fn mono_lines_are_labelled_with_the_speaker_scoring_found_and_guesses_are_marked
     let chen = server.login("chen", PASSWORD);
     let page = ok(chen.get(&format!("/calls/{id}")), "call page").body;
     // The call is mono: without the stored attribution every line would be 通話.
-    assert!(page.contains(r#"<span class="who">受測人員</span>"#), "{page}");
+    assert!(
+        page.contains(r#"<span class="who">受測人員</span>"#),
+        "{page}"
+    );
     assert!(!page.contains(r#"<span class="who">通話</span>"#), "{page}");
 
     // A line scoring was unsure of is marked as a guess, here and in the HTML export.
@@ -774,7 +781,9 @@ fn j_and_k_find_the_neighbours_in_the_queue_when_followed() {
     let (first, second) = (order[0], order[1]);
     let page = ok(chen.get(&format!("/calls/{first}")), "call page").body;
     assert!(
-        page.contains(&format!(r#"id="next-call" rel="next" href="/calls/{first}/next?dir=next""#)),
+        page.contains(&format!(
+            r#"id="next-call" rel="next" href="/calls/{first}/next?dir=next""#
+        )),
         "{page}"
     );
     let to = |id: i64, dir: &str| {
@@ -789,9 +798,15 @@ fn j_and_k_find_the_neighbours_in_the_queue_when_followed() {
     assert_eq!(to(second, "next"), queue_page);
     assert_eq!(chen.get(&format!("/calls/{first}/next?dir=up")).status, 400);
     assert_eq!(chen.get("/calls/99999/next?dir=next").status, 404);
-    let anonymous = server.anonymous().get(&format!("/calls/{first}/next?dir=next"));
+    let anonymous = server
+        .anonymous()
+        .get(&format!("/calls/{first}/next?dir=next"));
     assert_eq!(anonymous.status, 303);
-    assert!(anonymous.location().unwrap().starts_with("/login"), "{:?}", anonymous.location());
+    assert!(
+        anonymous.location().unwrap().starts_with("/login"),
+        "{:?}",
+        anonymous.location()
+    );
 }
 
 #[test]

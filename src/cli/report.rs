@@ -527,7 +527,11 @@ fn call_text(c: &CallReport) -> String {
     if !c.transcript.is_empty() {
         out += "\nTranscript\n";
         for (i, s) in c.transcript.iter().enumerate() {
-            let unsure = c.speakers.get(i).and_then(Option::as_ref).filter(|w| w.unsure());
+            let unsure = c
+                .speakers
+                .get(i)
+                .and_then(Option::as_ref)
+                .filter(|w| w.unsure());
             out += &format!(
                 "{:>5}–{:<5} {:<7} {}{}\n",
                 mmss(s.start),

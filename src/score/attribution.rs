@@ -49,9 +49,9 @@ pub(crate) fn line_speakers(segments: &[Segment], staff: &StaffSpeech) -> Vec<Op
                 staff_sum += u.speaker_confidence * u.toks.len() as f64;
             }
             let (mut heard_units, mut heard_sum) = (0usize, 0.0);
-            for &(_, n, sure) in staff.callers.iter().filter(|c| c.0 == i) {
-                heard_units += n;
-                heard_sum += sure * n as f64;
+            for c in staff.callers.iter().filter(|c| c.segment == i) {
+                heard_units += c.units;
+                heard_sum += c.sure * c.units as f64;
             }
             let script_units = units.saturating_sub(staff_units + heard_units);
             let caller_units = heard_units + script_units;

@@ -81,9 +81,20 @@ pub(crate) struct StaffSpeech<'a> {
     /// Start of the staff's last utterance and end of their speech.
     pub last_start: Option<f64>,
     pub last_end: Option<f64>,
-    /// Mono pieces left out as the caller's by the voice and turn evidence: (segment, units,
-    /// how sure it is that they are the caller's). Script lines cut out are not listed.
-    pub callers: Vec<(usize, usize, f64)>,
+    /// Mono pieces left out as the caller's by the voice and turn evidence (script lines cut
+    /// out are not listed).
+    pub callers: Vec<CallerPiece>,
+}
+
+/// A mono piece attributed to the caller.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallerPiece {
+    /// Index of the transcript segment it was cut from.
+    pub segment: usize,
+    /// How many units (tokens) it holds.
+    pub units: usize,
+    /// How sure it is that they are the caller's, 0..=1.
+    pub sure: f64,
 }
 
 /// Moves a segment onto the speech regions it overlaps: start no earlier than the first
@@ -369,7 +380,7 @@ fn attribute<'a>(
     pieces: Vec<(Utterance<'a>, bool)>,
     audio: &AudioFacts,
     caller: &[(f64, f64)],
-) -> (Vec<Utterance<'a>>, Option<f64>, Vec<(usize, usize, f64)>) {
+) -> (Vec<Utterance<'a>>, Option<f64>, Vec<CallerPiece>) {
     let staff = trusted_staff_voice(audio, caller);
     let pickup = audio
         .first_staff_speech
@@ -388,7 +399,11 @@ fn attribute<'a>(
             }
             if evidence < -CALLER_BELOW {
                 dropped = Some(dropped.map_or(p.start, |d| d.min(p.start)));
-                callers.push((p.segment, p.toks.len(), 1.0 - speaker_confidence(evidence)));
+                callers.push(CallerPiece {
+                    segment: p.segment,
+                    units: p.toks.len(),
+                    sure: 1.0 - speaker_confidence(evidence),
+                });
                 return None;
             }
             p.speaker_confidence = speaker_confidence(evidence);

@@ -97,18 +97,21 @@ async fn blind_post(
     let refused = state
         .store(move |s| {
             // The review and its audit row are stored together or not at all.
-            let added = s.write_tx(|s| match s.add_blind_review(id, &rubric, &name, &verdicts) {
-                Ok(review) => {
-                    s.audit(
-                        &name,
-                        "blind review",
-                        &format!("call {id}, rubric {rubric}, review {}", review.id),
-                    )?;
-                    Ok(Ok(()))
-                }
-                Err(ReviewError::Store(e)) => Err(WebError::from(e)),
-                Err(e) => Ok(Err(e)),
-            })?;
+            let added =
+                s.write_tx(
+                    |s| match s.add_blind_review(id, &rubric, &name, &verdicts) {
+                        Ok(review) => {
+                            s.audit(
+                                &name,
+                                "blind review",
+                                &format!("call {id}, rubric {rubric}, review {}", review.id),
+                            )?;
+                            Ok(Ok(()))
+                        }
+                        Err(ReviewError::Store(e)) => Err(WebError::from(e)),
+                        Err(e) => Ok(Err(e)),
+                    },
+                )?;
             let refusal = match added {
                 Ok(()) => return Ok(None),
                 Err(ReviewError::Call(OverrideError::NoCall { .. })) => {
