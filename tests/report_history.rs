@@ -599,9 +599,9 @@ fn one_call_report_shows_verdicts_evidence_and_transcript() {
         .flat_map(|k| &k.evidence)
         .next()
         .expect("some criterion quotes the call");
-    let at = callgrade::audio::mmss(quoted.start);
+    let at = callgrade::audio::mmss_span(quoted.start, quoted.end);
     assert!(
-        text.contains(&format!("{at}–")),
+        text.contains(&format!("{at} {}:", quoted.speaker.as_str())),
         "evidence time {at}: {text}"
     );
     assert!(text.contains("Transcript") && text.contains("staff"));

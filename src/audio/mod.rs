@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 mod decode;
 mod error;
+mod intervals;
 mod load;
 mod open;
 mod regions;
@@ -32,6 +33,7 @@ mod wav_header;
 
 pub use decode::{Decoded, decode};
 pub use error::AudioError;
+pub(crate) use intervals::{overlap, seconds, union};
 pub use load::{load, measure_file};
 pub use open::{open_recording, sha256_recording};
 pub use regions::energy_regions;
@@ -74,6 +76,13 @@ pub fn mmss(seconds: f64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
+/// A span as [`mmss`] times, `0:03–0:05`; one time when both ends read the same (a quote
+/// inside one second), since `0:08–0:08` reads as a span of nothing.
+pub fn mmss_span(start: f64, end: f64) -> String {
+    let (a, b) = (mmss(start), mmss(end));
+    if a == b { a } else { format!("{a}–{b}") }
+}
+
 /// Which side of the recording is the staff member (the manifest's `staff_channel`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -96,6 +105,16 @@ pub struct SpeechRegion {
     pub start: f64,
     pub end: f64,
     pub speaker: Speaker,
+}
+
+impl SpeechRegion {
+    /// Its time span, whoever speaks.
+    pub fn span(&self) -> Region {
+        Region {
+            start: self.start,
+            end: self.end,
+        }
+    }
 }
 
 /// What the audio stage measured about one call; stored with the call and given to scoring.
@@ -145,12 +164,22 @@ impl AudioFacts {
         } else {
             whole
         };
-        chosen
-            .into_iter()
-            .map(|r| Region {
-                start: r.start,
-                end: r.end,
+        chosen.into_iter().map(SpeechRegion::span).collect()
+    }
+
+    /// The speech regions that may be the staff's (the staff side in stereo, all of a mono
+    /// call) cut to `start..end` seconds, those with nothing inside left out: where a
+    /// verdict's stretch holds staff speech, and what of it to hear again.
+    pub fn staff_speech_in(&self, start: f64, end: f64) -> Vec<SpeechRegion> {
+        self.speech
+            .iter()
+            .filter(|r| r.speaker != Speaker::Caller)
+            .map(|r| SpeechRegion {
+                start: r.start.max(start),
+                end: r.end.min(end),
+                ..*r
             })
+            .filter(|r| r.end > r.start)
             .collect()
     }
 }
@@ -179,5 +208,43 @@ mod tests {
         ] {
             assert_eq!(super::mmss(t), want);
         }
+    }
+
+    #[test]
+    fn a_span_within_one_second_shows_one_time() {
+        assert_eq!(super::mmss_span(8.2, 8.9), "0:08");
+        assert_eq!(super::mmss_span(8.0, 8.0), "0:08");
+        assert_eq!(super::mmss_span(3.5, 5.1), "0:03–0:05");
+    }
+
+    #[test]
+    fn staff_speech_is_cut_to_the_stretch() {
+        use super::{AudioFacts, Speaker, SpeechRegion};
+        let r = |start, end, speaker| SpeechRegion {
+            start,
+            end,
+            speaker,
+        };
+        let facts = AudioFacts {
+            speech: vec![
+                r(1.0, 3.0, Speaker::Staff),
+                r(3.5, 4.0, Speaker::Caller),
+                r(5.0, 9.0, Speaker::Staff),
+                r(10.0, 11.0, Speaker::Staff),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            facts.staff_speech_in(2.0, 6.0),
+            [r(2.0, 3.0, Speaker::Staff), r(5.0, 6.0, Speaker::Staff)]
+        );
+        // A region that only touches the stretch holds nothing of it.
+        assert!(facts.staff_speech_in(9.0, 10.0).is_empty());
+        assert_eq!(
+            facts
+                .staff_speech_in(f64::NEG_INFINITY, f64::INFINITY)
+                .len(),
+            3
+        );
     }
 }

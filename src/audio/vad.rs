@@ -12,6 +12,7 @@
 //! but score near zero, and counting them sent whole calls to Whisper, which then wrote text
 //! over the music (a real Mandarin call with 15 s of hold music: 37 characters invented).
 
+use super::intervals::{overlap, seconds, union};
 use super::regions::{energy_regions, ringback_runs, tone_mask};
 use super::settings::{AudioSettings, SpeechSettings};
 use super::{Region, SAMPLE_RATE, Speaker, SpeechRegion};
@@ -250,41 +251,6 @@ pub(crate) struct SideSpeech {
     pub whole_side: Vec<SpeechRegion>,
 }
 
-/// Seconds of `a` that lie inside `b` (both sorted and non-overlapping).
-fn overlap(a: &[Region], b: &[Region]) -> f64 {
-    let mut total = 0.0;
-    let mut j = 0;
-    for r in a {
-        while j < b.len() && b[j].end <= r.start {
-            j += 1;
-        }
-        let mut k = j;
-        while k < b.len() && b[k].start < r.end {
-            total += (r.end.min(b[k].end) - r.start.max(b[k].start)).max(0.0);
-            k += 1;
-        }
-    }
-    total
-}
-
-fn seconds(regions: &[Region]) -> f64 {
-    regions.iter().map(|r| r.end - r.start).sum()
-}
-
-/// Sorted union of two sorted region lists.
-fn union(a: &[Region], b: &[Region]) -> Vec<Region> {
-    let mut all: Vec<Region> = a.iter().chain(b).copied().collect();
-    all.sort_by(|x, y| x.start.total_cmp(&y.start));
-    let mut out: Vec<Region> = Vec::new();
-    for r in all {
-        match out.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => out.push(r),
-        }
-    }
-    out
-}
-
 /// `[0, duration]` minus the ringback on this side.
 fn whole_minus_tone(samples16k: &[f32], settings: &AudioSettings) -> Vec<Region> {
     let duration = duration(samples16k);
@@ -426,7 +392,5 @@ mod tests {
             misses_energy(&[], &[r(0.0, 1.8)], &s),
             "a 1.8 s utterance wholly missed"
         );
-        assert_eq!(overlap(&energy, &[r(1.0, 2.0), r(9.5, 12.0)]), 1.5);
-        assert_eq!(union(&[r(0.0, 1.0)], &[r(0.5, 2.0), r(3.0, 4.0)]).len(), 2);
     }
 }

@@ -3,7 +3,7 @@
 
 use super::args::{CallArg, DbArg};
 use super::table::Table;
-use crate::audio::mmss;
+use crate::audio::{mmss, mmss_span};
 use crate::report::call::{CallReport, call_report};
 use crate::report::training::{TrainingList, training};
 use crate::report::trends::{CampaignRange, GroupBy, Trends, change, trends};
@@ -512,9 +512,8 @@ fn call_text(c: &CallReport) -> String {
             out += &format!("      {}\n", k.reason);
             for e in &k.evidence {
                 out += &format!(
-                    "      {}–{} {}: \"{}\"\n",
-                    mmss(e.start),
-                    mmss(e.end),
+                    "      {} {}: \"{}\"\n",
+                    mmss_span(e.start, e.end),
                     e.speaker.as_str(),
                     e.text
                 );

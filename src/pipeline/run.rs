@@ -1,13 +1,15 @@
 //! Running a manifest through the stages, several calls at a time.
 
 use super::manifest::{Manifest, ManifestRow, channel_name};
-use crate::audio::{self, AudioFacts, AudioSettings, Speaker, SpeechFinder};
+use crate::audio::{self, AudioFacts, AudioSettings, Speaker, SpeechFinder, overlap};
 use crate::model::sha256_file;
 use crate::score::{self, CallScore, Language, Rubric, Scenario, Scenarios};
 use crate::store::{
     CachedTranscript, CallKey, CallRecord, CallStatus, Store, TranscriptKey, TranscriptRef,
 };
-use crate::transcribe::{Quality, Request, Segment, TranscribeSettings, Transcriber};
+use crate::transcribe::{
+    Quality, Request, Segment, TranscribeSettings, Transcriber, staff_text_spans,
+};
 use anyhow::Context;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -448,7 +450,7 @@ pub fn hear_again(
     let mut before = score_with(&segments);
     for r in score::rechecks(rubric, scenario, &segments, &audio.facts, staff) {
         let focused = Request {
-            initial_prompt: Some(r.terms.join(lang.pick("、", ", ")) + lang.pick("。", ".")),
+            initial_prompt: Some(lang.prompt_line(&r.terms)),
             ..request.clone()
         };
         let Ok(heard) = transcriber.transcribe_stretch(audio, r.start, r.end, &focused) else {
@@ -477,20 +479,11 @@ pub fn hear_again(
 /// terms in mind Whisper rewrote such words (an answer about parking fees came back as "Thank
 /// you for calling") more often than it corrected them.
 fn splice(segments: &[Segment], heard: Vec<Segment>) -> Vec<Segment> {
-    let text = |s: &&Segment| !s.invented && s.speaker != Speaker::Caller;
-    let covered = |n: &Segment| -> f64 {
-        segments
-            .iter()
-            .filter(text)
-            .map(|s| (s.end.min(n.end) - s.start.max(n.start)).max(0.0))
-            .sum()
-    };
+    let text = staff_text_spans(segments);
     let mut out = segments.to_vec();
-    out.extend(
-        heard
-            .into_iter()
-            .filter(|n| n.speaker != Speaker::Caller && covered(n) < FILLED_AT * (n.end - n.start)),
-    );
+    out.extend(heard.into_iter().filter(|n| {
+        n.speaker != Speaker::Caller && overlap(&[n.span()], &text) < FILLED_AT * (n.end - n.start)
+    }));
     out.sort_by(|a, b| a.start.total_cmp(&b.start));
     out
 }
@@ -507,7 +500,7 @@ fn term_prompt(lang: Language, scenario: Option<&Scenario>, staff: &str) -> Opti
         terms.push(staff.trim().to_string());
     }
     terms.extend(scenario.map(|s| s.key_terms_in(lang)).unwrap_or_default());
-    (!terms.is_empty()).then(|| terms.join(lang.pick("、", ", ")) + lang.pick("。", "."))
+    (!terms.is_empty()).then(|| lang.prompt_line(&terms))
 }
 
 /// Hash of every setting that changes a transcript (audio measurement and Whisper settings).

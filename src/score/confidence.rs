@@ -15,15 +15,15 @@
 //! Factors are deliberately coarse: they rank verdicts for review, they are not calibrated
 //! probabilities.
 
-use super::checks::{Ctx, Decision, missing_points, name_words, self_intro_patterns, silences};
+use super::checks::{Ctx, Decision, Intro, quoted_tokens, silences};
 use super::matcher::{NameRule, best_match_doubting, required_similarity};
 use super::normalize::is_han;
-use super::rubric::{Check, Criterion, Phrase};
+use super::rubric::{Check, Criterion, Language, Phrase};
 use super::speakers::Utterance;
-use super::tokens::tokenize;
+use super::tokens::{Tok, numbers_as_spoken, word_units};
 use super::{Evidence, Verdict};
-use crate::audio::{AudioFacts, Speaker};
-use crate::transcribe::{Segment, Token};
+use crate::audio::{AudioFacts, Region, Speaker, SpeechRegion, overlap, seconds};
+use crate::transcribe::{Segment, Token, staff_text_spans};
 
 /// Verdicts less sure than this are marked `needs_review`. Chosen on the labelled public sets
 /// with the base model and the default settings (`examples/eval` prints a sweep; every wrong
@@ -107,11 +107,7 @@ pub(crate) fn token_probs(tokens: &[Token], n: usize) -> Vec<f32> {
     let units: Vec<f32> = pieces
         .iter()
         .flat_map(|(p, w)| {
-            let n = if is_han_str(w) {
-                1
-            } else {
-                tokenize(w).len().max(1)
-            };
+            let n = if is_han_str(w) { 1 } else { word_units(w) };
             std::iter::repeat_n(*p, n)
         })
         .collect();
@@ -158,21 +154,13 @@ fn could_be_any(p: f64) -> f64 {
 
 /// The utterance a quote was taken from, and the token range the quote's times cover.
 fn source<'u, 'a>(cx: &'u Ctx<'a>, e: &Evidence) -> Option<(&'u Utterance<'a>, usize, usize)> {
-    let u = cx.staff.utts.iter().find(|u| {
-        u.speaker == e.speaker
-            && u.text.trim() == e.text
-            && u.start - 1e-3 <= e.start
-            && e.end <= u.end + 1e-3
-    })?;
-    let n = u.toks.len();
-    let d = u.end - u.start;
-    if d <= 0.0 {
-        return Some((u, 0, n));
-    }
-    // The inverse of `Utterance::span_time`, which placed the quote.
-    let at = |t: f64| (((t - u.start) / d * n as f64).round().max(0.0) as usize).min(n);
-    let (a, b) = (at(e.start), at(e.end));
-    Some(if a < b { (u, a, b) } else { (u, 0, n) })
+    cx.staff.utts.iter().find_map(|u| {
+        if u.speaker != e.speaker || u.text.trim() != e.text {
+            return None;
+        }
+        let (a, b) = quoted_tokens(u, e.start, e.end)?;
+        Some((u, a, b))
+    })
 }
 
 /// How sure a quote is the staff's words as transcribed: token probabilities of the quoted
@@ -251,9 +239,12 @@ impl Stretch {
                 end: first + w,
             },
             (None, Some(l), _) => {
-                let measured = staff_regions(cx.audio)
+                let measured = cx
+                    .audio
+                    .staff_speech_in(f64::NEG_INFINITY, f64::INFINITY)
+                    .iter()
                     .map(|r| r.end)
-                    .fold(None, |m, e| Some(m.map_or(e, |m: f64| m.max(e))));
+                    .reduce(f64::max);
                 match cx
                     .staff
                     .last_end
@@ -273,38 +264,16 @@ impl Stretch {
     }
 }
 
-/// Speech regions that may be the staff's: the staff side in stereo, all of a mono call.
-pub(crate) fn staff_regions(
-    audio: &AudioFacts,
-) -> impl Iterator<Item = &crate::audio::SpeechRegion> {
-    audio.speech.iter().filter(|r| r.speaker != Speaker::Caller)
-}
-
 /// Seconds of measured staff speech inside `w` that no transcript segment covers: words
-/// the transcriber dropped, where a phrase not found may have been said. Text flagged as
-/// invented covers nothing.
+/// the transcriber dropped, where a phrase not found may have been said.
 fn unheard_seconds(cx: &Ctx, segments: &[Segment], w: Stretch) -> f64 {
-    let mut covered: Vec<(f64, f64)> = segments
+    let staff: Vec<Region> = cx
+        .audio
+        .staff_speech_in(w.start, w.end)
         .iter()
-        .filter(|s| !s.invented && s.speaker != Speaker::Caller && !s.text.trim().is_empty())
-        .map(|s| (s.start, s.end))
+        .map(SpeechRegion::span)
         .collect();
-    covered.sort_by(|a, b| a.0.total_cmp(&b.0));
-    staff_regions(cx.audio)
-        .map(|r| {
-            let (a, b) = (r.start.max(w.start), r.end.min(w.end));
-            // The region's part inside `w` minus what the segments cover, walked in order.
-            let (mut left, mut at) = (0.0, a);
-            for &(s, e) in &covered {
-                if e <= at || s >= b {
-                    continue;
-                }
-                left += (s - at).max(0.0);
-                at = at.max(e);
-            }
-            left + (b - at).max(0.0)
-        })
-        .sum()
+    seconds(&staff) - overlap(&staff, &staff_text_spans(segments))
 }
 
 /// Unheard speech from which a dropped phrase becomes plausible, and the length at which
@@ -363,7 +332,9 @@ const ANCHORED_FROM: f64 = 0.5;
 /// Doubt about a phrase not being found in stretch `w`: how close the best near-miss came
 /// (0.5 at the threshold) when the words Whisper was unsure of may be any word. A misheard
 /// phrase hides there: "Service Center" heard as "with cancer", a name as "you are", 三十元
-/// as 分十元, each on words Whisper gave little probability.
+/// as 分十元, each on words Whisper gave little probability. In Mandarin, numbers are also
+/// compared as they sound ([`numbers_as_spoken`]): digits match only exactly, and 三十 heard
+/// as 分十 would otherwise look like a different number said with confidence.
 fn near_miss_factor(
     cx: &Ctx,
     phrases: &[Phrase],
@@ -372,22 +343,52 @@ fn near_miss_factor(
     rule: Option<&NameRule>,
 ) -> f64 {
     let params = cx.params();
+    let by_sound = cx.lang() == Language::Zh;
     let mut doubt: f64 = 0.0;
+    // Raises `doubt` to how close `pattern` came in `text`, whose unit `j` may be any word
+    // with similarity `maybe[j]`.
+    let mut near = |pattern: &[Tok], text: &[Tok], maybe: &[f64]| {
+        let need = required_similarity(pattern, base);
+        let Some(h) = best_match_doubting(pattern, text, maybe, params, rule) else {
+            return;
+        };
+        let this = 1.0 - margin((need - h.sim).max(0.0), SIM_SCALE);
+        if this <= doubt {
+            return;
+        }
+        // Unsure words only fill gaps in a phrase whose stretch is half heard by sound: any
+        // short phrase would otherwise "hide" in any unsure word. Aligned only for a
+        // near-miss that would raise the doubt.
+        let anchored = best_match_doubting(pattern, &text[h.start..h.end], &[], params, rule)
+            .is_some_and(|a| a.sim + 1e-9 >= ANCHORED_FROM);
+        if anchored {
+            doubt = this;
+        }
+    };
+    // Phrases with a number, as said aloud (none outside Mandarin).
+    let said: Vec<Vec<Tok>> = phrases
+        .iter()
+        .filter(|_| by_sound)
+        .filter_map(|p| numbers_as_spoken(&p.toks).map(|(t, _)| t))
+        .collect();
     for u in cx.staff.utts.iter().filter(|u| w.overlaps(u.start, u.end)) {
         let maybe: Vec<f64> = u.probs.iter().map(|&p| could_be_any(p as f64)).collect();
         for p in phrases {
-            let need = required_similarity(&p.toks, base);
-            let Some(h) = best_match_doubting(&p.toks, &u.toks, &maybe, params, rule) else {
-                continue;
-            };
-            // Unsure words only fill gaps in a phrase whose stretch is half heard by sound:
-            // any short phrase would otherwise "hide" in any unsure word.
-            let anchored = best_match_doubting(&p.toks, &u.toks[h.start..h.end], &[], params, rule)
-                .is_some_and(|a| a.sim + 1e-9 >= ANCHORED_FROM);
-            if !anchored {
-                continue;
-            }
-            doubt = doubt.max(1.0 - margin((need - h.sim).max(0.0), SIM_SCALE));
+            near(&p.toks, &u.toks, &maybe);
+        }
+        if said.is_empty() {
+            continue;
+        }
+        let (text, from) = numbers_as_spoken(&u.toks)
+            .unwrap_or_else(|| (u.toks.clone(), (0..u.toks.len()).collect()));
+        // Each spoken unit is as doubtful as the unit it came from.
+        let maybe: Vec<f64> = if maybe.is_empty() {
+            Vec::new()
+        } else {
+            from.iter().map(|&i| maybe[i]).collect()
+        };
+        for p in &said {
+            near(p, &text, &maybe);
         }
     }
     1.0 - doubt
@@ -482,14 +483,9 @@ pub(crate) fn of(cx: &Ctx, segments: &[Segment], c: &Criterion, d: &Decision) ->
                 Some(e) => evidence_factor(cx, segments, e) * within_factor(cx, e, *within_seconds),
                 None => {
                     let w = Stretch::of(cx, *within_seconds, None);
-                    let names = name_words(cx);
-                    let rule = NameRule {
-                        common_words: &cx.rubric.common_words,
-                        staff_name: &names,
-                    };
-                    let patterns = self_intro_patterns(cx, patterns);
+                    let intro = Intro::new(cx, patterns);
                     absence_factor(cx, segments, w)
-                        * near_miss_factor(cx, &patterns, base, w, Some(&rule))
+                        * near_miss_factor(cx, &intro.patterns, base, w, Some(&intro.rule(cx)))
                 }
             }
         }
@@ -510,8 +506,10 @@ pub(crate) fn of(cx: &Ctx, segments: &[Segment], c: &Criterion, d: &Decision) ->
             (Verdict::Failed, Some(sc)) => {
                 // Wrong only if every missing point was said after all: the clearest miss
                 // decides.
-                let clearest = missing_points(cx, c, sc)
-                    .into_iter()
+                let clearest = d
+                    .missing
+                    .iter()
+                    .map(|&i| &sc.points[i])
                     .map(|p| {
                         let all: Vec<Phrase> = p.say.iter().chain(&p.wrong).cloned().collect();
                         near_miss_factor(cx, &all, base, Stretch::WHOLE, None)
@@ -981,6 +979,102 @@ announce = ["one moment"]
             tok(" open", 0.95),
         ];
         assert_eq!(token_probs(&tokens, 4), [0.4, 0.7, 0.7, 0.95]);
+    }
+
+    #[test]
+    fn a_quote_lasts_as_long_as_its_words() {
+        // Whisper timed the greeting before pickup (2 s), so placing it on the staff's speech
+        // squeezes it to the instant 2.0–2.0; its quote still takes time to say, and is
+        // still traced to its words (the unsure "morning" lowers the confidence).
+        let (mut segments, facts) = call(1, 0.1, 3.0);
+        segments[0].start = 1.0;
+        segments[0].end = 1.5;
+        let score = score_call(&form(RUBRIC), None, &segments, &facts, None);
+        let greeting = score.criteria.iter().find(|c| c.id == "greeting").unwrap();
+        assert_eq!(greeting.verdict, Verdict::Passed);
+        let e = &greeting.evidence[0];
+        assert_eq!(e.start, 2.0);
+        // "good morning" is two of the segment's four units: at least 0.1 s each.
+        assert!(e.end - e.start >= 0.2 - 1e-9, "{e:?}");
+        assert!(greeting.needs_review, "{greeting:?}");
+        // A segment with room for its words keeps its own times.
+        let (segments, facts) = call(1, 0.95, 3.0);
+        let score = score_call(&form(RUBRIC), None, &segments, &facts, None);
+        let e = &score
+            .criteria
+            .iter()
+            .find(|c| c.id == "greeting")
+            .unwrap()
+            .evidence[0];
+        assert_eq!((e.start, e.end), (2.0, 3.0));
+    }
+
+    /// Completeness of a stereo Mandarin call whose staff say `answer` (every word heard
+    /// surely) against a scenario of opening hours and a fee: (verdict, confidence).
+    fn zh_completeness(answer: &str) -> (Verdict, f64) {
+        let rubric = Rubric::parse(
+            r#"
+[rubric]
+id = "t"
+title = "T"
+language = "zh"
+
+[[grade]]
+name = "All"
+min = 0
+
+[[criterion]]
+id = "completeness"
+title = "完整"
+category = "內容"
+points = 1
+check = "completeness"
+"#,
+            "t.toml",
+        )
+        .unwrap();
+        let scenario = crate::score::Scenario::parse(
+            r#"
+id = "card"
+title = "card"
+[[point]]
+id = "open"
+say = ["早上九點開門"]
+[[point]]
+id = "fee"
+say = ["五十元"]
+"#,
+            "card.toml",
+        )
+        .unwrap();
+        let words: Vec<(String, f32)> = answer.chars().map(|c| (c.to_string(), 0.95)).collect();
+        let words: Vec<(&str, f32)> = words.iter().map(|(w, p)| (w.as_str(), *p)).collect();
+        let segments = vec![staff_seg(2.0, 12.0, &words)];
+        let facts = AudioFacts {
+            duration: 14.0,
+            channels: 2,
+            source_rate: 8000,
+            speech: vec![region(2.0, 12.0)],
+            first_staff_speech: Some(2.0),
+            ..Default::default()
+        };
+        let score = score_call(&rubric, Some(&scenario), &segments, &facts, None);
+        let c = &score.criteria[0];
+        (c.verdict, c.confidence.unwrap())
+    }
+
+    #[test]
+    fn a_number_misheard_by_sound_needs_review() {
+        const OPENING: &str = "您好，這裡是市立圖書館，我們早上九點開門，晚上九點關門，";
+        // 五十元 heard as 五時元: as digits 50 is not 5, but said aloud only 十/時 differ,
+        // and they sound the same.
+        let (verdict, misheard) = zh_completeness(&format!("{OPENING}借書證工本費五時元。"));
+        assert_eq!(verdict, Verdict::Failed);
+        assert!(needs_review(misheard), "{misheard}");
+        // Negative: another number said clearly (八十 sounds nothing like 五十).
+        let (verdict, other) = zh_completeness(&format!("{OPENING}借書證工本費八十元。"));
+        assert_eq!(verdict, Verdict::Failed);
+        assert!(!needs_review(other), "{other}");
     }
 
     #[test]

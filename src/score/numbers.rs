@@ -153,6 +153,45 @@ pub(crate) fn zh_numerals_to_digits(text: &str) -> String {
     out
 }
 
+/// How `n` is read aloud in Mandarin, in characters (30 → 三十, 105 → 一百零五); `None`
+/// from 10 000 up.
+pub(crate) fn zh_reading(n: u64) -> Option<String> {
+    const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    let digit = |d: u64| DIGITS[d as usize];
+    match n {
+        0..10 => return Some(digit(n).to_string()),
+        // 十二, not 一十二.
+        10..20 => {
+            return Some(format!(
+                "十{}",
+                if n > 10 {
+                    digit(n - 10).to_string()
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        10_000.. => return None,
+        _ => {}
+    }
+    let mut out = String::new();
+    let mut zero = false;
+    for (unit, name) in [(1000, "千"), (100, "百"), (10, "十"), (1, "")] {
+        let d = n / unit % 10;
+        if d == 0 {
+            zero |= !out.is_empty();
+            continue;
+        }
+        if zero {
+            out.push('零');
+            zero = false;
+        }
+        out.push(digit(d));
+        out.push_str(name);
+    }
+    Some(out)
+}
+
 /// 12-hour clock: 17:30 and 下午五點半 both become 5:30, since the call rarely says which.
 pub(crate) fn clock(h: u64, m: u64) -> Option<Tok> {
     if h > 24 || m > 59 {
@@ -319,6 +358,24 @@ fn is_meridiem(t: &[Tok], i: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_aloud() {
+        for (n, said) in [
+            (0, "零"),
+            (7, "七"),
+            (10, "十"),
+            (12, "十二"),
+            (30, "三十"),
+            (105, "一百零五"),
+            (1010, "一千零一十"),
+            (2500, "二千五百"),
+        ] {
+            assert_eq!(zh_reading(n).as_deref(), Some(said), "{n}");
+            assert_eq!(zh_numerals_to_digits(said), n.to_string(), "{said}");
+        }
+        assert_eq!(zh_reading(10_000), None);
+    }
 
     #[test]
     fn chinese_numerals() {

@@ -5,8 +5,8 @@
 
 use super::checks::{self, Ctx};
 use super::confidence::{self, Stretch};
-use super::rubric::{Check, Rubric};
-use super::scenario::Scenario;
+use super::rubric::{Check, Phrase, Rubric};
+use super::scenario::{Scenario, prompt_terms};
 use super::{Verdict, needs_review};
 use crate::audio::AudioFacts;
 use crate::transcribe::Segment;
@@ -40,7 +40,6 @@ pub fn rechecks(
 
 fn stretches(cx: &Ctx, segments: &[Segment]) -> Vec<Recheck> {
     let (rubric, scenario, audio) = (cx.rubric, cx.scenario, cx.audio);
-    let lang = rubric.language;
     let mut out = Vec::new();
     for c in &rubric.criteria {
         let d = checks::run(cx, c);
@@ -58,7 +57,7 @@ fn stretches(cx: &Ctx, segments: &[Segment]) -> Vec<Recheck> {
                 _,
             ) if said_nothing => (
                 Stretch::of(cx, *within_seconds, *last_seconds),
-                any.iter().map(|p| p.text.clone()).collect(),
+                terms(cx, any.iter()),
             ),
             (Check::SelfIntro { within_seconds, .. }, _) if said_nothing => match cx.staff_name {
                 Some(name) => (
@@ -70,7 +69,6 @@ fn stretches(cx: &Ctx, segments: &[Segment]) -> Vec<Recheck> {
             // The answer: from the first point found to the last; a missing point was most
             // likely said among them.
             (Check::Completeness, Some(sc)) if !said_nothing => {
-                let missing = checks::missing_points(cx, c, sc);
                 let w = Stretch {
                     start: d
                         .evidence
@@ -83,50 +81,37 @@ fn stretches(cx: &Ctx, segments: &[Segment]) -> Vec<Recheck> {
                         .map(|e| e.end)
                         .fold(f64::NEG_INFINITY, f64::max),
                 };
-                let terms = missing
-                    .iter()
-                    .flat_map(|p| p.say.iter().chain(&p.wrong))
-                    .map(|p| p.text.clone())
-                    .collect();
-                (w, terms)
+                let missing = d.missing.iter().map(|&i| &sc.points[i]);
+                (
+                    w,
+                    terms(cx, missing.flat_map(|p| p.say.iter().chain(&p.wrong))),
+                )
             }
             _ => continue,
         };
-        if let Some((start, end)) = staff_speech_in(audio, w) {
+        let inside = audio.staff_speech_in(w.start, w.end);
+        // First start and last end of the staff speech measured inside the stretch.
+        let start = inside.iter().map(|r| r.start).reduce(f64::min);
+        let end = inside.iter().map(|r| r.end).reduce(f64::max);
+        if let (Some(start), Some(end)) = (start, end) {
             out.push(Recheck {
                 criterion: c.id.clone(),
                 start,
                 end,
-                terms: dedup(terms, lang),
+                terms,
             });
         }
     }
     out
 }
 
-/// First start and last end of the staff speech measured inside `w`, cut to `w`.
-fn staff_speech_in(audio: &AudioFacts, w: Stretch) -> Option<(f64, f64)> {
-    let inside: Vec<(f64, f64)> = confidence::staff_regions(audio)
-        .map(|r| (r.start.max(w.start), r.end.min(w.end)))
-        .filter(|(a, b)| b > a)
-        .collect();
-    let start = inside.iter().map(|r| r.0).reduce(f64::min)?;
-    let end = inside.iter().map(|r| r.1).reduce(f64::max)?;
-    Some((start, end))
-}
-
-/// Terms once each, in the rubric's language where the list has both.
-fn dedup(terms: Vec<String>, lang: super::Language) -> Vec<String> {
-    let in_lang: Vec<String> = terms
-        .iter()
-        .filter(|t| t.chars().any(super::normalize::is_han) == (lang == super::Language::Zh))
-        .cloned()
-        .collect();
-    let mut out: Vec<String> = Vec::new();
-    for t in if in_lang.is_empty() { terms } else { in_lang } {
-        if !out.contains(&t) {
-            out.push(t);
-        }
+/// Prompt terms of `phrases` in the rubric's language where the list has both.
+fn terms<'p>(cx: &Ctx, phrases: impl Iterator<Item = &'p Phrase>) -> Vec<String> {
+    let phrases: Vec<&Phrase> = phrases.collect();
+    let in_lang = prompt_terms(&phrases, Some(cx.lang()));
+    if in_lang.is_empty() {
+        prompt_terms(&phrases, None)
+    } else {
+        in_lang
     }
-    out
 }

@@ -31,6 +31,11 @@ impl Language {
     pub fn code(self) -> &'static str {
         self.pick("zh", "en")
     }
+
+    /// Terms as one line of a transcriber's prompt, punctuated as this language writes a list.
+    pub fn prompt_line(self, terms: &[String]) -> String {
+        terms.join(self.pick("、", ", ")) + self.pick("。", ".")
+    }
 }
 
 /// Matching thresholds. Every default lives here; a rubric may override them in `[rubric]`.

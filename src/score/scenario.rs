@@ -161,18 +161,27 @@ impl Scenario {
     /// Wrong answers stay in beside the right ones so the prompt does not favour passing, and a
     /// term that reads the same as an earlier one (三十元, 30元) is given once.
     pub fn key_terms_in(&self, lang: Language) -> Vec<String> {
-        let mut seen: Vec<&Phrase> = Vec::new();
-        for p in &self.points {
-            for ph in p.say.iter().chain(&p.wrong) {
-                if ph.text.chars().any(is_han) == (lang == Language::Zh)
-                    && !seen.iter().any(|s| s.toks == ph.toks)
-                {
-                    seen.push(ph);
-                }
-            }
-        }
-        seen.into_iter().map(|p| p.text.clone()).collect()
+        let all: Vec<&Phrase> = self
+            .points
+            .iter()
+            .flat_map(|p| p.say.iter().chain(&p.wrong))
+            .collect();
+        prompt_terms(&all, Some(lang))
     }
+}
+
+/// The texts of `phrases` for a transcriber's prompt, in order, each reading once (三十元
+/// and 30元 read the same); with `lang`, only those written in it.
+pub(crate) fn prompt_terms(phrases: &[&Phrase], lang: Option<Language>) -> Vec<String> {
+    let mut seen: Vec<&Phrase> = Vec::new();
+    for &ph in phrases {
+        if lang.is_none_or(|l| ph.text.chars().any(is_han) == (l == Language::Zh))
+            && !seen.iter().any(|s| s.toks == ph.toks)
+        {
+            seen.push(ph);
+        }
+    }
+    seen.into_iter().map(|p| p.text.clone()).collect()
 }
 
 /// All scenarios of a folder, by id.

@@ -3,7 +3,7 @@
 //! Punctuation and spacing only separate tokens, so they never affect a match.
 
 use super::normalize::{is_han, normalize_text};
-use super::numbers::{clock, fold_english};
+use super::numbers::{clock, fold_english, zh_reading};
 use super::phonetic::{
     Syllable, compatible_final_bits, english_key, final_bit, numeral_reading, readings,
 };
@@ -224,6 +224,48 @@ fn ordinal_word(n: u64) -> Option<&'static str> {
     ORD.get(usize::try_from(n).ok()?.checked_sub(1)?).copied()
 }
 
+/// `toks` with each number Mandarin reads aloud replaced by its characters (30 → 三, 十),
+/// and for each unit the index of the unit it came from; `None` when there is no number.
+/// Digits compare exactly, but a number is misheard by sound: 三十元 heard as 分十元.
+pub(crate) fn numbers_as_spoken(toks: &[Tok]) -> Option<(Vec<Tok>, Vec<usize>)> {
+    if !toks.iter().any(|t| matches!(t, Tok::Num(_))) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(toks.len() + 4);
+    let mut from = Vec::with_capacity(toks.len() + 4);
+    for (i, t) in toks.iter().enumerate() {
+        let said = match t {
+            Tok::Num(n) => zh_reading(*n),
+            _ => None,
+        };
+        match said {
+            Some(said) => {
+                for c in said.chars() {
+                    out.push(Tok::han(c));
+                    from.push(i);
+                }
+            }
+            None => {
+                out.push(t.clone());
+                from.push(i);
+            }
+        }
+    }
+    Some((out, from))
+}
+
+/// How many units [`tokenize`] makes of one word as Whisper wrote it: two for a contraction
+/// ("we're" → "we are"), one for other words of letters. Only a word with digits or other
+/// letters is tokenised to count it, which spares the sound keys of every word of a call.
+pub(crate) fn word_units(word: &str) -> usize {
+    let w = word.to_ascii_lowercase().replace('’', "'");
+    if w.chars().all(|c| c.is_ascii_alphabetic() || c == '\'') {
+        expand_contraction(&w).len()
+    } else {
+        tokenize(word).len().max(1)
+    }
+}
+
 /// Splits English contractions so "don't" compares as "do not" and "children's" as
 /// "children".
 fn push_word(raw: &str, out: &mut Vec<Tok>) {
@@ -270,6 +312,26 @@ fn expand_contraction(raw: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_units_count_as_tokenize_does() {
+        for w in [
+            "hello",
+            "We're",
+            "children's",
+            "can't",
+            "cannot",
+            "o'clock",
+            "don’t",
+            "2nd",
+            "2f",
+            "8am",
+            "thirty",
+            "café",
+        ] {
+            assert_eq!(word_units(w), tokenize(w).len().max(1), "{w}");
+        }
+    }
 
     fn show(text: &str) -> Vec<String> {
         tokenize(text)

@@ -6,7 +6,7 @@ use super::merge;
 use super::pack::{self, TimedToken, Window};
 use super::settings::{Sampling, TranscribeSettings};
 use super::traditional::to_traditional;
-use crate::audio::{AudioFacts, CallAudio, Region, SAMPLE_RATE, Speaker, SpeechRegion};
+use crate::audio::{AudioFacts, CallAudio, Region, SAMPLE_RATE, Speaker};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -219,17 +219,7 @@ impl Transcriber {
         request: &Request,
     ) -> Result<Transcript, TranscribeError> {
         let facts = AudioFacts {
-            speech: audio
-                .facts
-                .speech
-                .iter()
-                .filter(|r| r.speaker != Speaker::Caller && r.end > start && r.start < end)
-                .map(|r| SpeechRegion {
-                    start: r.start.max(start),
-                    end: r.end.min(end),
-                    ..*r
-                })
-                .collect(),
+            speech: audio.facts.staff_speech_in(start, end),
             whole_side: Vec::new(),
             ..audio.facts.clone()
         };

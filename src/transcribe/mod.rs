@@ -18,7 +18,7 @@ pub mod traditional;
 pub use engine::{Quality, Request, TranscribeError, Transcriber, Transcript};
 pub use settings::{PIPELINE_VERSION, Sampling, TranscribeSettings};
 
-use crate::audio::Speaker;
+use crate::audio::{Region, Speaker, union};
 use serde::{Deserialize, Serialize};
 
 /// One piece of transcript on the call's time line.
@@ -38,6 +38,27 @@ pub struct Segment {
     /// roughly line up with `text`. Empty for transcripts stored before they were kept.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tokens: Vec<Token>,
+}
+
+impl Segment {
+    pub fn span(&self) -> Region {
+        Region {
+            start: self.start,
+            end: self.end,
+        }
+    }
+}
+
+/// Where the staff's (in mono, anyone's) words were transcribed: the union of the spans of
+/// segments with text. Text flagged as invented covers nothing, so speech under it still
+/// counts as left untranscribed.
+pub fn staff_text_spans(segments: &[Segment]) -> Vec<Region> {
+    let spans: Vec<Region> = segments
+        .iter()
+        .filter(|s| !s.invented && s.speaker != Speaker::Caller && !s.text.trim().is_empty())
+        .map(Segment::span)
+        .collect();
+    union(&spans, &[])
 }
 
 /// One decoded Whisper token (or several joined into whole characters) and how sure Whisper

@@ -2,7 +2,7 @@
 //! needs-review mark, an evidence quote, a call's score and grade, a transcript line.
 
 use super::Labels;
-use crate::audio::{Speaker, mmss};
+use crate::audio::{Speaker, mmss, mmss_span};
 use crate::score::{Evidence, LineSpeaker, Total, Verdict};
 use maud::{Markup, html};
 
@@ -35,7 +35,7 @@ pub fn needs_review(l: &Labels) -> Markup {
     html! { span class="review" { (l.needs_review) } }
 }
 
-/// One evidence quote with its times: `[0:03–0:05] 「…」`.
+/// One evidence quote with its times: `[0:03–0:05] 「…」`, `[0:08] 「…」` within one second.
 pub fn evidence_quote(e: &Evidence) -> Markup {
     html! { span class="quote" { (quote_text(e)) } }
 }
@@ -43,7 +43,7 @@ pub fn evidence_quote(e: &Evidence) -> Markup {
 /// A quote's times and words without their box, for a page that wraps them in a link.
 pub fn quote_text(e: &Evidence) -> Markup {
     html! {
-        span class="t" { "[" (mmss(e.start)) "–" (mmss(e.end)) "]" }
+        span class="t" { "[" (mmss_span(e.start, e.end)) "]" }
         " 「" (e.text) "」"
     }
 }

@@ -4,7 +4,7 @@ use super::{Ctx, Decision, Found, quote};
 use crate::score::Verdict;
 use crate::score::normalize::is_han;
 use crate::score::rubric::{Criterion, Language};
-use crate::score::scenario::{Point, Scenario};
+use crate::score::scenario::Point;
 
 pub(crate) fn accuracy(cx: &Ctx, c: &Criterion) -> Decision {
     let lang = cx.lang();
@@ -64,7 +64,12 @@ pub(crate) fn completeness(cx: &Ctx, c: &Criterion) -> Decision {
             .into(),
         );
     };
-    let required: Vec<_> = sc.points.iter().filter(|p| p.required).collect();
+    let required: Vec<(usize, &Point)> = sc
+        .points
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.required)
+        .collect();
     if required.is_empty() {
         return Decision::not_applicable(
             lang.pick(
@@ -77,12 +82,13 @@ pub(crate) fn completeness(cx: &Ctx, c: &Criterion) -> Decision {
     let base = cx.threshold(c);
     let mut evidence = Vec::new();
     let mut missing = Vec::new();
-    for p in &required {
+    for &(i, p) in &required {
         match addressed(cx, p, base) {
             Some(f) => evidence.push(f.evidence),
-            None => missing.push(p.id.as_str()),
+            None => missing.push(i),
         }
     }
+    let names: Vec<&str> = missing.iter().map(|&i| sc.points[i].id.as_str()).collect();
     let n = required.len();
     let done = n - missing.len();
     let reason = if missing.is_empty() {
@@ -92,10 +98,10 @@ pub(crate) fn completeness(cx: &Ctx, c: &Criterion) -> Decision {
         )
     } else {
         lang.pick(
-            format!("告知 {done}/{n} 項；缺：{}", missing.join("、")),
+            format!("告知 {done}/{n} 項；缺：{}", names.join("、")),
             format!(
                 "addressed {done} of {n} points; missing: {}",
-                missing.join(", ")
+                names.join(", ")
             ),
         )
     };
@@ -105,6 +111,7 @@ pub(crate) fn completeness(cx: &Ctx, c: &Criterion) -> Decision {
         evidence,
         reason,
         unsure: false,
+        missing,
     }
 }
 
@@ -115,13 +122,4 @@ fn addressed<'p>(cx: &Ctx, p: &'p Point, base: f64) -> Option<Found<'p>> {
         .into_iter()
         .chain(cx.find_facts(&p.wrong, base))
         .min_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start))
-}
-
-/// The scenario's required points that criterion `c` found nowhere in the staff's speech.
-pub(crate) fn missing_points<'s>(cx: &Ctx, c: &Criterion, sc: &'s Scenario) -> Vec<&'s Point> {
-    let base = cx.threshold(c);
-    sc.points
-        .iter()
-        .filter(|p| p.required && addressed(cx, p, base).is_none())
-        .collect()
 }

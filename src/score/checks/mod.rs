@@ -7,9 +7,8 @@ mod phrase;
 mod pickup;
 mod self_intro;
 
-pub(crate) use content::missing_points;
 pub(crate) use hold::silences;
-pub(crate) use self_intro::{name_words, patterns as self_intro_patterns};
+pub(crate) use self_intro::Intro;
 
 use super::matcher::{NameRule, Params, TERM_SHORT_DROP, best_match_dropping, required_similarity};
 use super::rubric::{Check, Criterion, Language, Phrase, Rubric};
@@ -28,6 +27,9 @@ pub(crate) struct Decision {
     /// The check itself doubts the verdict (a rule that bets on the usual case passed it):
     /// confidence is capped so a reviewer sees it.
     pub unsure: bool,
+    /// Completeness only: indices into the scenario's points of the required points found
+    /// nowhere, so confidence and rechecks look at what the verdict found missing.
+    pub missing: Vec<usize>,
 }
 
 impl Decision {
@@ -38,6 +40,7 @@ impl Decision {
             evidence,
             reason,
             unsure: false,
+            missing: Vec::new(),
         }
     }
 
@@ -48,6 +51,7 @@ impl Decision {
             evidence,
             reason,
             unsure: false,
+            missing: Vec::new(),
         }
     }
 
@@ -59,6 +63,7 @@ impl Decision {
             evidence: Vec::new(),
             reason,
             unsure: false,
+            missing: Vec::new(),
         }
     }
 }
@@ -96,7 +101,7 @@ impl<'p> Found<'p> {
         (a, b): (usize, usize),
         sim: f64,
     ) -> Self {
-        let (start, end) = u.span_time(a, b);
+        let (start, end) = quote_time(u, a, b);
         Found {
             phrase,
             utt: i,
@@ -110,6 +115,40 @@ impl<'p> Found<'p> {
             },
         }
     }
+}
+
+/// Shortest time a matcher unit (a Han character, a word) can be said in: ten a second is
+/// faster than anyone speaks.
+const MIN_UNIT_SECONDS: f64 = 0.1;
+
+/// The time line of utterance `u` that quotes are placed on: its own span, lengthened at the
+/// end to [`MIN_UNIT_SECONDS`] a unit when it is shorter. Placing a segment on the speech
+/// regions can squeeze it to an instant (Whisper gave it collapsed times at a region's edge,
+/// or times before pickup), and a quote then covered no time at all (`0:08–0:08`).
+fn spoken_span(u: &Utterance<'_>) -> (f64, f64) {
+    let n = u.toks.len().max(1) as f64;
+    (u.start, u.end.max(u.start + MIN_UNIT_SECONDS * n))
+}
+
+/// When tokens `a..b` of `u` were said, on [`spoken_span`]: each unit gets an equal share.
+pub(crate) fn quote_time(u: &Utterance<'_>, a: usize, b: usize) -> (f64, f64) {
+    let n = u.toks.len().max(1) as f64;
+    let (start, end) = spoken_span(u);
+    let d = end - start;
+    (start + d * a as f64 / n, start + d * b as f64 / n)
+}
+
+/// The token range of `u` a quote from `start` to `end` covers, the inverse of
+/// [`quote_time`]; `None` when the quote lies outside `u`.
+pub(crate) fn quoted_tokens(u: &Utterance<'_>, start: f64, end: f64) -> Option<(usize, usize)> {
+    let (from, to) = spoken_span(u);
+    if start < from - 1e-3 || end > to + 1e-3 {
+        return None;
+    }
+    let n = u.toks.len();
+    let at = |t: f64| (((t - from) / (to - from) * n as f64).round().max(0.0) as usize).min(n);
+    let (a, b) = (at(start), at(end));
+    Some(if a < b { (a, b) } else { (0, n) })
 }
 
 impl Ctx<'_> {

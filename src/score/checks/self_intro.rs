@@ -271,16 +271,42 @@ fn prefix_heard(p: &Phrase, heard: &[Tok], floor: f64) -> bool {
     true
 }
 
-/// Every pattern the check looks for: built-in frames, the rubric's `extra` ones, and those
-/// built from the manifest's staff name.
-pub(crate) fn patterns(cx: &Ctx, extra: &[Phrase]) -> Vec<Phrase> {
-    let lang = cx.lang();
-    let mut patterns: Vec<Phrase> = builtin(lang).to_vec();
-    patterns.extend(extra.iter().cloned());
-    if let Some(name) = cx.staff_name {
-        patterns.extend(hint_patterns(lang, name));
+/// What a self-introduction is looked for with: every pattern (built-in frames, the
+/// rubric's `extra` ones, those built from the manifest's staff name) and the words of the
+/// staff's name, which the name slot takes even when they are common words.
+pub(crate) struct Intro {
+    pub patterns: Vec<Phrase>,
+    name_words: Vec<Word>,
+}
+
+impl Intro {
+    pub fn new(cx: &Ctx, extra: &[Phrase]) -> Intro {
+        let lang = cx.lang();
+        let mut patterns: Vec<Phrase> = builtin(lang).to_vec();
+        patterns.extend(extra.iter().cloned());
+        if let Some(name) = cx.staff_name {
+            patterns.extend(hint_patterns(lang, name));
+        }
+        let name_words = name_toks(cx)
+            .into_iter()
+            .filter_map(|t| match t {
+                Tok::Word(w) => Some(w),
+                _ => None,
+            })
+            .collect();
+        Intro {
+            patterns,
+            name_words,
+        }
     }
-    patterns
+
+    /// What the name slot may stand for in this call.
+    pub fn rule<'s>(&'s self, cx: &'s Ctx) -> NameRule<'s> {
+        NameRule {
+            common_words: &cx.rubric.common_words,
+            staff_name: &self.name_words,
+        }
+    }
 }
 
 /// The manifest's staff name as units, titles removed (empty without one).
@@ -290,31 +316,16 @@ fn name_toks(cx: &Ctx) -> Vec<Tok> {
         .unwrap_or_default()
 }
 
-/// The words of the staff's name, for [`NameRule::staff_name`].
-pub(crate) fn name_words(cx: &Ctx) -> Vec<Word> {
-    name_toks(cx)
-        .into_iter()
-        .filter_map(|t| match t {
-            Tok::Word(w) => Some(w),
-            _ => None,
-        })
-        .collect()
-}
-
 pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f64>) -> Decision {
     let lang = cx.lang();
-    let patterns = patterns(cx, extra);
+    let intro = Intro::new(cx, extra);
+    let patterns = &intro.patterns;
     let name_toks = name_toks(cx);
-    let name_words = name_words(cx);
-    let rule = NameRule {
-        common_words: &cx.rubric.common_words,
-        staff_name: &name_words,
-    };
     let base = (cx.threshold(c) - cx.rubric.matching.self_intro_slack).max(0.0);
-    let mut found = cx.find(&patterns, base, Some(&rule));
+    let mut found = cx.find(patterns, base, Some(&intro.rule(cx)));
     let surname = name_toks.iter().find(|t| matches!(t, Tok::Han { .. }));
     if let Some(surname) = surname {
-        found.extend(blurred_openings(cx, surname, &patterns));
+        found.extend(blurred_openings(cx, surname, patterns));
         found.sort_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
     }
     let not_intro = name_question_spans(cx);
