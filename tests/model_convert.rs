@@ -175,7 +175,7 @@ fn converts_tensors_with_whisper_cpp_names_shapes_and_types() {
     let tmp = tempfile::tempdir().unwrap();
     let (ct2, vars) = write_ct2(tmp.path(), 0);
     let out = tmp.path().join("out.bin");
-    let stats = model::convert_ct2_dir(&ct2, &out).unwrap();
+    let stats = model::convert_ct2_dir(&ct2, &out, model::Weights::F16).unwrap();
     assert_eq!(stats.tokens, 4);
     assert_eq!(stats.bytes, fs::metadata(&out).unwrap().len());
     let hp = stats.hparams;
@@ -235,7 +235,7 @@ fn truncated_model_is_reported_with_its_path_and_nothing_is_written() {
     let full = fs::read(&bin).unwrap();
     fs::write(&bin, &full[..full.len() * 2 / 3]).unwrap();
     let out = tmp.path().join("models").join("ggml-x.bin");
-    let err = model::convert_ct2_dir(&ct2, &out).unwrap_err();
+    let err = model::convert_ct2_dir(&ct2, &out, model::Weights::F16).unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, ModelError::Truncated { .. }), "{msg}");
     assert!(
@@ -251,7 +251,9 @@ fn quantized_weights_are_refused_clearly() {
     let tmp = tempfile::tempdir().unwrap();
     let (ct2, _) = write_ct2(tmp.path(), 1);
     let out = tmp.path().join("o.bin");
-    let msg = model::convert_ct2_dir(&ct2, &out).unwrap_err().to_string();
+    let msg = model::convert_ct2_dir(&ct2, &out, model::Weights::F16)
+        .unwrap_err()
+        .to_string();
     assert!(
         msg.contains("quantized") && msg.contains("ffn/linear_0/weight"),
         "{msg}"
@@ -264,7 +266,7 @@ fn missing_vocabulary_names_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let (ct2, _) = write_ct2(tmp.path(), 4);
     fs::remove_file(ct2.join("vocabulary.txt")).unwrap();
-    let msg = model::convert_ct2_dir(&ct2, &tmp.path().join("o.bin"))
+    let msg = model::convert_ct2_dir(&ct2, &tmp.path().join("o.bin"), model::Weights::F16)
         .unwrap_err()
         .to_string();
     assert!(
@@ -323,7 +325,7 @@ fn import_rejects_a_cut_ggml_file_and_foreign_files() {
     let tmp = tempfile::tempdir().unwrap();
     let (ct2, _) = write_ct2(tmp.path(), 4);
     let good = tmp.path().join("good.bin");
-    model::convert_ct2_dir(&ct2, &good).unwrap();
+    model::convert_ct2_dir(&ct2, &good, model::Weights::F16).unwrap();
     let bytes = fs::read(&good).unwrap();
     let cut = tmp.path().join("cut.bin");
     fs::write(&cut, &bytes[..bytes.len() - 10]).unwrap();
@@ -374,7 +376,7 @@ fn import_rejects_a_ggml_file_cut_at_a_tensor_boundary() {
     let tmp = tempfile::tempdir().unwrap();
     let (ct2, _) = write_ct2(tmp.path(), 4);
     let good = tmp.path().join("good.bin");
-    model::convert_ct2_dir(&ct2, &good).unwrap();
+    model::convert_ct2_dir(&ct2, &good, model::Weights::F16).unwrap();
     let info = model::inspect_ggml(&good).unwrap();
     let bytes = fs::read(&good).unwrap();
     let models = tmp.path().join("models");
@@ -406,7 +408,7 @@ fn import_rejects_a_ggml_file_with_a_tensor_too_many_or_renamed() {
     let tmp = tempfile::tempdir().unwrap();
     let (ct2, _) = write_ct2(tmp.path(), 4);
     let good = tmp.path().join("good.bin");
-    model::convert_ct2_dir(&ct2, &good).unwrap();
+    model::convert_ct2_dir(&ct2, &good, model::Weights::F16).unwrap();
     let info = model::inspect_ggml(&good).unwrap();
     let bytes = fs::read(&good).unwrap();
     let last = info.tensors.last().unwrap();
@@ -452,7 +454,7 @@ fn import_rejects_nan_filled_weights_in_ct2_and_ggml_files() {
 
     let (good_ct2, _) = write_ct2(tmp.path(), 4);
     let good = tmp.path().join("good.bin");
-    model::convert_ct2_dir(&good_ct2, &good).unwrap();
+    model::convert_ct2_dir(&good_ct2, &good, model::Weights::F16).unwrap();
     let info = model::inspect_ggml(&good).unwrap();
     let t = info
         .tensors
@@ -497,7 +499,7 @@ fn import_replaces_an_installed_model_only_with_force() {
 
     // The same holds for a ggml file of another model with the same shape.
     let other_ggml = tmp.path().join("other.bin");
-    model::convert_ct2_dir(&other, &other_ggml).unwrap();
+    model::convert_ct2_dir(&other, &other_ggml, model::Weights::F16).unwrap();
     let msg = model::import(&models, &other_ggml, false)
         .unwrap_err()
         .to_string();

