@@ -12,7 +12,9 @@
 //!   transcription code, whose transcripts it would otherwise reuse; --prompt-terms or
 //!   --no-prompt-terms to give Whisper each call's key terms or not, default on, see
 //!   `TranscribeSettings::prompt_terms`; --focused-retry to hear again the stretch of each
-//!   doubtful "not found" verdict with just its terms, see `TranscribeSettings::focused_retry`)
+//!   doubtful "not found" verdict with just its terms, see `TranscribeSettings::focused_retry`;
+//!   --fit-encoder to shorten Whisper's encoder to each window, see
+//!   `TranscribeSettings::fit_encoder`)
 
 mod clean;
 
@@ -33,6 +35,7 @@ fn main() -> anyhow::Result<()> {
     let mut cache: Option<PathBuf> = None;
     let mut prompt_terms = TranscribeSettings::default().prompt_terms;
     let mut focused_retry = TranscribeSettings::default().focused_retry;
+    let mut fit_encoder = TranscribeSettings::default().fit_encoder;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -42,6 +45,7 @@ fn main() -> anyhow::Result<()> {
             "--prompt-terms" => prompt_terms = true,
             "--no-prompt-terms" => prompt_terms = false,
             "--focused-retry" => focused_retry = true,
+            "--fit-encoder" => fit_encoder = true,
             "--beam" => {
                 beam = args.next().and_then(|b| b.parse().ok());
             }
@@ -85,6 +89,7 @@ fn main() -> anyhow::Result<()> {
                 },
                 prompt_terms,
                 focused_retry,
+                fit_encoder,
                 ..TranscribeSettings::default()
             },
         };

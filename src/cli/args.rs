@@ -137,9 +137,17 @@ pub struct RunArgs {
     pub db: DbArg,
     #[command(flatten)]
     pub model: ModelArg,
-    /// Calls transcribed at once. Default: as many as cores, each with cores/jobs Whisper threads.
+    /// Calls transcribed at once. Default: cores/threads (as many as cores when --threads is
+    /// not given).
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Whisper threads per call. Default: cores/jobs.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Shorten Whisper's encoder to each window's audio (`TranscribeSettings::fit_encoder`);
+    /// hidden while it is being measured.
+    #[arg(long, hide = true)]
+    pub fit_encoder: bool,
     /// Transcribe and score again even calls that are stored and unchanged.
     #[arg(long)]
     pub force: bool,

@@ -36,7 +36,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = args
         .jobs
-        .unwrap_or(cores)
+        .unwrap_or(cores / args.threads.unwrap_or(1).max(1))
         .clamp(1, manifest.rows.len().max(1));
     let opts = RunOptions {
         campaign: campaign.clone(),
@@ -45,10 +45,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         model_path,
         model_name,
         jobs,
-        threads_per_job: (cores / jobs).max(1),
+        threads_per_job: args.threads.unwrap_or(cores / jobs).max(1),
         force: args.force,
         audio: AudioSettings::default(),
-        transcribe: TranscribeSettings::default(),
+        transcribe: TranscribeSettings {
+            fit_encoder: args.fit_encoder,
+            ..TranscribeSettings::default()
+        },
     };
     let mut store = Store::open(&args.db.db)?;
     let bar = Mutex::new(None::<ProgressBar>);

@@ -427,6 +427,9 @@ impl Transcriber {
         if !prompt_tokens.is_empty() {
             params.set_tokens(prompt_tokens);
         }
+        if s.fit_encoder {
+            params.set_audio_ctx(encoder_positions(samples.len()));
+        }
         state
             .full(params, &samples)
             .map_err(|source| TranscribeError::Whisper {
@@ -484,9 +487,50 @@ impl Transcriber {
     }
 }
 
+/// Encoder positions per second of audio: whisper.cpp's 1500 positions span 30 s.
+const POSITIONS_PER_SECOND: usize = 50;
+/// Whisper's full encoder input, positions.
+const FULL_POSITIONS: usize = 1500;
+/// Positions of padding silence kept after a window's audio (1.28 s). With none the model,
+/// trained on inputs that end in padding, tends to cut off or invent the last words;
+/// whisper.cpp issue 1951 found at least 32 extra positions needed with stock models.
+const TAIL_POSITIONS: usize = 64;
+
+/// The whisper.cpp `audio_ctx` (encoder positions) that holds `samples` of 16 kHz audio and a
+/// silent tail, rounded up to a multiple of 64 (so window lengths that differ slightly share
+/// a graph size); 0 (whisper.cpp's full 1500) when that would not be shorter.
+pub fn encoder_positions(samples: usize) -> i32 {
+    let needed = samples.div_ceil(SAMPLE_RATE as usize / POSITIONS_PER_SECOND);
+    let positions = (needed + TAIL_POSITIONS).next_multiple_of(64);
+    if positions >= FULL_POSITIONS {
+        0
+    } else {
+        positions as i32
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_encoder_fits_the_window_with_a_silent_tail() {
+        let second = SAMPLE_RATE as usize;
+        // 10 s = 500 positions, + 64 tail = 564, up to 576.
+        assert_eq!(encoder_positions(10 * second), 576);
+        // One sample more needs one position more, still within 576.
+        assert_eq!(encoder_positions(10 * second + 1), 576);
+        // 10.24 s = 512 positions exactly: 576; one sample more: 640.
+        assert_eq!(encoder_positions(10 * second + 3840), 576);
+        assert_eq!(encoder_positions(10 * second + 3841), 640);
+        // A very short window still gets the tail.
+        assert_eq!(encoder_positions(1), 128);
+        // The longest shortened encoder: 28.16 s = 1408 positions + tail = 1472.
+        assert_eq!(encoder_positions(28 * second + 2560), 1472);
+        // Beyond that nothing is saved: the full encoder.
+        assert_eq!(encoder_positions(28 * second + 2561), 0);
+        assert_eq!(encoder_positions(30 * second), 0);
+    }
 
     #[test]
     fn one_transcriber_can_be_shared_between_threads() {

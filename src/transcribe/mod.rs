@@ -15,7 +15,7 @@ pub mod pack;
 mod settings;
 pub mod traditional;
 
-pub use engine::{Quality, Request, TranscribeError, Transcriber, Transcript};
+pub use engine::{Quality, Request, TranscribeError, Transcriber, Transcript, encoder_positions};
 pub use settings::{PIPELINE_VERSION, Sampling, TranscribeSettings};
 
 use crate::audio::{Region, Speaker, union};

@@ -78,6 +78,14 @@ pub struct TranscribeSettings {
     /// answer into "Thank you for calling". Left out of the fingerprint while off.
     #[serde(skip_serializing_if = "is_false")]
     pub focused_retry: bool,
+    /// Run Whisper's encoder only over as much of its 30 s input as a packed window fills
+    /// (whisper.cpp's `audio_ctx`, see [`super::encoder_positions`]) instead of always 1500
+    /// positions. The models were trained on full 30 s inputs, so a shortened encoder may
+    /// hear worse or invent text; off until measured on a quiet machine. Switch on for
+    /// measurement with `callgrade run --fit-encoder` or `examples/eval --fit-encoder`.
+    /// Left out of the fingerprint while off.
+    #[serde(skip_serializing_if = "is_false")]
+    pub fit_encoder: bool,
     /// Convert Mandarin output to Traditional characters (Taiwan character forms, no
     /// vocabulary rewriting).
     pub zh_traditional: bool,
@@ -109,6 +117,7 @@ impl Default for TranscribeSettings {
             en_prompt: String::new(),
             prompt_terms: true,
             focused_retry: true,
+            fit_encoder: false,
             zh_traditional: true,
             min_token_probability: 0.35,
             min_speech_overlap: 0.3,
