@@ -13,7 +13,7 @@ APT_NEEDS  := cmake libclang-dev g++
 APT_TEST   := chromium chromium-driver fonts-wqy-microhei
 export CALLGRADE_MODELS ?= $(CURDIR)/models
 
-.PHONY: all deps test-deps apt build models demo test lint bench eval
+.PHONY: all deps test-deps apt build models demo test lint bench bench-scale eval
 
 all: build
 
@@ -74,10 +74,22 @@ lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --release --all-targets -- -D warnings
 
+# Then callgrade beside faster-whisper (installed by pip into target/fw-venv) on the demos and,
+# when present, the labelled sets (EVAL_DIRS, default ../shared/eval/public-en and public-zh).
+# BENCH_ARGS passes options, e.g. BENCH_ARGS='--callgrade-args "--jobs 1" --repeat 3'.
 bench: models
 	$(CARGO) run --release --example bench
 	$(CARGO) run --release --example bench_web
 	$(CARGO) test --release --test transcribe_bench -- --ignored --nocapture
+	@$(MAKE) --no-print-directory apt PACKAGES="python3-venv"
+	python3 scripts/bench.py $(BENCH_ARGS)
+
+# A campaign of SCALE_CALLS calls repeated from the demo: throughput and memory per tenth, the
+# ETA's accuracy, Ctrl-C at half-way and the resume (docs/performance.md).
+SCALE_CALLS ?= 1000
+SCALE_MODEL ?= tiny.en
+bench-scale: models
+	python3 scripts/bench-scale.py --calls $(SCALE_CALLS) --model $(SCALE_MODEL) $(SCALE_ARGS)
 
 # Then real recorded speech (fetched into target/real-speech, never committed): callgrade's
 # error rate beside faster-whisper's on the same model, and calls built from it (docs/real-speech.md).

@@ -1,6 +1,6 @@
 //! The whole pipeline through the binary: real recordings, a real Whisper model, a real SQLite
 //! file. Checks what a user relies on: bad files don't stop a batch, reruns add nothing, a killed
-//! run resumes without duplicates, and the JSON export keeps its contract.
+//! run resumes without duplicates, Ctrl-C stops cleanly, and the JSON export keeps its contract.
 
 mod common;
 
@@ -163,10 +163,7 @@ fn a_recording_replaced_by_a_broken_file_loses_its_old_score() {
 
 #[test]
 fn a_killed_run_resumes_without_duplicates() {
-    let (dir, manifest) = workspace(4, &[]);
-    let db = dir.path().join("t.db");
-    let mut args = run_args(&manifest, &db);
-    args.extend(["--jobs".into(), "1".into()]);
+    let (_dir, db, args) = four_calls_one_at_a_time();
     // The writer stops for good after two stored calls (a test hook), so the SIGKILL lands
     // mid-batch at a known point however fast or loaded the machine is.
     let mut child = callgrade()
@@ -187,18 +184,66 @@ fn a_killed_run_resumes_without_duplicates() {
     let kept = transcript_ids(&db);
     assert_eq!(kept.len(), 2);
 
-    let status = callgrade().args(&args).status().unwrap();
-    assert!(status.success());
-    assert_eq!(count(&db, "calls"), 4);
-    assert_eq!(count(&db, "call_scores"), 4);
-    assert_eq!(count(&db, "transcripts"), 4);
-    let after = transcript_ids(&db);
-    for (file, id) in &kept {
-        assert_eq!(after.get(file), Some(id), "{file} was transcribed again");
-    }
+    resume_keeps(&db, &args, &kept);
     before_after_rerun(&db, || {
         assert!(callgrade().args(&args).status().unwrap().success());
     });
+}
+
+#[test]
+fn ctrl_c_finishes_the_calls_in_flight_and_a_rerun_carries_on() {
+    let (_dir, db, args) = four_calls_one_at_a_time();
+    let child = callgrade()
+        .args(&args)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while scored_calls(&db) < 1 {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // SAFETY: kill(2) on our own child's pid; no memory is shared.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("Run the same command again"), "{stderr}");
+    let stored = count(&db, "call_scores");
+    assert!((1..4).contains(&stored), "{stored} calls stored of 4");
+    // Whole calls only: every call row is scored, none half-written or failed.
+    assert_eq!(count(&db, "calls"), stored);
+    assert_eq!(scored_calls(&db), stored);
+    resume_keeps(&db, &args, &transcript_ids(&db));
+}
+
+/// Four demo calls, their database and the `run` arguments that take them one at a time.
+fn four_calls_one_at_a_time() -> (tempfile::TempDir, std::path::PathBuf, Vec<String>) {
+    let (dir, manifest) = workspace(4, &[]);
+    let db = dir.path().join("t.db");
+    let mut args = run_args(&manifest, &db);
+    args.extend(["--jobs".into(), "1".into()]);
+    (dir, db, args)
+}
+
+/// Runs `args` again and checks that all four calls end up stored once, and that the calls
+/// stored before (`kept`: file → transcript id) were not transcribed again.
+fn resume_keeps(
+    db: &std::path::Path,
+    args: &[String],
+    kept: &std::collections::BTreeMap<String, i64>,
+) {
+    let out = callgrade().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(count(db, "calls"), 4);
+    assert_eq!(count(db, "call_scores"), 4);
+    assert_eq!(count(db, "transcripts"), 4);
+    let after = transcript_ids(db);
+    for (file, id) in kept {
+        assert_eq!(after.get(file), Some(id), "{file} was transcribed again");
+    }
 }
 
 /// Scored calls in the database, 0 while it does not exist yet or is being created.

@@ -4,6 +4,7 @@
 mod args;
 mod export;
 mod model;
+mod progress;
 mod report;
 mod review;
 mod run;

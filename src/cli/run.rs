@@ -1,6 +1,7 @@
 //! `callgrade run` and `callgrade score`.
 
 use super::args::{RunArgs, ScoreArgs};
+use super::progress::Display;
 use super::table::Table;
 use crate::audio::AudioSettings;
 use crate::pipeline::Progress;
@@ -9,7 +10,6 @@ use crate::report::{CampaignReport, ReportError};
 use crate::score::{Rubric, Scenarios};
 use crate::store::Store;
 use crate::transcribe::TranscribeSettings;
-use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -54,8 +54,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         },
     };
     let mut store = Store::open(&args.db.db)?;
-    let bar = Mutex::new(None::<ProgressBar>);
-    let show = !args.quiet && std::io::stderr().is_terminal();
+    let display = Mutex::new(None::<Display>);
+    // Calls that only need scoring again take no time: when any call needs Whisper, the bar
+    // counts only those, so its ETA is the transcribing still to do.
+    let whisper_only = std::sync::atomic::AtomicBool::new(false);
+    let terminal = !args.quiet && std::io::stderr().is_terminal();
     let progress = |p: Progress<'_>| match p {
         Progress::Planned {
             total,
@@ -73,18 +76,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
                     "{campaign}: {total} calls, {unchanged} already scored{failed}, {transcribe} to transcribe"
                 ));
             }
-            if show && todo > 0 {
-                let b = ProgressBar::new(todo as u64).with_style(
-                    ProgressStyle::with_template(
-                        "{bar:30} {pos}/{len} calls  {elapsed} elapsed, ETA {eta}  {msg}",
-                    )
-                    .expect("valid template"),
-                );
-                *bar.lock().unwrap() = Some(b);
-            }
+            whisper_only.store(transcribe > 0, std::sync::atomic::Ordering::Relaxed);
+            let counted = if transcribe > 0 { transcribe } else { todo };
+            *display.lock().unwrap() = Display::new(counted, terminal);
         }
         Progress::Done(done) => {
-            let bar = bar.lock().unwrap();
+            let mut display = display.lock().unwrap();
             let note = match &done.outcome {
                 Outcome::Failed(msg) => Some(format!("failed: {msg}")),
                 Outcome::Scored { flagged: true, .. } => Some(format!(
@@ -103,21 +100,35 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
                 _ => None,
             };
             if let Some(note) = note {
-                let note = super::terminal::clean(&note);
-                match bar.as_ref() {
-                    Some(b) => b.println(note),
+                match display.as_ref() {
+                    Some(d) => d.note(&note),
                     None => super::terminal::say(&note),
                 }
             }
-            if let (Some(b), false) = (bar.as_ref(), matches!(done.outcome, Outcome::Unchanged)) {
-                b.set_message(super::terminal::clean(&done.file).into_owned());
-                b.inc(1);
+            let counts = match done.outcome {
+                Outcome::Unchanged => false,
+                Outcome::Scored {
+                    transcribed: false, ..
+                } => !whisper_only.load(std::sync::atomic::Ordering::Relaxed),
+                _ => true,
+            };
+            if let (Some(d), true) = (display.as_mut(), counts) {
+                d.advance(&done.file);
             }
         }
     };
+    super::progress::stop_on_ctrl_c();
     let summary = pipeline::run(&mut store, &manifest, &opts, &progress)?;
-    if let Some(b) = bar.lock().unwrap().take() {
-        b.finish_and_clear();
+    if let Some(d) = display.lock().unwrap().take() {
+        d.finish();
+    }
+    if summary.stopped > 0 {
+        super::terminal::say(&format!(
+            "Stopped by Ctrl-C: {} calls stored in this run, {} not started. Run the same command again to carry on: calls already scored are skipped.",
+            summary.scored + summary.failed,
+            summary.stopped
+        ));
+        return Ok(130);
     }
     if !args.quiet {
         print_scores(&store, &campaign, Some(&opts.rubric.id))?;

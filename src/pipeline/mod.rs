@@ -9,6 +9,6 @@ mod run;
 
 pub use manifest::{FileScope, Manifest, ManifestError, ManifestRow, channel_name};
 pub use run::{
-    CallOutcome, Outcome, Progress, RescoreSummary, RunOptions, RunSummary, hear_again, rescore,
-    run,
+    CallOutcome, Outcome, Progress, RescoreSummary, RunOptions, RunSummary, hear_again,
+    request_stop, rescore, run,
 };

@@ -14,6 +14,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Instant;
 
@@ -90,6 +91,16 @@ pub struct RunSummary {
     pub audio_seconds: f64,
     pub wall_seconds: f64,
     pub outcomes: Vec<CallOutcome>,
+    /// Calls not started because a stop was requested ([`request_stop`]); the next run does them.
+    pub stopped: usize,
+}
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Asks the running [`run`] to start no further calls (Ctrl-C). Calls already being
+/// transcribed are finished and stored, so the next run loses no work and redoes nothing.
+pub fn request_stop() {
+    STOP.store(true, Ordering::SeqCst);
 }
 
 struct Job<'a> {
@@ -260,6 +271,9 @@ pub fn run(
                     .par_iter()
                     .enumerate()
                     .for_each_with(tx, |tx, (i, job)| {
+                        if STOP.load(Ordering::SeqCst) {
+                            return;
+                        }
                         let (result, seconds) = process(job, transcriber, opts);
                         let _ = tx.send((i, result, seconds));
                     })
@@ -320,6 +334,7 @@ pub fn run(
                 }
             }
         }
+        summary.stopped = jobs.len() - stored;
         Ok(())
     })?;
     summary.wall_seconds = started.elapsed().as_secs_f64();
