@@ -224,8 +224,8 @@ def main():
     if args.fw_worker:
         fw_worker(*args.fw_worker)
         return
-    if not args.no_faster_whisper:
-        ensure_venv(os.path.abspath(args.venv), __file__, WHO)
+    # Even without faster-whisper the venv is needed: its opencc compares Mandarin texts.
+    ensure_venv(os.path.abspath(args.venv), __file__, WHO)
     if not os.access(args.callgrade, os.X_OK):
         sys.exit(f"{WHO}: {args.callgrade} is missing; build it with `cargo build --release`")
     sets = [load_set(d) for d in (args.sets or default_sets())]
