@@ -15,7 +15,7 @@ use callgrade::store::Store;
 use callgrade::transcribe::{Request, TranscribeSettings, Transcriber};
 use std::path::Path;
 use transcribe_support::common::{self, callgrade, repo};
-use transcribe_support::{fixture, model, wer};
+use transcribe_support::{fixture, heard_text, model, wer};
 
 const RATE: u32 = 8000;
 
@@ -61,14 +61,7 @@ fn speech_seconds(call: &CallAudio) -> f64 {
 /// tiny.en's transcript of `call` (text Whisper invented left out).
 fn transcribe(call: &CallAudio) -> String {
     let t = Transcriber::new(&model("ggml-tiny.en.bin"), TranscribeSettings::default()).unwrap();
-    let transcript = t.transcribe(call, &Request::new("en", 1)).unwrap();
-    transcript
-        .segments
-        .iter()
-        .filter(|s| !s.invented)
-        .map(|s| s.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    heard_text(&t.transcribe(call, &Request::new("en", 1)).unwrap())
 }
 
 fn load_with(path: &Path, settings: &AudioSettings) -> CallAudio {

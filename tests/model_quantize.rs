@@ -9,22 +9,17 @@ use callgrade::audio::StaffChannel;
 use callgrade::model::{self, ModelError, ModelSpec, Weights};
 use callgrade::transcribe::{Request, TranscribeSettings, Transcriber};
 use std::path::Path;
-use transcribe_support::{common, load, model, wer};
+use transcribe_support::{common, heard_text, load, model, wer};
 
 /// The demo call's words as heard by the model at `path` (invented segments left out).
 fn heard(path: &Path, audio: &callgrade::audio::CallAudio) -> String {
     let transcriber = Transcriber::new(path, TranscribeSettings::default())
         .unwrap_or_else(|e| panic!("loading {}: {e}", path.display()));
-    let transcript = transcriber
-        .transcribe(audio, &Request::new("en", 1))
-        .unwrap();
-    transcript
-        .segments
-        .iter()
-        .filter(|s| !s.invented)
-        .map(|s| s.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    heard_text(
+        &transcriber
+            .transcribe(audio, &Request::new("en", 1))
+            .unwrap(),
+    )
 }
 
 #[test]

@@ -4,7 +4,7 @@ mod transcribe_support;
 
 use callgrade::audio::{Speaker, StaffChannel};
 use callgrade::transcribe::{Request, TranscribeSettings, Transcriber};
-use transcribe_support::{fixture, load, model, wer};
+use transcribe_support::{fixture, heard_text, load, model, wer};
 
 #[test]
 fn wer_helper_counts_edits_per_reference_word() {
@@ -26,13 +26,7 @@ fn tiny_en_transcribes_recorded_prompts_within_ten_percent_wer() {
         .transcribe(&audio, &Request::new("en", 1))
         .unwrap();
     let reference = std::fs::read_to_string(fixture("asterisk-prompts-en.txt")).unwrap();
-    let heard: Vec<&str> = transcript
-        .segments
-        .iter()
-        .filter(|s| !s.invented)
-        .map(|s| s.text.as_str())
-        .collect();
-    let hyp = heard.join(" ");
+    let hyp = heard_text(&transcript);
     let w = wer(&reference, &hyp);
     println!(
         "hypothesis: {hyp}\nWER {:.1}%  quality {:?}",

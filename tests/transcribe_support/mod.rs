@@ -3,7 +3,19 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use callgrade::audio::{self, AudioSettings, CallAudio, StaffChannel};
+use callgrade::transcribe::Transcript;
 use std::path::{Path, PathBuf};
+
+/// What Whisper heard in `transcript`, lines it invented left out, joined by spaces.
+pub fn heard_text(transcript: &Transcript) -> String {
+    transcript
+        .segments
+        .iter()
+        .filter(|s| !s.invented)
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 /// The models folder: `CALLGRADE_MODELS`, else `models/` in the repository.
 pub fn models_dir() -> PathBuf {
