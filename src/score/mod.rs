@@ -32,6 +32,10 @@ scale_to = 100
 
 [[grade]]
 name = "Good"
+min = 80
+
+[[grade]]
+name = "Poor"
 min = 0
 
 [[criterion]]

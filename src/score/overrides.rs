@@ -107,37 +107,7 @@ pub fn apply_overrides(
 mod tests {
     use super::*;
 
-    const RUBRIC: &str = r#"
-[rubric]
-id = "t"
-title = "T"
-language = "en"
-scale_to = 100
-
-[[grade]]
-name = "Good"
-min = 80
-
-[[grade]]
-name = "Poor"
-min = 0
-
-[[criterion]]
-id = "pickup"
-title = "Pickup"
-category = "speed"
-points = 3
-check = "pickup"
-max_rings = 3
-
-[[criterion]]
-id = "greeting"
-title = "Greeting"
-category = "courtesy"
-points = 1
-check = "phrase"
-any = ["hello"]
-"#;
+    use crate::score::TWO_CRITERIA_RUBRIC as RUBRIC;
 
     fn verdict(id: &str, verdict: Verdict, points: f64, max: f64) -> CriterionResult {
         CriterionResult {
