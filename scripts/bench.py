@@ -21,8 +21,11 @@ lines where the set has them (lines.tsv), or callgrade's verdict agreement with 
 faster-whisper runs in a virtual environment (default target/fw-venv) that this script creates
 with pip the first time.
 
-Usage: scripts/bench.py [--set DIR ...] [--model NAME|PATH] [--callgrade-args "--jobs 1"]
-                        [--threads N] [--repeat N] [--no-faster-whisper]
+With --before PATH, an older callgrade binary runs on each set just before the current one, so
+a before/after ratio comes from one run on one machine state.
+
+Usage: scripts/bench.py [--set DIR ...] [--model NAME|PATH] [--callgrade-args="--jobs 1"]
+                        [--before OLD_BINARY] [--threads N] [--repeat N] [--no-faster-whisper]
 Labelled sets: EVAL_DIRS="dir1 dir2" (default ../shared/eval/public-en and public-zh when present).
 """
 
@@ -62,10 +65,12 @@ def parse_args():
                         "with 2026Q4/manifest.csv, rubric.toml, labels.json (default: the demos and "
                         "the labelled sets found)")
     p.add_argument("--callgrade", default=os.path.join(ROOT, "target", "release", "callgrade"))
+    p.add_argument("--before", metavar="OLD_BINARY",
+                   help="an older callgrade binary to run on each set just before the current one")
     p.add_argument("--model", default="base",
                    help="callgrade's model: a name or a ggml file (faster-whisper always runs base)")
     p.add_argument("--callgrade-args", default="",
-                   help='more `callgrade run` options, e.g. "--jobs 1"')
+                   help='more `callgrade run` options, e.g. --callgrade-args="--jobs 1" (with "=")')
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
                    help="faster-whisper's threads (default: the cores, as callgrade uses in all)")
     p.add_argument("--repeat", type=int, default=1, help="run each engine this many times per set")
@@ -139,11 +144,11 @@ def timed(cmd, env=None):
     return wall, usage.ru_maxrss / 1024, err
 
 
-def run_callgrade(args, s, db):
+def run_callgrade(args, binary, s, db):
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
-    cmd = [args.callgrade, "run", s["manifest"], "--campaign", "bench", "--rubric", s["rubric"],
+    cmd = [binary, "run", s["manifest"], "--campaign", "bench", "--rubric", s["rubric"],
            "--db", db, "--force", "--quiet", "--model", args.model, *shlex.split(args.callgrade_args)]
     if s["scenarios"]:
         cmd += ["--scenarios", s["scenarios"]]
@@ -228,6 +233,8 @@ def main():
     ensure_venv(os.path.abspath(args.venv), __file__, WHO)
     if not os.access(args.callgrade, os.X_OK):
         sys.exit(f"{WHO}: {args.callgrade} is missing; build it with `cargo build --release`")
+    if args.before and not os.access(args.before, os.X_OK):
+        sys.exit(f"{WHO}: --before {args.before} is not an executable callgrade binary")
     sets = [load_set(d) for d in (args.sets or default_sets())]
     model_dir = None if args.no_faster_whisper else \
         base_model_dir(args.models, os.path.join(ROOT, "target", "fw-base"))
@@ -236,6 +243,8 @@ def main():
         import faster_whisper
         fw_version = faster_whisper.__version__
 
+    if args.before:
+        print(f"callgrade before: {args.before} run --model {args.model} {args.callgrade_args}".rstrip())
     print(f"callgrade: {args.callgrade} run --model {args.model} {args.callgrade_args}".rstrip()
           + " (its own defaults otherwise: jobs = cores, threads per job = cores / jobs, prompts and focused retries)")
     if model_dir:
@@ -248,28 +257,34 @@ def main():
         db = os.path.join(tmp, "bench.db")
         for s in sets:
             for rep in range(args.repeat):
-                print(f"{s['name']}: callgrade, run {rep + 1}", flush=True)
-                wall, rss, err = run_callgrade(args, s, db)
-                got = callgrade_results(db)
-                audio = sum(v[0] for v in got.values())
-                texts = {f: v[1] for f, v in got.items()}
-                failed = len(s["files"]) - len(got)
-                if args.texts and rep == 0:
-                    s["texts"] = {"callgrade": texts}
-                rows.append({"set": s["name"], "engine": "callgrade", "audio": audio, "wall": wall, "rss": rss,
-                             "wer": error_rate(s, texts),
-                             "agree": agreement(s, {f: v[2] for f, v in got.items()}),
-                             "note": f"{failed} failed: {err.strip()[:200]}" if failed else ""})
-                cg_wall = wall
+                engines = [("callgrade before", args.before)] if args.before else []
+                engines.append(("callgrade", args.callgrade))
+                mine = []
+                for engine, binary in engines:
+                    print(f"{s['name']}: {engine}, run {rep + 1}", flush=True)
+                    wall, rss, err = run_callgrade(args, binary, s, db)
+                    got = callgrade_results(db)
+                    audio = sum(v[0] for v in got.values())
+                    texts = {f: v[1] for f, v in got.items()}
+                    failed = len(s["files"]) - len(got)
+                    if args.texts and rep == 0:
+                        s.setdefault("texts", {})[engine] = texts
+                    mine.append({"set": s["name"], "engine": engine, "audio": audio, "wall": wall, "rss": rss,
+                                 "wer": error_rate(s, texts),
+                                 "agree": agreement(s, {f: v[2] for f, v in got.items()}),
+                                 "note": f"{failed} failed: {err.strip()[:200]}" if failed else ""})
+                rows.extend(mine)
                 if model_dir:
                     print(f"{s['name']}: faster-whisper, run {rep + 1}", flush=True)
                     wall, rss, out = run_faster_whisper(args, s, model_dir, tmp)
                     if args.texts and rep == 0:
                         s["texts"]["faster-whisper"] = {f: v["text"] for f, v in out.items()}
+                    for r in mine:
+                        r["ratio"] = wall / r["wall"]
                     rows.append({"set": s["name"], "engine": "faster-whisper",
                                  "audio": sum(v["seconds"] for v in out.values()), "wall": wall, "rss": rss,
                                  "wer": error_rate(s, {f: v["text"] for f, v in out.items()}),
-                                 "agree": None, "ratio": wall / cg_wall, "note": ""})
+                                 "agree": None, "note": ""})
     if args.texts:
         print_texts(sets)
     print_table(rows, sets)
@@ -286,17 +301,17 @@ def print_texts(sets):
 def print_table(rows, sets):
     langs = {s["name"]: s["lang"] for s in sets}
     print()
-    print(f"{'set':<12} {'engine':<15} {'audio s':>8} {'wall s':>8} {'RTF':>6} {'fw/cg':>6} {'peak MB':>8} "
+    print(f"{'set':<12} {'engine':<17} {'audio s':>8} {'wall s':>8} {'RTF':>6} {'fw/cg':>6} {'peak MB':>8} "
           f"{'WER/CER':>8} {'verdicts':>14}")
     for r in rows:
         label = "CER" if langs[r["set"]] == "zh" else "WER"
         wer = f"{100 * r['wer']:.1f}% {label}" if r["wer"] is not None else "-"
         agree = f"{r['agree'][0]}/{r['agree'][1]} {100 * r['agree'][0] / r['agree'][1]:.0f}%" if r["agree"] else "-"
         ratio = f"{r['ratio']:.2f}" if "ratio" in r else ""
-        print(f"{r['set']:<12} {r['engine']:<15} {r['audio']:8.1f} {r['wall']:8.1f} "
+        print(f"{r['set']:<12} {r['engine']:<17} {r['audio']:8.1f} {r['wall']:8.1f} "
               f"{r['wall'] / r['audio'] if r['audio'] else 0:6.3f} {ratio:>6} {r['rss']:8.0f} {wer:>10} {agree:>14}"
               + (f"  {r['note']}" if r["note"] else ""))
-    print("RTF = wall / audio seconds (lower is faster); fw/cg = faster-whisper wall / callgrade wall "
+    print("RTF = wall / audio seconds (lower is faster); fw/cg = faster-whisper wall / this callgrade's wall "
           "(above 1: callgrade faster); peak MB = the process's peak resident memory; "
           "verdicts = callgrade's agreement with labels.json. Audio seconds are file lengths "
           "(a stereo call's two sides count once).")

@@ -14,7 +14,8 @@
 //!   `TranscribeSettings::prompt_terms`; --focused-retry to hear again the stretch of each
 //!   doubtful "not found" verdict with just its terms, see `TranscribeSettings::focused_retry`;
 //!   --fit-encoder to shorten Whisper's encoder to each window, see
-//!   `TranscribeSettings::fit_encoder`)
+//!   `TranscribeSettings::fit_encoder`; --pack-max SECONDS for the most audio packed into one
+//!   window, see `TranscribeSettings::pack_max_seconds`)
 
 mod clean;
 
@@ -36,6 +37,7 @@ fn main() -> anyhow::Result<()> {
     let mut prompt_terms = TranscribeSettings::default().prompt_terms;
     let mut focused_retry = TranscribeSettings::default().focused_retry;
     let mut fit_encoder = TranscribeSettings::default().fit_encoder;
+    let mut pack_max = TranscribeSettings::default().pack_max_seconds;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -46,6 +48,9 @@ fn main() -> anyhow::Result<()> {
             "--no-prompt-terms" => prompt_terms = false,
             "--focused-retry" => focused_retry = true,
             "--fit-encoder" => fit_encoder = true,
+            "--pack-max" => {
+                pack_max = args.next().and_then(|b| b.parse().ok()).unwrap_or(pack_max);
+            }
             "--beam" => {
                 beam = args.next().and_then(|b| b.parse().ok());
             }
@@ -90,6 +95,7 @@ fn main() -> anyhow::Result<()> {
                 prompt_terms,
                 focused_retry,
                 fit_encoder,
+                pack_max_seconds: pack_max,
                 ..TranscribeSettings::default()
             },
         };
