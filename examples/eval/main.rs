@@ -54,6 +54,22 @@ fn main() -> anyhow::Result<()> {
             "--beam" => {
                 beam = args.next().and_then(|b| b.parse().ok());
             }
+            "-h" | "--help" => {
+                // The module documentation is the usage.
+                println!(
+                    "{}",
+                    include_str!("main.rs")
+                        .lines()
+                        .take_while(|l| l.starts_with("//!"))
+                        .map(|l| l.trim_start_matches("//!").trim_start_matches(' '))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                );
+                return Ok(());
+            }
+            flag if flag.starts_with("--") => {
+                anyhow::bail!("unknown option {flag}; --help lists them")
+            }
             _ => sets.push(PathBuf::from(a)),
         }
     }
