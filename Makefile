@@ -37,7 +37,12 @@ apt:
 	  fi; \
 	fi
 
+# A whisper.cpp built before .cargo/config.toml turned on ggml's matrix kernels
+# (GGML_LLAMAFILE) is not rebuilt by cargo on its own: rebuild it once (docs/performance.md).
+SLOW_GGML = $(shell grep -ls 'GGML_LLAMAFILE:BOOL=OFF' target/release/build/whisper-rs-sys-*/out/build/CMakeCache.txt)
+
 build: deps
+	$(if $(SLOW_GGML),$(CARGO) clean --release -p whisper-rs-sys)
 	$(CARGO) build --release
 
 # Both models: base (Mandarin + English, the default) and tiny.en (fast English, used by tests).
