@@ -17,6 +17,7 @@
 //! Factors are deliberately coarse: they rank verdicts for review, they are not calibrated
 //! probabilities.
 
+use super::agency;
 use super::checks::self_intro::says_staff_name;
 use super::checks::{Ctx, Decision, Intro, quoted_tokens, silences};
 use super::matcher::{Hit, NameRule, best_match_doubting, required_similarity};
@@ -208,6 +209,32 @@ fn quoted_factor(cx: &Ctx, segments: &[Segment], e: &Evidence, name_slot: bool) 
         f *= INVENTED_NEAR;
     }
     f
+}
+
+/// Share of the doubt about the distinctive words counted again: the quote's own factor has
+/// already counted them once among the rest.
+const DISTINCTIVE_WEIGHT: f64 = 0.5;
+
+/// How sure Whisper was of the distinctive words of an agency name quoted by `e` (兒童 of
+/// 兒童福利服務中心): on their own they tell this agency from the others, so a pass resting on
+/// them heard unsure is doubted beyond the quote as a whole. 1 for phrases naming no agency.
+fn distinctive_factor(cx: &Ctx, any: &[Phrase], e: &Evidence, base: f64) -> f64 {
+    let Some((u, a, b)) = source(cx, e) else {
+        return 1.0;
+    };
+    any.iter()
+        .filter_map(|p| agency::heard(cx.lang(), p, &u.toks, (a, b), base, cx.params()))
+        .filter(|runs| !runs.is_empty())
+        .map(|runs| {
+            let probs: Vec<f32> = runs
+                .iter()
+                .flat_map(|&(x, y)| u.probs.get(x..y).unwrap_or(&[]))
+                .copied()
+                .collect();
+            1.0 - DISTINCTIVE_WEIGHT * (1.0 - heard(stretch_probability(&probs)))
+        })
+        .reduce(f64::max)
+        .unwrap_or(1.0)
 }
 
 /// A match's distance from the threshold it had to reach.
@@ -520,7 +547,10 @@ pub(crate) fn of(cx: &Ctx, segments: &[Segment], c: &Criterion, d: &Decision) ->
             last_seconds,
         } => match d.evidence.first() {
             Some(e) if passed => {
-                quote(e) * within_factor(cx, e, *within_seconds) * last_factor(cx, e, *last_seconds)
+                quote(e)
+                    * distinctive_factor(cx, any, e, base)
+                    * within_factor(cx, e, *within_seconds)
+                    * last_factor(cx, e, *last_seconds)
             }
             // Said, but outside the window: only the timing is in doubt.
             Some(e) => {
