@@ -411,7 +411,9 @@ fn near_miss_factor(
         );
         // A phrase heard by sound but for one unit is one slip from being found, and a unit
         // Whisper only half believed is a likely slip (三十元 heard as 分十元, 分 at 0.55).
-        if pattern.len() >= SLIP_MIN_UNITS {
+        // Not with a name slot: it takes almost any word, so it anchors nothing ("I'd like"
+        // would be one slip from "I am {name}").
+        if pattern.len() >= SLIP_MIN_UNITS && !pattern.contains(&Tok::Name) {
             let all_but_one = 1.0 - 1.0 / pattern.len() as f64;
             raise(
                 best_match_doubting(pattern, text, slip, params, rule),
