@@ -2,6 +2,7 @@
 //! No I/O besides parsing rubric/scenario files, no SQL, no Whisper: that is what makes
 //! re-scoring and exhaustive tests cheap.
 
+mod agency;
 mod attribution;
 mod checks;
 mod confidence;

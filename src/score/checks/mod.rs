@@ -5,7 +5,7 @@ mod content;
 mod hold;
 mod phrase;
 mod pickup;
-mod self_intro;
+pub(crate) mod self_intro;
 
 pub(crate) use hold::silences;
 pub(crate) use self_intro::Intro;

@@ -2,6 +2,7 @@
 //! `forbidden` (the staff says none of them).
 
 use super::{Ctx, Decision, Found, quote, quote_list};
+use crate::score::agency;
 use crate::score::rubric::{Criterion, Phrase};
 
 /// Is `f` inside the time window? `within` counts from the staff's first words, `last`
@@ -30,7 +31,14 @@ pub(crate) fn said(
     last: Option<f64>,
 ) -> Decision {
     let lang = cx.lang();
-    let found = cx.find(any, cx.threshold(c), None);
+    let base = cx.threshold(c);
+    // An agency's name matched on the words every agency shares is another agency's unless
+    // its distinctive words were heard too.
+    let (found, others): (Vec<Found>, Vec<Found>) =
+        cx.find(any, base, None).into_iter().partition(|f| {
+            let u = &cx.staff.utts[f.utt];
+            agency::heard(lang, f.phrase, &u.toks, f.toks, base, cx.params()).is_some()
+        });
     let in_time: Vec<&Found> = found
         .iter()
         .filter(|f| in_window(cx, f, within, last))
@@ -69,6 +77,41 @@ pub(crate) fn said(
             ),
         };
         return Decision::fail(vec![f.evidence.clone()], reason);
+    }
+    // Matched without its distinctive words, or only the words agencies share heard.
+    let shared: Vec<(&Phrase, Phrase)> = any
+        .iter()
+        .filter_map(|p| Some((p, agency::shared_part(lang, p)?)))
+        .collect();
+    let shared_only: Vec<Phrase> = shared.iter().map(|(_, s)| s.clone()).collect();
+    let other = others
+        .iter()
+        .filter(|f| in_window(cx, f, within, last))
+        .map(|f| (f.phrase, f.evidence.clone()))
+        .next()
+        .or_else(|| {
+            cx.find(&shared_only, base, None)
+                .into_iter()
+                .filter(|f| in_window(cx, f, within, last))
+                .find_map(|f| {
+                    let i = shared_only.iter().position(|s| std::ptr::eq(s, f.phrase))?;
+                    Some((shared[i].0, f.evidence))
+                })
+        });
+    if let Some((phrase, evidence)) = other {
+        let q = quote(lang, &phrase.text);
+        let part = quote(lang, &agency::distinctive_text(lang, phrase));
+        let t = evidence.start;
+        return Decision::fail(
+            vec![evidence],
+            lang.pick(
+                format!("於 {t:.1} 秒說的單位名稱像{q}，但沒聽到{part}，可能是別的單位"),
+                format!(
+                    "the agency name said at {t:.1} s sounds like {q} but lacks {part}: \
+                     another agency's?"
+                ),
+            ),
+        );
     }
     let list = quote_list(lang, any);
     let reason = match (within, last) {

@@ -93,6 +93,13 @@ fn carries_name(units: &[Tok], heard: &[Tok]) -> bool {
     })
 }
 
+/// Does `heard` carry the manifest's staff name by sound? False without a name to compare.
+pub(crate) fn says_staff_name(cx: &Ctx, heard: &[Tok]) -> bool {
+    cx.staff_name
+        .and_then(|n| name_units(cx.lang(), n))
+        .is_some_and(|units| carries_name(&units, heard))
+}
+
 /// Is `f` a built-in English frame ("my name is X", "X speaking") said in the staff's
 /// opening turn, before the caller first spoke and with no evidence that it is not the
 /// staff's? There the staff
