@@ -85,7 +85,6 @@ fn english_staff_and_caller_voices_are_told_apart_on_one_channel() {
 }
 
 #[test]
-#[ignore = "known failure since the Silero regions: 0.72 of speech time, nearly every region in one group; voice grouping must be re-tuned for them (issue 8)"]
 fn mandarin_staff_and_caller_voices_are_told_apart_on_one_channel() {
     let (all, confident, covered) =
         agreement("recordings/demo-zh/zh03-chen-developmental-assessment.wav");

@@ -28,6 +28,7 @@ mod resample;
 mod ringback;
 mod settings;
 mod vad;
+mod voice_frames;
 mod voices;
 mod wav_header;
 
