@@ -24,7 +24,7 @@ use super::matcher::{Hit, NameRule, best_match_doubting, required_similarity};
 use super::normalize::is_han;
 use super::rubric::{Check, Criterion, Language, Phrase};
 use super::speakers::Utterance;
-use super::tokens::{Tok, numbers_as_spoken, tokenize, word_units};
+use super::tokens::{Tok, numbers_as_spoken, word_units};
 use super::{Evidence, Verdict};
 use crate::audio::{AudioFacts, Region, Speaker, SpeechRegion, overlap, seconds};
 use crate::transcribe::{Segment, Token, staff_text_spans};
@@ -454,21 +454,6 @@ fn near_miss_factor(
     1.0 - doubt
 }
 
-/// Unit ranges `[a, b)` of the clauses of `u`, its text cut at punctuation; none when they
-/// do not add up to its units (a piece cut out of a segment, a time written 8.30).
-fn clauses(u: &Utterance) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    for part in u.text.split(|c: char| ",.!?;，。！？、；".contains(c)) {
-        let n = tokenize(part).len();
-        if n > 0 {
-            out.push((at, at + n));
-            at += n;
-        }
-    }
-    if at == u.toks.len() { out } else { Vec::new() }
-}
-
 /// Doubt about a phrase expected at the opening (`within` seconds of pickup) and not found.
 /// A greeting or a name of the agency is said as a clause of its own in the staff's opening
 /// turn ("Hello, …", "…中心，您好，"), so a clause there as long as the phrase stands where
@@ -482,7 +467,7 @@ fn opening_slot_factor(cx: &Ctx, phrases: &[Phrase], w: Stretch) -> f64 {
     });
     let mut doubt: f64 = 0.0;
     for u in turn.filter(|u| u.probs.len() == u.toks.len()) {
-        for (a, b) in clauses(u) {
+        for (a, b) in u.clauses() {
             if !phrases.iter().any(|p| p.toks.len() == b - a) || says_staff_name(cx, &u.toks[a..b])
             {
                 continue;

@@ -36,6 +36,10 @@ pub(crate) struct Utterance<'a> {
     pub segment: usize,
 }
 
+/// Clause punctuation Whisper writes. A '.' breaks a clause only before a space or at the end
+/// of the text: inside a number or a time (8.30) it is none, and ':' never is.
+const CLAUSE_BREAKS: [char; 10] = ['，', '。', '、', '！', '？', '；', ',', '!', '?', ';'];
+
 fn mask_of(toks: &[Tok]) -> u128 {
     toks.iter().fold(0, |m, t| m | text_mask(t))
 }
@@ -46,6 +50,38 @@ impl Utterance<'_> {
         let n = self.toks.len().max(1) as f64;
         let d = self.end - self.start;
         (self.start + d * a as f64 / n, self.start + d * b as f64 / n)
+    }
+
+    /// Unit ranges `[a, b)` of this utterance's clauses, its text cut at clause punctuation.
+    /// Empty when they do not add up to its units: a piece left after cutting the caller's
+    /// line out of a segment has lost its clause boundaries.
+    pub fn clauses(&self) -> Vec<(usize, usize)> {
+        let mut pieces = Vec::new();
+        let mut from = 0;
+        let mut chars = self.text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let stop = c == '.' && chars.peek().is_none_or(|&(_, next)| next.is_whitespace());
+            if stop || CLAUSE_BREAKS.contains(&c) {
+                pieces.push(&self.text[from..i]);
+                from = i + c.len_utf8();
+            }
+        }
+        pieces.push(&self.text[from..]);
+        let mut out = Vec::new();
+        let mut at = 0;
+        for n in pieces
+            .into_iter()
+            .map(|p| tokenize(p).len())
+            .filter(|&n| n > 0)
+        {
+            out.push((at, at + n));
+            at += n;
+        }
+        if at == self.toks.len() {
+            out
+        } else {
+            Vec::new()
+        }
     }
 
     fn piece(&self, a: usize, b: usize) -> Self {
@@ -485,5 +521,48 @@ pub(crate) fn staff_speech<'a>(
         last_end: utts.iter().map(|u| u.end).max_by(f64::total_cmp),
         utts,
         callers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utterance(text: &str) -> Utterance<'_> {
+        let toks = tokenize(text);
+        Utterance {
+            text,
+            speaker: Speaker::Staff,
+            start: 0.0,
+            end: 1.0,
+            mask: mask_of(&toks),
+            probs: Vec::new(),
+            toks,
+            speaker_confidence: 1.0,
+            segment: 0,
+        }
+    }
+
+    #[test]
+    fn clauses_break_at_punctuation_and_a_full_stop_but_not_inside_a_number() {
+        assert_eq!(
+            utterance("您好，兒福中心。").clauses(),
+            vec![(0, 2), (2, 6)]
+        );
+        assert_eq!(
+            utterance("Hello. Service center, how can I help?").clauses(),
+            vec![(0, 1), (1, 3), (3, 7)]
+        );
+        // 8.30 is one time, not two clauses.
+        let u = utterance("Open at 8.30, closed at noon");
+        assert_eq!(u.clauses().len(), 2);
+        assert_eq!(u.clauses().last().unwrap().1, u.toks.len());
+    }
+
+    #[test]
+    fn a_piece_whose_clauses_do_not_add_up_has_none() {
+        let mut u = utterance("您好，兒福中心");
+        u.toks.truncate(3);
+        assert!(u.clauses().is_empty());
     }
 }

@@ -196,10 +196,6 @@ fn builtin(lang: Language) -> &'static [Phrase] {
     })
 }
 
-/// Clause punctuation Whisper puts in Chinese transcripts ('.' and ':' are left out: they
-/// sit inside numbers and times).
-const CLAUSE_BREAKS: [char; 10] = ['，', '。', '、', '！', '？', '；', ',', '!', '?', ';'];
-
 /// Longest clause read as a blurred self-introduction: prefix (one or two units) + name.
 const BLURRED_MAX_UNITS: usize = 4;
 
@@ -213,21 +209,9 @@ fn blurred_openings<'p>(cx: &Ctx, surname: &Tok, patterns: &'p [Phrase]) -> Vec<
     let params = cx.params();
     let mut out = Vec::new();
     for (i, u) in cx.staff.utts.iter().enumerate() {
-        let clauses: Vec<Vec<Tok>> = u
-            .text
-            .split(CLAUSE_BREAKS)
-            .map(tokenize)
-            .filter(|c| !c.is_empty())
-            .collect();
-        // Only whole transcript segments: a piece left after cutting the caller's line has
-        // lost its clause boundaries.
-        if clauses.iter().map(Vec::len).sum::<usize>() != u.toks.len() {
-            continue;
-        }
-        let mut offset = 0;
-        for clause in &clauses {
-            let at = offset;
-            offset += clause.len();
+        // Only whole transcript segments have clauses (`Utterance::clauses`).
+        for (at, end) in u.clauses() {
+            let clause = &u.toks[at..end];
             let n = clause.len();
             if !(2..=BLURRED_MAX_UNITS).contains(&n)
                 || tok_sim(surname, &clause[n - 1], None) < 0.95
