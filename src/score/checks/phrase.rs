@@ -79,24 +79,19 @@ pub(crate) fn said(
         return Decision::fail(vec![f.evidence.clone()], reason);
     }
     // Matched without its distinctive words, or only the words agencies share heard.
-    let shared: Vec<(&Phrase, Phrase)> = any
-        .iter()
-        .filter_map(|p| Some((p, agency::shared_part(lang, p)?)))
-        .collect();
-    let shared_only: Vec<Phrase> = shared.iter().map(|(_, s)| s.clone()).collect();
     let other = others
         .iter()
-        .filter(|f| in_window(cx, f, within, last))
+        .find(|f| in_window(cx, f, within, last))
         .map(|f| (f.phrase, f.evidence.clone()))
-        .next()
         .or_else(|| {
-            cx.find(&shared_only, base, None)
-                .into_iter()
-                .filter(|f| in_window(cx, f, within, last))
-                .find_map(|f| {
-                    let i = shared_only.iter().position(|s| std::ptr::eq(s, f.phrase))?;
-                    Some((shared[i].0, f.evidence))
-                })
+            any.iter().find_map(|p| {
+                let part = agency::shared_part(lang, p)?;
+                let f = cx
+                    .find(std::slice::from_ref(&part), base, None)
+                    .into_iter()
+                    .find(|f| in_window(cx, f, within, last))?;
+                Some((p, f.evidence))
+            })
         });
     if let Some((phrase, evidence)) = other {
         let q = quote(lang, &phrase.text);
