@@ -11,6 +11,7 @@
 use super::matcher::{Params, best_match, required_similarity};
 use super::rubric::{Language, Phrase};
 use super::tokens::{Tok, tokenize};
+use std::sync::LazyLock;
 
 /// Words for the kind of office an agency is: a phrase holding one names an agency.
 const ZH_KINDS: &[&str] = &[
@@ -79,17 +80,30 @@ const EN_GENERIC: &[&str] = &[
     "for",
 ];
 
-fn kinds(lang: Language) -> &'static [&'static str] {
-    match lang {
-        Language::Zh => ZH_KINDS,
-        Language::En => EN_KINDS,
-    }
+/// The word lists of one language as units, tokenised once.
+struct Words {
+    kinds: Vec<Vec<Tok>>,
+    generic: Vec<Vec<Tok>>,
 }
 
-fn generic(lang: Language) -> &'static [&'static str] {
+fn words(lang: Language) -> &'static Words {
+    fn units(list: &[&str]) -> Vec<Vec<Tok>> {
+        list.iter()
+            .map(|w| tokenize(w))
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+    static ZH: LazyLock<Words> = LazyLock::new(|| Words {
+        kinds: units(ZH_KINDS),
+        generic: units(ZH_GENERIC),
+    });
+    static EN: LazyLock<Words> = LazyLock::new(|| Words {
+        kinds: units(EN_KINDS),
+        generic: units(EN_GENERIC),
+    });
     match lang {
-        Language::Zh => ZH_GENERIC,
-        Language::En => EN_GENERIC,
+        Language::Zh => &ZH,
+        Language::En => &EN,
     }
 }
 
@@ -103,15 +117,14 @@ fn same(a: &Tok, b: &Tok) -> bool {
 }
 
 /// Marks in `covered` the units of `toks` that spell one of `words`; true if any did.
-fn cover(toks: &[Tok], words: &[&str], covered: &mut [bool]) -> bool {
+fn cover(toks: &[Tok], words: &[Vec<Tok>], covered: &mut [bool]) -> bool {
     let mut any = false;
     for w in words {
-        let w = tokenize(w);
-        if w.is_empty() || w.len() > toks.len() {
+        if w.len() > toks.len() {
             continue;
         }
         for i in 0..=toks.len() - w.len() {
-            if toks[i..i + w.len()].iter().zip(&w).all(|(a, b)| same(a, b)) {
+            if toks[i..i + w.len()].iter().zip(w).all(|(a, b)| same(a, b)) {
                 covered[i..i + w.len()].iter_mut().for_each(|c| *c = true);
                 any = true;
             }
@@ -137,10 +150,10 @@ fn uncovered(covered: &[bool], offset: usize) -> Vec<(usize, usize)> {
 pub(crate) fn distinctive(lang: Language, phrase: &Phrase) -> Option<Vec<(usize, usize)>> {
     let toks = &phrase.toks;
     let mut covered = vec![false; toks.len()];
-    if !cover(toks, kinds(lang), &mut covered) {
+    if !cover(toks, &words(lang).kinds, &mut covered) {
         return None;
     }
-    cover(toks, generic(lang), &mut covered);
+    cover(toks, &words(lang).generic, &mut covered);
     let runs = uncovered(&covered, 0);
     (!runs.is_empty()).then_some(runs)
 }
@@ -207,8 +220,8 @@ pub(crate) fn heard(
     };
     let (from, to) = (a.saturating_sub(1), (b + 1).min(text.len()));
     let mut generic_here = vec![false; to - from];
-    cover(&text[from..to], kinds(lang), &mut generic_here);
-    cover(&text[from..to], generic(lang), &mut generic_here);
+    cover(&text[from..to], &words(lang).kinds, &mut generic_here);
+    cover(&text[from..to], &words(lang).generic, &mut generic_here);
     // The stretch's pieces between generic words.
     let pieces = uncovered(&generic_here, from);
     runs.iter()
