@@ -205,12 +205,18 @@ impl Transcriber {
         audio: &CallAudio,
         request: &Request,
     ) -> Result<Transcript, TranscribeError> {
-        self.transcribe_regions(audio, &audio.facts, request)
+        self.transcribe_regions(audio, &audio.facts, request, self.settings.fit_encoder)
     }
 
     /// Transcribes only the staff's speech (in mono, the call's) measured between `start` and
     /// `end` seconds: a stretch to hear again with its own prompt, e.g. where a phrase was
     /// expected and not found. Segments are on the call's time line.
+    ///
+    /// The encoder runs only over the stretch's audio (see [`TranscribeSettings::fit_encoder`]),
+    /// whatever the settings say: a stretch is a few seconds, and a full 30 s encoder pass for
+    /// it cost as much as a whole window of the first pass, about a quarter of a labelled
+    /// set's time. A stretch's text is kept only when it settles its verdict and moves no
+    /// other, and on the labelled sets every verdict and confidence came out the same.
     pub fn transcribe_stretch(
         &self,
         audio: &CallAudio,
@@ -223,15 +229,17 @@ impl Transcriber {
             whole_side: Vec::new(),
             ..audio.facts.clone()
         };
-        self.transcribe_regions(audio, &facts, request)
+        self.transcribe_regions(audio, &facts, request, true)
     }
 
-    /// [`Transcriber::transcribe`] of the regions `facts` gives (`audio.facts` or a part).
+    /// [`Transcriber::transcribe`] of the regions `facts` gives (`audio.facts` or a part),
+    /// the encoder shortened to each window when `fit_encoder`.
     fn transcribe_regions(
         &self,
         audio: &CallAudio,
         facts: &AudioFacts,
         request: &Request,
+        fit_encoder: bool,
     ) -> Result<Transcript, TranscribeError> {
         let language = match request.language.as_str() {
             "zh" | "en" => request.language.as_str(),
@@ -307,6 +315,7 @@ impl Transcriber {
                     language,
                     &prompt_tokens,
                     request,
+                    fit_encoder,
                 )?;
                 for raw in raws {
                     let text = if language == "zh" && s.zh_traditional {
@@ -381,7 +390,8 @@ impl Transcriber {
         })
     }
 
-    /// Runs Whisper on one packed window and places its segments on the call time line.
+    /// Runs Whisper on one packed window (the encoder shortened to it when `fit_encoder`) and
+    /// places its segments on the call time line.
     fn decode_window(
         &self,
         state: &mut WhisperState,
@@ -390,6 +400,7 @@ impl Transcriber {
         language: &str,
         prompt_tokens: &[i32],
         request: &Request,
+        fit_encoder: bool,
     ) -> Result<Vec<Raw>, TranscribeError> {
         let samples = window.samples(track);
         if samples.is_empty() {
@@ -427,7 +438,7 @@ impl Transcriber {
         if !prompt_tokens.is_empty() {
             params.set_tokens(prompt_tokens);
         }
-        if s.fit_encoder {
+        if fit_encoder {
             params.set_audio_ctx(encoder_positions(samples.len()));
         }
         state

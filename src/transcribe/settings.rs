@@ -8,7 +8,8 @@ use sha2::{Digest, Sha256};
 /// Bumped whenever this module changes how it turns audio into segments (packing, splitting,
 /// guards, the token probabilities kept, or the speech regions it is given: 5 = Silero speech
 /// detector and collapsed end-of-window segments kept), so cached transcripts made by older
-/// code are not reused.
+/// code are not reused. A change made for speed that gives the same text on the labelled sets
+/// (stretches heard again with a fitted encoder) keeps it: old transcripts are as good.
 pub const PIPELINE_VERSION: u32 = 5;
 
 /// How Whisper picks tokens.
@@ -80,9 +81,11 @@ pub struct TranscribeSettings {
     pub focused_retry: bool,
     /// Run Whisper's encoder only over as much of its 30 s input as a packed window fills
     /// (whisper.cpp's `audio_ctx`, see [`super::encoder_positions`]) instead of always 1500
-    /// positions. The models were trained on full 30 s inputs, so a shortened encoder may
-    /// hear worse or invent text; off until measured on a quiet machine. Switch on for
-    /// measurement with `callgrade run --fit-encoder` or `examples/eval --fit-encoder`.
+    /// positions, in the first pass over a call. The models were trained on full 30 s inputs,
+    /// so a shortened encoder may hear worse or invent text: fitted to every window it lost a
+    /// verdict on each labelled set (with windows of up to 28 s and of up to 14 s), so it is off. Switch on for measurement with
+    /// `callgrade run --fit-encoder` or `examples/eval --fit-encoder`. Stretches heard again
+    /// always get a fitted encoder ([`super::Transcriber::transcribe_stretch`]).
     /// Left out of the fingerprint while off.
     #[serde(skip_serializing_if = "is_false")]
     pub fit_encoder: bool,
