@@ -475,7 +475,7 @@ english() {
   pause 0.4
   staff marcus "Bye now."
   pause 0.5
-  finish e02-marcus-subsidy.wav "Marcus Okafor" Administration nursery-subsidy 2026-11-03T10:20:00 office-ulaw 0111101110 \
+  finish e02-marcus-subsidy.wav "Marcus Okafor" Administration nursery-subsidy 2026-11-03T10:20:00 office-ulaw 0111011110 \
     "4 rings; greeting 'Hi there' (unlisted); 'I'm Marcus'; bankbook never mentioned"
 
   new_call
@@ -719,6 +719,49 @@ english() {
   pause 0.5
   finish e14-marcus-parking.wav "Marcus Okafor" Administration branch-parking 2026-11-19T11:20:00 pcm16k 1111001000 \
     "'Marcus here'; 'Whatever' (listed); wrong advice not in the scenario's wrong list; no closing"
+  new_call
+  pause 0.4
+  ring 3
+  staff tobias "$CEN, Brennan, hello."
+  pause 0.5
+  caller caller-kal "$Q_PARK"
+  pause 0.5
+  staff tobias "May I have your name?"
+  pause 0.4
+  caller caller-kal "Sure, I'm Dana."
+  pause 0.4
+  staff tobias "Thanks. Park in the basement at level B2. The entrance is on Zhongshan Road, the first hour is free, and we are on the third floor."
+  pause 0.5
+  caller caller-kal "Thank you."
+  pause 0.4
+  staff tobias "Goodbye."
+  pause 0.5
+  finish e15-tobias-parking.wav "Tobias Brennan" Counseling branch-parking 2026-11-20T09:40:00 office-ulaw 1111111101 \
+    "surname then greeting ('Brennan, hello'); mono: the caller answers 'I'm Dana' (a self-introduction frame); entrance road wrong"
+
+  new_call
+  pause 0.4
+  ring 4
+  staff hector "Good afternoon, $CEN."
+  pause 0.5
+  caller caller-espeak "Hi, who am I speaking with, please?"
+  pause 0.4
+  staff hector "You're speaking with Hector."
+  pause 0.5
+  caller caller-espeak "$Q_SCREEN"
+  pause 0.5
+  staff hector "One moment."
+  pause 14
+  staff hector "Thank you for waiting."
+  pause 0.3
+  staff hector "Bring the child health booklet and the health insurance card. Please come fifteen minutes early."
+  pause 0.5
+  caller caller-espeak "Thanks, bye."
+  pause 0.4
+  staff hector "Bye."
+  pause 0.5
+  finish e16-hector-screening.wav "Hector Alvarez" Counseling screening-visit 2026-11-23T15:20:00 noisy8k 0111011111 \
+    "4 rings; mono: the caller asks 'who am I speaking with'; 14 s announced hold"
   end_set
 }
 
@@ -766,7 +809,7 @@ mandarin() {
   pause 0.4
   staff peng "謝謝，再見。"
   pause 0.5
-  finish z02-peng-subsidy.wav "彭志豪" 活動課 nursery-subsidy 2026-11-03T10:25:00 office-ulaw 0111101110 \
+  finish z02-peng-subsidy.wav "彭志豪" 活動課 nursery-subsidy 2026-11-03T10:25:00 office-ulaw 0111011110 \
     "4 rings; given name only (我是志豪, no surname); bankbook missing"
 
   new_call
@@ -1008,6 +1051,49 @@ mandarin() {
   pause 0.5
   finish z14-peng-parking.wav "彭志豪" 活動課 branch-parking 2026-11-19T11:25:00 pcm16k 1111001000 \
     "full name with no frame (彭志豪); 隨便 (listed); wrong advice not in the scenario's wrong list; no closing"
+  new_call
+  pause 0.4
+  ring 3
+  staff lai "兒童福利服務中心，賴，您好。"
+  pause 0.5
+  caller caller-zh-high "$ZQ_SUBSIDY"
+  pause 0.5
+  staff lai "請問您貴姓？"
+  pause 0.4
+  caller caller-zh-high "我姓蔡。"
+  pause 0.4
+  staff lai "蔡小姐，可以到區公所或是線上申請，要帶戶口名簿跟存摺。"
+  pause 0.5
+  caller caller-zh-high "好，謝謝。"
+  pause 0.4
+  staff lai "不客氣，再見。"
+  pause 0.5
+  finish z15-lai-subsidy.wav "賴怡伶" 行政課 nursery-subsidy 2026-11-20T09:45:00 office-ulaw 1111111111 \
+    "surname alone then 您好 (賴，您好); mono: the caller answers 我姓蔡 (蔡 cai rhymes with 賴 lai)"
+
+  new_call
+  pause 0.4
+  ring 4
+  staff jian "您好，兒童福利服務中心。"
+  pause 0.5
+  caller caller-zh-low "請問您是哪位？"
+  pause 0.4
+  staff jian "敝姓簡。"
+  pause 0.5
+  caller caller-zh-low "$ZQ_HOURS"
+  pause 0.5
+  staff jian "請稍等。"
+  pause 13
+  staff jian "讓您久等了。"
+  pause 0.3
+  staff jian "我們星期二到星期六開放，上午十點到晚上六點。"
+  pause 0.5
+  caller caller-zh-low "好，謝謝。"
+  pause 0.4
+  staff jian "謝謝您的來電，再見。"
+  pause 0.5
+  finish z16-jian-hours.wav "簡宏明" 輔導課 branch-hours 2026-11-23T15:25:00 noisy8k 0111011101 \
+    "4 rings; mono: the caller asks 請問您是哪位; 敝姓簡 in reply; 13 s announced hold; opens at 十點 (wrong)"
   end_set
 }
 
