@@ -117,13 +117,18 @@ pub(crate) fn required_similarity(pattern: &[Tok], base: f64) -> f64 {
 /// card") while the longer words around them still pin the fact down.
 pub(crate) const TERM_SHORT_DROP: f64 = 0.5;
 
-/// Weight of each pattern unit: a negator counts double, a short word `short_drop` (1 = a
+/// Weight of each pattern unit: a negator or a number counts double, a short word `short_drop` (1 = a
 /// whole unit) when the pattern has three units or more.
 pub(crate) fn unit_weights(pattern: &[Tok], short_drop: f64) -> Vec<f64> {
+    weights(pattern, short_drop, true)
+}
+
+/// [`unit_weights`], numbers counting double only when `numbers_double`.
+fn weights(pattern: &[Tok], short_drop: f64, numbers_double: bool) -> Vec<f64> {
     pattern
         .iter()
         .map(|t| match t {
-            _ if t.is_negator() => 2.0,
+            _ if t.is_negator() || (numbers_double && t.is_numeral()) => 2.0,
             Tok::Word(w) if pattern.len() >= 3 && w.text.len() <= 2 => short_drop,
             _ => 1.0,
         })
@@ -149,13 +154,14 @@ pub(crate) fn best_match_dropping(
     rule: Option<&NameRule>,
     short_drop: f64,
 ) -> Option<Hit> {
-    align(pattern, text, params, rule, short_drop, &[])
+    align(pattern, text, params, rule, short_drop, &[], true)
 }
 
 /// [`best_match`] as if each transcript unit `j` might be any word at all with similarity
 /// `doubt[j]` (its doubt that it was heard right): how close the phrase would come if the
 /// words the transcriber was unsure of were the ones the phrase needs. Units past the end
-/// of `doubt` are taken as heard.
+/// of `doubt` are taken as heard. A number counts as one unit here: it is misheard as
+/// easily as any word, so a misheard one hides a phrase as much as another word does.
 pub(crate) fn best_match_doubting(
     pattern: &[Tok],
     text: &[Tok],
@@ -163,7 +169,7 @@ pub(crate) fn best_match_doubting(
     params: Params,
     rule: Option<&NameRule>,
 ) -> Option<Hit> {
-    align(pattern, text, params, rule, 1.0, doubt)
+    align(pattern, text, params, rule, 1.0, doubt, false)
 }
 
 fn align(
@@ -173,13 +179,14 @@ fn align(
     rule: Option<&NameRule>,
     short_drop: f64,
     doubt: &[f64],
+    numbers_double: bool,
 ) -> Option<Hit> {
     let (m, n) = (pattern.len(), text.len());
     if m == 0 || n == 0 {
         return None;
     }
-    let weights = unit_weights(pattern, 1.0);
-    let drops = unit_weights(pattern, short_drop);
+    let unit = weights(pattern, 1.0, numbers_double);
+    let drops = weights(pattern, short_drop, numbers_double);
     let sim_floor = |p: &Tok, t: &Tok| {
         let s = tok_sim(p, t, rule);
         if s < params.floor { 0.0 } else { s }
@@ -196,7 +203,7 @@ fn align(
     }
     for i in 1..=m {
         let p = &pattern[i - 1];
-        let wp = weights[i - 1];
+        let wp = unit[i - 1];
         let dp = drops[i - 1];
         cost[i * w] = cost[(i - 1) * w] + dp;
         start[i * w] = 0;
@@ -287,6 +294,14 @@ mod tests {
     fn matches(pattern: &str, text: &str, base: f64) -> bool {
         let p = tokenize(pattern);
         sim(pattern, text) >= required_similarity(&p, base)
+    }
+
+    #[test]
+    fn a_different_number_is_no_slip() {
+        assert!(!matches("我們在二樓", "我們在三樓", 0.8));
+        assert!(!matches("兩個小時免費", "第一個小時免費", 0.8));
+        // Another word misheard in the same phrase still is one.
+        assert!(matches("我們在二樓", "我門在二樓", 0.8));
     }
 
     #[test]

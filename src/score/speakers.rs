@@ -34,6 +34,9 @@ pub(crate) struct Utterance<'a> {
     pub speaker_confidence: f64,
     /// Index of the transcript segment it was cut from.
     pub segment: usize,
+    /// Where its units lie among the units of `text` (all of them for a whole segment, part
+    /// for a piece cut from one); `None` when `text` is not what they were cut from.
+    pub within_text: Option<(usize, usize)>,
 }
 
 /// Clause punctuation Whisper writes. A '.' breaks a clause only before a space or at the end
@@ -53,8 +56,8 @@ impl Utterance<'_> {
     }
 
     /// Unit ranges `[a, b)` of this utterance's clauses, its text cut at clause punctuation.
-    /// Empty when they do not add up to its units: a piece left after cutting the caller's
-    /// line out of a segment has lost its clause boundaries.
+    /// A piece cut from a segment has the clauses of its part of the text, cut where the
+    /// piece ends. Empty when the clauses cannot be told.
     pub fn clauses(&self) -> Vec<(usize, usize)> {
         let mut pieces = Vec::new();
         let mut from = 0;
@@ -67,6 +70,9 @@ impl Utterance<'_> {
             }
         }
         pieces.push(&self.text[from..]);
+        let Some((lo, hi)) = self.within_text else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         let mut at = 0;
         for n in pieces
@@ -74,10 +80,13 @@ impl Utterance<'_> {
             .map(|p| tokenize(p).len())
             .filter(|&n| n > 0)
         {
-            out.push((at, at + n));
+            let (a, b) = (at.max(lo), (at + n).min(hi));
+            if a < b {
+                out.push((a - lo, b - lo));
+            }
             at += n;
         }
-        if at == self.toks.len() {
+        if hi <= at && hi - lo == self.toks.len() {
             out
         } else {
             Vec::new()
@@ -101,6 +110,7 @@ impl Utterance<'_> {
                 .unwrap_or_default(),
             speaker_confidence: self.speaker_confidence,
             segment: self.segment,
+            within_text: self.within_text.map(|(lo, _)| (lo + a, lo + b)),
         }
     }
 }
@@ -471,7 +481,8 @@ pub(crate) fn staff_speech<'a>(
             continue;
         }
         let toks = tokenize(&seg.text);
-        if toks.is_empty() {
+        let n = toks.len();
+        if n == 0 {
             continue;
         }
         let (start, end) = place(seg, audio, true);
@@ -489,6 +500,7 @@ pub(crate) fn staff_speech<'a>(
                 MONO_SPEAKER_CONFIDENCE
             },
             segment,
+            within_text: Some((0, n)),
         };
         if seg.speaker == Speaker::Staff {
             utts.push(u);
@@ -530,6 +542,7 @@ mod tests {
 
     fn utterance(text: &str) -> Utterance<'_> {
         let toks = tokenize(text);
+        let toks_len = toks.len();
         Utterance {
             text,
             speaker: Speaker::Staff,
@@ -540,6 +553,7 @@ mod tests {
             toks,
             speaker_confidence: 1.0,
             segment: 0,
+            within_text: Some((0, toks_len)),
         }
     }
 
@@ -560,9 +574,12 @@ mod tests {
     }
 
     #[test]
-    fn a_piece_whose_clauses_do_not_add_up_has_none() {
-        let mut u = utterance("您好，兒福中心");
-        u.toks.truncate(3);
-        assert!(u.clauses().is_empty());
+    fn a_piece_has_the_clauses_of_its_part_and_units_that_do_not_add_up_have_none() {
+        let u = utterance("您好，兒福中心");
+        assert_eq!(u.piece(1, 4).clauses(), vec![(0, 1), (1, 3)]);
+        assert_eq!(u.piece(0, 2).piece(1, 2).clauses(), vec![(0, 1)]);
+        let mut cut = utterance("您好，兒福中心");
+        cut.toks.truncate(3);
+        assert!(cut.clauses().is_empty());
     }
 }

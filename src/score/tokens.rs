@@ -65,6 +65,16 @@ impl Tok {
             _ => false,
         }
     }
+
+    /// A number, or a numeral character not read as one: a different number is a different
+    /// fact (三樓 is not 二樓, 一個小時 is not 兩個小時), so it must not count as a small slip.
+    pub fn is_numeral(&self) -> bool {
+        match self {
+            Tok::Num(_) => true,
+            Tok::Han { ch, .. } => "零〇一二兩三四五六七八九十百千萬".contains(*ch),
+            _ => false,
+        }
+    }
 }
 
 const NUMERIC_BIT: u128 = 1 << 126;

@@ -3,6 +3,7 @@
 
 mod content;
 mod hold;
+mod name_clause;
 mod phrase;
 mod pickup;
 pub(crate) mod self_intro;
@@ -206,6 +207,7 @@ impl Ctx<'_> {
                 probs: [a.probs.as_slice(), b.probs.as_slice()].concat(),
                 speaker_confidence: a.speaker_confidence.min(b.speaker_confidence),
                 segment: a.segment,
+                within_text: None,
             }];
             for p in &missing {
                 out.extend(self.find_in(

@@ -14,7 +14,7 @@
 //!   as a name ("Good morning" as "Mr Yang") or another person's name (我是何小姐 for staff
 //!   王) does not.
 
-use super::{Ctx, Decision, Found, quote};
+use super::{Ctx, Decision, Found, name_clause, quote};
 use crate::score::confidence::MONO_SPEAKER_CONFIDENCE;
 use crate::score::matcher::{NameRule, best_match, tok_sim};
 use crate::score::phonetic::name_sounds_like;
@@ -313,6 +313,10 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
     let patterns = &intro.patterns;
     let name_toks = name_toks(cx);
     let base = (cx.threshold(c) - cx.rubric.matching.self_intro_slack).max(0.0);
+    let bare = cx.staff_name.map(bare_name);
+    let alone = bare
+        .as_deref()
+        .map(|b| Phrase::from_tokens(b.trim(), tokenize(b)));
     let mut found = cx.find(patterns, base, Some(&intro.rule(cx)));
     let surname = name_toks.iter().find(|t| matches!(t, Tok::Han { .. }));
     if let Some(surname) = surname {
@@ -320,11 +324,12 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
         found.sort_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
     }
     let not_intro = name_question_spans(cx);
-    found.retain(|f| {
-        !not_intro
+    let asked = |f: &Found| {
+        not_intro
             .iter()
             .any(|&(i, a, b)| i == f.utt && f.toks.0 < b && a < f.toks.1)
-    });
+    };
+    found.retain(|f| !asked(f));
     let units = cx.staff_name.and_then(|n| name_units(lang, n));
     let heard = |f: &Found| {
         units
@@ -333,6 +338,16 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
     };
     if units.is_some() {
         found.retain(|f| heard(f) || opening_frame(cx, f));
+    }
+    // The name alone carries it closely enough by itself (given name included).
+    let is_alone = |f: &Found| alone.as_ref().is_some_and(|p| std::ptr::eq(f.phrase, p));
+    if let (Some(b), Some(p)) = (&bare, &alone) {
+        found.extend(
+            name_clause::name_clauses(cx, b, p)
+                .into_iter()
+                .filter(|f| !asked(f)),
+        );
+        found.sort_by(|a, b| a.evidence.start.total_cmp(&b.evidence.start));
     }
     let early = |f: &&Found| match (within, cx.staff.first) {
         (Some(w), Some(first)) => f.evidence.start - first <= w + 1e-9,
@@ -343,7 +358,7 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
         let t = f.evidence.start;
         // Passed by the opening-turn rule alone: a misheard name and another person's name
         // sound the same to it, so a person decides.
-        let unsure = !heard(f);
+        let unsure = !heard(f) && !is_alone(f);
         return Decision {
             unsure,
             ..Decision::pass(
