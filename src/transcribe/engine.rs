@@ -312,7 +312,6 @@ impl Transcriber {
                     &mut state,
                     window,
                     track,
-                    language,
                     &prompt_tokens,
                     request,
                     fit_encoder,
@@ -397,7 +396,6 @@ impl Transcriber {
         state: &mut WhisperState,
         window: &Window,
         track: &[f32],
-        language: &str,
         prompt_tokens: &[i32],
         request: &Request,
         fit_encoder: bool,
@@ -418,7 +416,8 @@ impl Transcriber {
         };
         let mut params = FullParams::new(strategy);
         params.set_n_threads(request.threads.max(1) as i32);
-        params.set_language(Some(language));
+        // Checked by `transcribe_regions`.
+        params.set_language(Some(request.language.as_str()));
         params.set_translate(false);
         params.set_no_context(s.no_context);
         // Timestamps stay on: without them whisper.cpp's output degrades badly.
