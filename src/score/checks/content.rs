@@ -28,7 +28,10 @@ pub(crate) fn accuracy(cx: &Ctx, c: &Criterion) -> Decision {
         found.sort_by_key(|f| f.phrase.text.chars().any(is_han) != (lang == Language::Zh));
         for f in found {
             let at = (f.evidence.start, f.evidence.end);
-            if seen.contains(&at) {
+            // Said before the caller first spoke, it answers no question: a greeting misheard
+            // as a fact (午安 as 五安, read as the wrong 五點).
+            let before_question = cx.staff.caller_first.is_some_and(|c| at.1 <= c);
+            if seen.contains(&at) || before_question {
                 continue;
             }
             seen.push(at);
