@@ -17,6 +17,7 @@ pub(crate) mod phonetic;
 mod rubric;
 mod scenario;
 mod speakers;
+mod staff_name;
 mod tokens;
 mod verdict;
 mod weekdays;
@@ -145,11 +146,12 @@ pub(crate) fn in_context<R>(
     staff_name: Option<&str>,
     f: impl FnOnce(&checks::Ctx) -> R,
 ) -> R {
+    let staff_name = staff_name.filter(|n| !n.trim().is_empty());
     let staff = speakers::staff_speech(
         segments,
         audio,
         scenario,
-        checks::name_questions(rubric).as_ref(),
+        checks::name_questions(rubric, staff_name).as_ref(),
         &rubric.matching,
     );
     f(&checks::Ctx {
@@ -157,7 +159,7 @@ pub(crate) fn in_context<R>(
         scenario,
         staff: &staff,
         audio,
-        staff_name: staff_name.filter(|n| !n.trim().is_empty()),
+        staff_name,
     })
 }
 

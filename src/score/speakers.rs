@@ -13,6 +13,7 @@ use super::confidence::MONO_SPEAKER_CONFIDENCE;
 use super::matcher::{Params, best_match, required_similarity, tok_sim};
 use super::rubric::Matching;
 use super::scenario::Scenario;
+use super::staff_name::StaffName;
 use super::tokens::{Tok, pattern_mask, text_mask, tokenize};
 use crate::audio::{AudioFacts, Speaker};
 use crate::transcribe::Segment;
@@ -288,6 +289,9 @@ pub(crate) struct NameQuestions<'r> {
     pub threshold: f64,
     pub staff_phrases: Vec<&'r super::rubric::Phrase>,
     pub staff_threshold: f64,
+    /// The manifest's staff name: a reply that names the staff is theirs, and the question
+    /// it answers the caller's ("Who am I speaking with?" "This is Nora.").
+    pub staff_name: Option<StaffName<'r>>,
 }
 
 /// End (token index) of the best-matching phrase of `phrases` in `p`, if any matches.
@@ -313,6 +317,7 @@ fn said<'p>(
 /// Evidence weights, on a scale where -1 is surely the caller and +1 surely the staff. An
 /// utterance is the caller's when its sum is below `-CALLER_BELOW`.
 const ANSWERS_NAME_QUESTION: f64 = -0.5;
+const ASKS_STAFF_NAME: f64 = -0.5;
 const ANSWERS_PHONE: f64 = 0.5;
 const CALLER_BELOW: f64 = 0.3;
 /// A reply to "may I have your name" is a name: short, and soon after the question. A long
@@ -321,47 +326,68 @@ const ANSWER_MAX_UNITS: usize = 8;
 const ANSWER_WITHIN_S: f64 = 4.0;
 
 /// Where each piece starts a new turn after a name question, cut so that what follows the
-/// question inside one segment is a piece of its own. Returns (piece, answers the question).
+/// question inside one segment is a piece of its own. Returns each piece with what the turns
+/// say of its speaker ([`ANSWERS_NAME_QUESTION`] for the reply to a name question; when the
+/// reply names the staff, it is theirs and [`ASKS_STAFF_NAME`] goes to the question).
 fn mark_answers<'a>(
     pieces: Vec<Utterance<'a>>,
     asks: Option<&NameQuestions>,
     m: &Matching,
-) -> Vec<(Utterance<'a>, bool)> {
+) -> Vec<(Utterance<'a>, f64)> {
     let Some(asks) = asks else {
-        return pieces.into_iter().map(|p| (p, false)).collect();
+        return pieces.into_iter().map(|p| (p, 0.0)).collect();
     };
     let params = Params {
         floor: m.unit_floor,
         insert_cost: m.insert_cost,
     };
-    let mut out: Vec<(Utterance<'a>, bool)> = Vec::with_capacity(pieces.len());
-    let mut answer_next: Option<f64> = None;
+    let names_staff = |u: &Utterance| {
+        asks.staff_name
+            .as_ref()
+            .is_some_and(|n| n.spelled_in(&u.toks))
+    };
+    // What a piece after a name question says of who asked and who replies.
+    let turn = |u: &Utterance, after: f64| {
+        if u.toks.len() > ANSWER_MAX_UNITS || u.start - after > ANSWER_WITHIN_S {
+            None
+        } else if names_staff(u) {
+            Some((ASKS_STAFF_NAME, 0.0))
+        } else if said(
+            asks.staff_phrases.iter().copied(),
+            asks.staff_threshold,
+            u,
+            params,
+        )
+        .is_none()
+        {
+            Some((0.0, ANSWERS_NAME_QUESTION))
+        } else {
+            None
+        }
+    };
+    let mut out: Vec<(Utterance<'a>, f64)> = Vec::with_capacity(pieces.len());
+    let mut answer_next: Option<(f64, usize)> = None;
     for p in pieces {
         let asked = said(asks.phrases, asks.threshold, &p, params);
-        let reply = |u: &Utterance, after: f64| {
-            u.toks.len() <= ANSWER_MAX_UNITS
-                && u.start - after <= ANSWER_WITHIN_S
-                && said(
-                    asks.staff_phrases.iter().copied(),
-                    asks.staff_threshold,
-                    u,
-                    params,
-                )
-                .is_none()
-        };
-        let answers = answer_next.take().is_some_and(|after| reply(&p, after));
+        let mut here = 0.0;
+        if let Some((after, q)) = answer_next.take()
+            && let Some((question, reply)) = turn(&p, after)
+        {
+            out[q].1 += question;
+            here = reply;
+        }
         match asked {
             Some(end) if end < p.toks.len() => {
                 let (q, rest) = (p.piece(0, end), p.piece(end, p.toks.len()));
-                let is_reply = reply(&rest, q.end);
-                out.push((q, answers));
-                out.push((rest, is_reply));
+                let (question, reply) = turn(&rest, q.end).unwrap_or((0.0, 0.0));
+                out.push((q, here + question));
+                out.push((rest, reply));
             }
             Some(_) => {
-                answer_next = Some(p.end);
-                out.push((p, answers));
+                answer_next = Some((p.end, out.len()));
+                out.push((p, here));
             }
-            None => out.push((p, answers)),
+            None => out.push((p, here)),
         }
     }
     out
@@ -423,7 +449,7 @@ fn trusted_staff_voice(audio: &AudioFacts, caller: &[(f64, f64)]) -> Option<u8> 
 /// piece left out as the caller's began. `caller` holds the times of the segments that were
 /// wholly the caller's script.
 fn attribute<'a>(
-    pieces: Vec<(Utterance<'a>, bool)>,
+    pieces: Vec<(Utterance<'a>, f64)>,
     audio: &AudioFacts,
     caller: &[(f64, f64)],
 ) -> (Vec<Utterance<'a>>, Option<f64>, Vec<CallerPiece>) {
@@ -435,11 +461,8 @@ fn attribute<'a>(
     let mut callers = Vec::new();
     let kept = pieces
         .into_iter()
-        .filter_map(|(mut p, answers)| {
-            let mut evidence = voice_evidence(audio, staff, p.start, p.end);
-            if answers {
-                evidence += ANSWERS_NAME_QUESTION;
-            }
+        .filter_map(|(mut p, turn)| {
+            let mut evidence = voice_evidence(audio, staff, p.start, p.end) + turn;
             if pickup.is_some_and(|r| p.start < r.end && r.start < p.end) {
                 evidence += ANSWERS_PHONE;
             }

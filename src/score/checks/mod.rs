@@ -15,6 +15,7 @@ use super::matcher::{NameRule, Params, TERM_SHORT_DROP, best_match_dropping, req
 use super::rubric::{Check, Criterion, Language, Phrase, Rubric};
 use super::scenario::Scenario;
 use super::speakers::{NameQuestions, StaffSpeech, Utterance};
+use super::staff_name::StaffName;
 use super::{Evidence, Verdict};
 use crate::audio::AudioFacts;
 
@@ -298,7 +299,10 @@ const ASK_NAME: &str = "ask_name";
 /// The rubric's questions for the caller's name (the `phrase` criterion with id `ask_name`):
 /// the staff's question is no self-introduction, and in a mono call the turn after it is the
 /// caller's.
-pub(crate) fn name_questions(rubric: &Rubric) -> Option<NameQuestions<'_>> {
+pub(crate) fn name_questions<'r>(
+    rubric: &'r Rubric,
+    staff_name: Option<&str>,
+) -> Option<NameQuestions<'r>> {
     let (c, phrases) = rubric.criteria.iter().find_map(|c| match &c.check {
         Check::Phrase { any, .. } if c.id == ASK_NAME => Some((c, any)),
         _ => None,
@@ -318,6 +322,7 @@ pub(crate) fn name_questions(rubric: &Rubric) -> Option<NameQuestions<'_>> {
         threshold: c.threshold.unwrap_or(rubric.matching.threshold),
         staff_phrases,
         staff_threshold: rubric.matching.threshold,
+        staff_name: staff_name.and_then(|n| StaffName::new(rubric, n)),
     })
 }
 

@@ -19,6 +19,7 @@ use crate::score::confidence::MONO_SPEAKER_CONFIDENCE;
 use crate::score::matcher::{NameRule, best_match, tok_sim};
 use crate::score::phonetic::name_sounds_like;
 use crate::score::rubric::{Criterion, Language, Phrase};
+use crate::score::staff_name::{StaffName, bare_name};
 use crate::score::tokens::{Tok, Word, tokenize};
 use std::sync::OnceLock;
 
@@ -43,17 +44,6 @@ const EN: [&str; 6] = [
     "you are speaking to {name}",
     "i am {name}",
 ];
-
-/// The manifest's staff name without titles ("郭小姐" → "郭", "Ms Cheng" → "Cheng").
-fn bare_name(name: &str) -> String {
-    let mut name = name.trim().to_string();
-    for title in [
-        "小姐", "先生", "Ms.", "Mr.", "Mrs.", "Miss", "Ms", "Mr", "Mrs",
-    ] {
-        name = name.replace(title, " ");
-    }
-    name
-}
 
 /// How close a heard character must sound to the staff's surname to be it: a homophone or
 /// a near-homophone (郭 → 國, 姓 → 信), not a shared rhyme alone (陳 ≠ 很).
@@ -133,7 +123,7 @@ fn around(toks: &[Tok], (a, b): (usize, usize)) -> &[Tok] {
 /// rubric's `ask_name` phrases): "who am I speaking with" is no self-introduction. The
 /// caller's answer after it is left out of the staff's speech by [`crate::score::speakers`].
 fn name_question_spans(cx: &Ctx) -> Vec<(usize, usize, usize)> {
-    let Some(asks) = super::name_questions(cx.rubric) else {
+    let Some(asks) = super::name_questions(cx.rubric, cx.staff_name) else {
         return Vec::new();
     };
     cx.find(asks.phrases, asks.threshold, None)
@@ -341,9 +331,10 @@ pub(crate) fn check(cx: &Ctx, c: &Criterion, extra: &[Phrase], within: Option<f6
     }
     // The name alone carries it closely enough by itself (given name included).
     let is_alone = |f: &Found| alone.as_ref().is_some_and(|p| std::ptr::eq(f.phrase, p));
-    if let (Some(b), Some(p)) = (&bare, &alone) {
+    let staff = cx.staff_name.and_then(|n| StaffName::new(cx.rubric, n));
+    if let (Some(n), Some(p)) = (&staff, &alone) {
         found.extend(
-            name_clause::name_clauses(cx, b, p)
+            name_clause::name_clauses(cx, n, p)
                 .into_iter()
                 .filter(|f| !asked(f)),
         );
