@@ -17,12 +17,15 @@ fn python() -> String {
         .unwrap_or_else(|| "python3".to_string())
 }
 
+/// `pkg`'s wheel in `cache`. The name is compared without case: some wheels keep their
+/// project's capitals (`Resemblyzer-0.1.4-py3-none-any.whl`).
 fn find_cached(cache: &Path, pkg: &Package) -> Option<PathBuf> {
-    let prefix = pkg.wheel_prefix();
+    let prefix = pkg.wheel_prefix().to_lowercase();
     let entries = std::fs::read_dir(cache).ok()?;
     entries.filter_map(|e| e.ok().map(|e| e.path())).find(|p| {
         p.file_name()
             .and_then(|n| n.to_str())
+            .map(str::to_lowercase)
             .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".whl"))
     })
 }
