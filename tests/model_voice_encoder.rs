@@ -11,29 +11,11 @@ use callgrade::model;
 use std::fs;
 use std::path::Path;
 
-fn resemblyzer_wheel() -> std::path::PathBuf {
-    let cache = common::models().join(".cache");
-    fs::read_dir(&cache)
-        .ok()
-        .and_then(|entries| {
-            entries.filter_map(|e| e.ok()).map(|e| e.path()).find(|p| {
-                let n = p.file_name().unwrap().to_string_lossy().to_lowercase();
-                n.starts_with("resemblyzer-0.1.4-") && n.ends_with(".whl")
-            })
-        })
-        .unwrap_or_else(|| {
-            panic!(
-                "{} holds no resemblyzer wheel: run `make models` first",
-                cache.display()
-            )
-        })
-}
-
 #[test]
 fn the_wheel_converts_to_the_installed_encoder_and_a_cut_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join(model::VOICE_ENCODER_FILE);
-    model::convert_voice_encoder(&resemblyzer_wheel(), &out).unwrap();
+    model::convert_voice_encoder(&common::cached_wheel("resemblyzer-0.1.4-"), &out).unwrap();
     let installed = common::model(model::VOICE_ENCODER_FILE);
     assert_eq!(
         model::sha256_file(&out).unwrap(),
@@ -110,3 +92,31 @@ const REFERENCE: [(usize, f32); 4] = [
     (13, 0.229_006),
     (218, 0.207_619),
 ];
+
+#[test]
+fn running_mono_calls_without_the_encoder_is_a_set_up_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["ggml-tiny.en.bin", model::VAD_FILE] {
+        let to = dir.path().join(file);
+        if fs::hard_link(common::model(file), &to).is_err() {
+            std::os::unix::fs::symlink(common::model(file), &to).unwrap();
+        }
+    }
+    let repo = common::repo();
+    let out = common::callgrade()
+        .env("CALLGRADE_MODELS", dir.path())
+        .arg("run")
+        .arg(repo.join("recordings/demo/manifest.csv"))
+        .args(["--campaign", "2026Q4", "--model", "tiny.en", "--rubric"])
+        .arg(repo.join("rubrics/courtesy-en.toml"))
+        .arg("--db")
+        .arg(dir.path().join("calls.db"))
+        .output()
+        .unwrap();
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{msg}");
+    assert!(
+        msg.contains("voice-encoder.bin") && msg.contains("callgrade model install base"),
+        "{msg}"
+    );
+}

@@ -33,20 +33,21 @@ pub struct VoiceEncoder {
     fft: Arc<dyn RealToComplex<f32>>,
 }
 
-/// The encoder of the models directory (`$CALLGRADE_MODELS` or `models/`), loaded once per
-/// process.
-pub fn installed() -> Result<&'static VoiceEncoder, String> {
-    static ENCODER: OnceLock<Result<VoiceEncoder, String>> = OnceLock::new();
-    ENCODER
-        .get_or_init(|| {
-            VoiceEncoder::open(&model::voice_encoder_path(&model::models_dir()))
-                .map_err(|e| e.to_string())
-        })
-        .as_ref()
-        .map_err(Clone::clone)
-}
-
 impl VoiceEncoder {
+    /// The encoder of the models directory (`$CALLGRADE_MODELS` or `models/`), loaded once
+    /// per process; the error says how to install it.
+    pub fn installed() -> Result<&'static VoiceEncoder, ModelError> {
+        static ENCODER: OnceLock<Option<VoiceEncoder>> = OnceLock::new();
+        let path = model::voice_encoder_path(&model::models_dir());
+        match ENCODER.get_or_init(|| VoiceEncoder::open(&path).ok()) {
+            Some(encoder) => Ok(encoder),
+            // Opened again for its error (ModelError is not Clone): only when it fails.
+            None => Err(VoiceEncoder::open(&path)
+                .err()
+                .unwrap_or(ModelError::VoiceEncoderNotInstalled { path })),
+        }
+    }
+
     pub fn open(path: &Path) -> Result<VoiceEncoder, ModelError> {
         let w = model::load_voice_encoder(path)?;
         let window = (0..N_FFT)
@@ -178,15 +179,15 @@ fn gemm_bt(m: usize, k: usize, n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
 fn tanh(x: f32) -> f32 {
     let x = x.clamp(-7.905_311, 7.905_311);
     let x2 = x * x;
-    let p = x2 * -2.760_768_5e-16 + 2.000_187_9e-13;
-    let p = p * x2 + -8.604_671_5e-11;
+    let p = x2 * -2.760_768_5e-16 + 2.000_188e-13;
+    let p = p * x2 + -8.604_672e-11;
     let p = p * x2 + 5.122_297_1e-8;
     let p = p * x2 + 1.485_722_4e-5;
     let p = p * x2 + 6.372_619_3e-4;
     let p = (p * x2 + 4.893_524_6e-3) * x;
     let q = x2 * 1.198_258_4e-6 + 1.185_347_1e-4;
     let q = q * x2 + 2.268_434_6e-3;
-    let q = q * x2 + 4.893_525_2e-3;
+    let q = q * x2 + 4.893_525e-3;
     p / q
 }
 

@@ -26,7 +26,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::dvector::{self, STEP, VoiceEncoder};
+use super::dvector::{STEP, VoiceEncoder};
 use super::{SAMPLE_RATE, SpeechRegion};
 
 /// Which of the call's two voices speaks in a stretch of a speech region.
@@ -82,16 +82,13 @@ struct Window {
 }
 
 /// Voice groups of a mono call's speech regions: tags in time order covering the regions,
-/// one per stretch of one voice inside a region. Without the speaker encoder, or without
-/// two measurable stretches, every region is voice 0 with confidence 0.
+/// one per stretch of one voice inside a region. Without two measurable stretches, or
+/// without the speaker encoder (`run` refuses mono calls then, saying how to install it),
+/// every region is voice 0 with confidence 0: scoring then goes by the transcript alone.
 pub fn voice_tags(samples16k: &[f32], regions: &[SpeechRegion]) -> Vec<VoiceTag> {
-    match dvector::installed() {
+    match VoiceEncoder::installed() {
         Ok(encoder) => tags_with(encoder, samples16k, regions),
-        Err(e) => {
-            static WARNED: std::sync::Once = std::sync::Once::new();
-            WARNED.call_once(|| eprintln!("warning: voices of mono calls not told apart: {e}"));
-            unknown(regions)
-        }
+        Err(_) => unknown(regions),
     }
 }
 

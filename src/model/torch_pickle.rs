@@ -235,7 +235,7 @@ fn extend(target: &mut Value, items: Vec<Value>) -> Result<(), String> {
     match target {
         Value::List(l) => l.extend(items),
         Value::Dict(d) => {
-            if items.len() % 2 != 0 {
+            if !items.len().is_multiple_of(2) {
                 return Err("a dict is given a key without a value".to_string());
             }
             let mut it = items.into_iter();

@@ -9,13 +9,12 @@
 
 use super::InstalledModel;
 use super::catalog::Package;
-use super::checksums::Checksums;
 use super::error::ModelError;
 use super::fetch;
-use super::install::{CACHE_DIR, describe, file_key, record, sha, write_atomically};
+use super::install::{FromWheel, install_from_wheel, write_atomically};
 use super::torch_pickle::{Tensor, read_state_dict};
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// File name of the speaker encoder in the models directory.
@@ -87,16 +86,11 @@ pub fn voice_encoder_path(dir: &Path) -> PathBuf {
 
 /// The checkpoint in `src`: the `resemblyzer` wheel itself or `pretrained.pt` out of it.
 fn read_source(src: &Path) -> Result<HashMap<String, Tensor>, ModelError> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(src)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|e| ModelError::io("read", src, e))?;
-    if bytes.starts_with(b"PK\x03\x04") {
-        let mut inner = Vec::new();
-        fetch::extract(src, PACKAGE.model_part, &mut inner, src)?;
-        bytes = inner;
-    }
-    read_state_dict(&bytes, "model_state", src)
+    read_state_dict(
+        &fetch::member_or_file(src, PACKAGE.model_part)?,
+        "model_state",
+        src,
+    )
 }
 
 fn write_encoder(
@@ -211,52 +205,25 @@ pub fn load_voice_encoder(path: &Path) -> Result<VoiceEncoderWeights, ModelError
 
 /// Gets the speaker encoder into `dir` (pip download of the pinned `resemblyzer` wheel into
 /// `<dir>/.cache/`, converted natively) and records its checksum. Keeps a file already there
-/// that matches its record, unless `force`.
+/// that matches its record and loads, unless `force`.
 pub fn install_voice_encoder(
     dir: &Path,
     force: bool,
     progress: &mut dyn FnMut(&str),
 ) -> Result<InstalledModel, ModelError> {
-    let out = voice_encoder_path(dir);
-    if out.is_file() && !force {
-        let sums = Checksums::load(dir)?;
-        let current = describe(&out, &sums)?;
-        let recorded = sums.models.contains_key(&file_key(&out));
-        if !recorded && current.sha256 == CONVERTED_SHA256 {
-            return record(dir, &out, "voice-encoder", "found in place".to_string());
-        }
-        if current.verified && load_voice_encoder(&out).is_ok() {
-            progress(&format!(
-                "the speaker encoder is already installed: {}",
-                out.display()
-            ));
-            return Ok(current);
-        }
-        progress(&format!(
-            "{} is damaged or changed; installing it again",
-            out.display()
-        ));
-    }
-    progress("getting the speaker encoder (Resemblyzer)…");
-    let wheel = fetch::wheel(&dir.join(CACHE_DIR), &PACKAGE, progress)?;
-    progress(&format!("converting to {}…", out.display()));
-    convert_voice_encoder(&wheel, &out)?;
-    let sha256 = sha(&out)?;
-    if sha256 != CONVERTED_SHA256 {
-        let _ = std::fs::remove_file(&out);
-        return Err(ModelError::bad(
-            &out,
-            format!(
-                "the conversion gave sha256 {sha256}, not the expected speaker encoder; delete {} \
-                 and install again",
-                dir.join(CACHE_DIR).display()
-            ),
-        ));
-    }
-    record(
+    let file = FromWheel {
+        name: "voice-encoder",
+        what: "the speaker encoder (Resemblyzer)",
+        out: voice_encoder_path(dir),
+        package: &PACKAGE,
+        sha256: CONVERTED_SHA256,
+    };
+    install_from_wheel(
         dir,
-        &out,
-        "voice-encoder",
-        format!("converted from {}", PACKAGE.requirement()),
+        &file,
+        force,
+        convert_voice_encoder,
+        |out| load_voice_encoder(out).is_ok(),
+        progress,
     )
 }
