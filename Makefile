@@ -46,7 +46,8 @@ build: deps
 	$(CARGO) build --release
 
 # Both models: base (Mandarin + English, the default) and tiny.en (fast English, used by tests).
-# Each install also gets the speech detector (ggml-silero-vad.bin) every transcription needs.
+# Each install also gets the speech detector (ggml-silero-vad.bin) every transcription needs
+# and the speaker encoder (voice-encoder.bin) that tells a mono call's two voices apart.
 models: build
 	$(BIN) model install base
 	$(BIN) model install tiny.en

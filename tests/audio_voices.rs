@@ -13,6 +13,11 @@ const CONFIDENT: f64 = 0.15;
 /// (share of speech time grouped as the channels say, same share among confident regions,
 /// share of speech time that is confident).
 fn agreement(file: &str) -> (f64, f64, f64) {
+    // Without the encoder every voice tag would say "cannot tell": say why instead.
+    callgrade::audio::VoiceEncoder::open(&callgrade::model::voice_encoder_path(
+        &callgrade::model::models_dir(),
+    ))
+    .unwrap_or_else(|e| panic!("{e} (run `make models` first)"));
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
     let call = audio::load(
         &path,
@@ -79,7 +84,7 @@ fn english_staff_and_caller_voices_are_told_apart_on_one_channel() {
     let (all, confident, covered) =
         agreement("recordings/demo/call03-grace-developmental-assessment.wav");
     eprintln!("en: {all:.3} of speech time, {confident:.3} of confident, {covered:.3} confident");
-    assert!(all >= 0.9, "{all}");
+    assert!(all >= 0.95, "{all}");
     assert!(confident >= 0.95, "{confident}");
     assert!(covered >= 0.5, "{covered}");
 }
@@ -89,7 +94,7 @@ fn mandarin_staff_and_caller_voices_are_told_apart_on_one_channel() {
     let (all, confident, covered) =
         agreement("recordings/demo-zh/zh03-chen-developmental-assessment.wav");
     eprintln!("zh: {all:.3} of speech time, {confident:.3} of confident, {covered:.3} confident");
-    assert!(all >= 0.9, "{all}");
+    assert!(all >= 0.95, "{all}");
     assert!(confident >= 0.95, "{confident}");
     assert!(covered >= 0.5, "{covered}");
 }

@@ -56,18 +56,17 @@ fn models_with_wheel(root: &Path) -> PathBuf {
         });
     let dir = root.join("models");
     fs::create_dir_all(dir.join(".cache")).unwrap();
-    // `model install` also makes sure of the speech detector, from its own wheel.
-    let silero = fs::read_dir(&src)
+    // `model install` also makes sure of the speech detector and the speaker encoder, each
+    // from its own wheel.
+    let others = fs::read_dir(&src)
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("silero_vad-")
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().to_lowercase();
+            name.starts_with("silero_vad-") || name.starts_with("resemblyzer-")
         });
-    for wheel in std::iter::once(wheel).chain(silero) {
+    for wheel in std::iter::once(wheel).chain(others) {
         let to = dir.join(".cache").join(wheel.file_name().unwrap());
         if fs::hard_link(&wheel, &to).is_err() {
             fs::copy(&wheel, &to).unwrap();

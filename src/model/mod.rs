@@ -28,7 +28,9 @@ mod layout;
 mod mel;
 mod quantize;
 mod silero;
+mod torch_pickle;
 mod vocab;
+mod voice_encoder;
 
 pub use checksums::{CHECKSUMS_FILE, sha256_file, sha256_reader};
 pub use error::ModelError;
@@ -41,6 +43,10 @@ pub use mel::mel_filters;
 pub use quantize::Weights;
 pub use silero::{VAD_FILE, VadInfo, convert_silero_vad, inspect_vad, install_vad, vad_path};
 pub use vocab::byte_vocab;
+pub use voice_encoder::{
+    EMBEDDING, HIDDEN, LstmWeights, MELS, VOICE_ENCODER_FILE, VoiceEncoderWeights,
+    convert_voice_encoder, install_voice_encoder, load_voice_encoder, voice_encoder_path,
+};
 
 use serde::Serialize;
 use std::fmt;

@@ -9,16 +9,15 @@
 //! of the file in the same per-tensor layout as a Whisper model (see `ggml.rs`).
 
 use super::catalog::Package;
-use super::checksums::Checksums;
 use super::error::ModelError;
 use super::finite::{self, Float};
 use super::ggml::{GGML_MAGIC, f32_to_f16_bytes, put_i32};
 use super::ggml_read::{TensorInfo, Walker};
-use super::install::{CACHE_DIR, describe, file_key, record, sha, write_atomically};
+use super::install::{FromWheel, install_from_wheel, write_atomically};
 use super::layout::{F16, F32, TensorType};
 use super::{InstalledModel, fetch};
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// File name of the speech detector in the models directory.
@@ -33,7 +32,6 @@ pub(crate) const PACKAGE: Package = Package {
 };
 
 /// The converted file, pinned so a changed package or converter is noticed at install.
-const CONVERTED_SIZE: u64 = 885_102;
 const CONVERTED_SHA256: &str = "5ddca637022567341226d7dc2c2aa28bbf0f4c17f43a860a1b97910ae4411f57";
 
 const MODEL_TYPE: &str = "silero-16k";
@@ -268,16 +266,7 @@ impl SafeTensors {
 /// Reads the safetensors weights from `src`: the `silero-vad` wheel itself, or the
 /// `silero_vad_16k.safetensors` file taken out of it.
 fn read_source(src: &Path) -> Result<SafeTensors, ModelError> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(src)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|e| ModelError::io("read", src, e))?;
-    if bytes.starts_with(b"PK\x03\x04") {
-        let mut inner = Vec::new();
-        fetch::extract(src, PACKAGE.model_part, &mut inner, src)?;
-        bytes = inner;
-    }
-    SafeTensors::parse(bytes, src)
+    SafeTensors::parse(fetch::member_or_file(src, PACKAGE.model_part)?, src)
 }
 
 fn write_vad(
@@ -424,46 +413,19 @@ pub fn install_vad(
     force: bool,
     progress: &mut dyn FnMut(&str),
 ) -> Result<InstalledModel, ModelError> {
-    let out = vad_path(dir);
-    if out.is_file() && !force {
-        let sums = Checksums::load(dir)?;
-        let current = describe(&out, &sums)?;
-        let recorded = sums.models.contains_key(&file_key(&out));
-        if !recorded && current.sha256 == CONVERTED_SHA256 {
-            return record(dir, &out, "silero-vad", "found in place".to_string());
-        }
-        if current.verified && inspect_vad(&out).is_ok() {
-            progress(&format!(
-                "the speech detector is already installed: {}",
-                out.display()
-            ));
-            return Ok(current);
-        }
-        progress(&format!(
-            "{} is damaged or changed; installing it again",
-            out.display()
-        ));
-    }
-    progress("getting the speech detector (Silero VAD)…");
-    let wheel = fetch::wheel(&dir.join(CACHE_DIR), &PACKAGE, progress)?;
-    progress(&format!("converting to {}…", out.display()));
-    convert_silero_vad(&wheel, &out)?;
-    let (size, sha256) = (super::install::size(&out)?, sha(&out)?);
-    if size != CONVERTED_SIZE || sha256 != CONVERTED_SHA256 {
-        let _ = std::fs::remove_file(&out);
-        return Err(ModelError::bad(
-            &out,
-            format!(
-                "the conversion gave {size} bytes with sha256 {sha256}, not the expected speech \
-                 detector; delete {} and install again",
-                dir.join(CACHE_DIR).display()
-            ),
-        ));
-    }
-    record(
+    let file = FromWheel {
+        name: "silero-vad",
+        what: "the speech detector (Silero VAD)",
+        out: vad_path(dir),
+        package: &PACKAGE,
+        sha256: CONVERTED_SHA256,
+    };
+    install_from_wheel(
         dir,
-        &out,
-        "silero-vad",
-        format!("converted from {}", PACKAGE.requirement()),
+        &file,
+        force,
+        |wheel, out| convert_silero_vad(wheel, out).map(drop),
+        |out| inspect_vad(out).is_ok(),
+        progress,
     )
 }

@@ -248,6 +248,14 @@ pub fn run(
         todo: jobs.len(),
         transcribe: need_whisper,
     });
+    // A mono call's voices are told apart by the speaker encoder: without it, refuse up front
+    // (saying how to install it) rather than score mono calls from the transcript alone.
+    if jobs
+        .iter()
+        .any(|j| j.cached.is_none() && j.row.staff_channel == audio::StaffChannel::Mono)
+    {
+        audio::VoiceEncoder::installed()?;
+    }
     let transcriber = if need_whisper > 0 {
         Some((
             Transcriber::new(&opts.model_path, opts.transcribe.clone())?,

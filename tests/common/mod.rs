@@ -20,6 +20,26 @@ pub fn models() -> PathBuf {
         .unwrap_or_else(|| repo().join("models"))
 }
 
+/// The wheel `model install` cached whose file name starts with `prefix` (compared without
+/// case: some wheels keep their project's capitals).
+pub fn cached_wheel(prefix: &str) -> PathBuf {
+    let cache = models().join(".cache");
+    std::fs::read_dir(&cache)
+        .ok()
+        .and_then(|entries| {
+            entries.filter_map(|e| e.ok()).map(|e| e.path()).find(|p| {
+                let n = p.file_name().unwrap().to_string_lossy().to_lowercase();
+                n.starts_with(prefix) && n.ends_with(".whl")
+            })
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "{} holds no {prefix}… wheel: run `make models` first",
+                cache.display()
+            )
+        })
+}
+
 /// A converted model by file name, with a message that says how to get it.
 pub fn model(file: &str) -> PathBuf {
     let path = models().join(file);
