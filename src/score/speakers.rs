@@ -393,15 +393,32 @@ fn mark_answers<'a>(
     out
 }
 
-/// The voice that answered the phone: the voice of the first tag at or after the first
-/// speech after pickup.
+/// How long after the first speech after pickup the voice that answered is looked for.
+const ANSWER_SECONDS: f64 = 3.0;
+
+/// The voice that answered the phone: the voice heard most surely in the first
+/// [`ANSWER_SECONDS`] of speech after pickup (each tag counted by its overlap and
+/// confidence). Not simply the first tag's: a short first word ("Hello?") is the stretch a
+/// voice model tells worst.
 fn staff_voice(audio: &AudioFacts) -> Option<u8> {
     let first = audio.first_staff_speech?;
-    audio
-        .voices
-        .iter()
-        .find(|v| v.end > first + 1e-6)
-        .map(|v| v.voice)
+    let mut weight = [0.0f64; 2];
+    for v in &audio.voices {
+        let overlap = v.end.min(first + ANSWER_SECONDS) - v.start.max(first);
+        if overlap > 0.0 && v.voice < 2 {
+            weight[v.voice as usize] += overlap * v.confidence;
+        }
+    }
+    match weight {
+        [a, b] if a > b => Some(0),
+        [a, b] if b > a => Some(1),
+        // Nothing sure there: the first tag's voice, as the answering voice.
+        _ => audio
+            .voices
+            .iter()
+            .find(|v| v.end > first + 1e-6)
+            .map(|v| v.voice),
+    }
 }
 
 /// Voice evidence for a stretch of time, -1..=1: the tags it overlaps, each counted by its
@@ -594,6 +611,29 @@ mod tests {
         let u = utterance("Open at 8.30, closed at noon");
         assert_eq!(u.clauses().len(), 2);
         assert_eq!(u.clauses().last().unwrap().1, u.toks.len());
+    }
+
+    #[test]
+    fn the_answering_voice_is_the_one_heard_surely_not_the_first_short_word() {
+        let tag = |start: f64, end: f64, voice: u8, confidence: f64| crate::audio::VoiceTag {
+            start,
+            end,
+            voice,
+            confidence,
+        };
+        let mut audio = AudioFacts {
+            first_staff_speech: Some(1.0),
+            voices: vec![
+                tag(1.0, 1.5, 1, 0.1),
+                tag(1.6, 4.0, 0, 0.9),
+                tag(5.0, 8.0, 1, 0.9),
+            ],
+            ..AudioFacts::default()
+        };
+        assert_eq!(staff_voice(&audio), Some(0));
+        // Nothing sure in the opening: the first voice heard.
+        audio.voices = vec![tag(1.0, 1.5, 1, 0.0), tag(5.0, 8.0, 0, 0.9)];
+        assert_eq!(staff_voice(&audio), Some(1));
     }
 
     #[test]
