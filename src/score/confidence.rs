@@ -682,12 +682,33 @@ fn hold(
         // per earlier silence: that silence is the one the verdict rests on.
         Verdict::Failed => {
             let gaps = silences(cx, max);
-            let over = gaps
-                .get(d.evidence.len())
-                .map_or(1.0, |(s, e)| margin(e - s - max, TIME_SCALE));
-            over * near_miss_factor(cx, announce, base, Stretch::WHOLE, None) * unsure
+            let gap = gaps.get(d.evidence.len());
+            let over = gap.map_or(1.0, |(s, e)| margin(e - s - max, TIME_SCALE));
+            let spoke = gap.map_or(1.0, |&(s, _)| spoke_before(cx, s));
+            over * spoke * near_miss_factor(cx, announce, base, Stretch::WHOLE, None) * unsure
         }
     }
+}
+
+/// How close before a silence the staff's last sentence may end to be read as what they said
+/// on leaving, seconds.
+const LAST_WORDS_SECONDS: f64 = 1.5;
+/// Units a sentence needs to be more than a filler ("Um", 好, "Okay").
+const SENTENCE_UNITS: usize = 3;
+/// Confidence left to an unannounced hold when the staff said a sentence just before it.
+const SPOKE_BEFORE_HOLD: f64 = 0.5;
+
+/// Doubt about a silence being unannounced when the staff said a sentence (not a filler) just
+/// before it: what someone says as they put the line on hold is most likely the announcement,
+/// in words the rubric does not list ("Bear with me", 我查一下喔) or misheard (請稍等 as
+/// 選招等). A silence that follows the caller's words, or a staff filler, stays sure.
+fn spoke_before(cx: &Ctx, silence_start: f64) -> f64 {
+    let said = cx.staff.utts.iter().any(|u| {
+        u.start < silence_start
+            && u.end >= silence_start - LAST_WORDS_SECONDS
+            && u.toks.len() >= SENTENCE_UNITS
+    });
+    if said { SPOKE_BEFORE_HOLD } else { 1.0 }
 }
 
 #[cfg(test)]
