@@ -18,13 +18,13 @@
 //! probabilities.
 
 use super::agency;
-use super::checks::self_intro::says_staff_name;
-use super::checks::{Ctx, Decision, Intro, quoted_tokens, silences};
+use super::checks::self_intro::{gives_a_name, says_staff_name};
+use super::checks::{ASK_NAME, Ctx, Decision, Intro, quoted_tokens, silences};
 use super::matcher::{Hit, NameRule, best_match_doubting, required_similarity};
 use super::normalize::is_han;
 use super::rubric::{Check, Criterion, Language, Phrase};
 use super::speakers::Utterance;
-use super::tokens::{Tok, numbers_as_spoken, word_units};
+use super::tokens::{Tok, numbers_as_spoken, tokenize, word_units};
 use super::{Evidence, Verdict};
 use crate::audio::{AudioFacts, Region, Speaker, SpeechRegion, overlap, seconds};
 use crate::transcribe::{Segment, Token, staff_text_spans};
@@ -551,7 +551,15 @@ pub(crate) fn of(cx: &Ctx, segments: &[Segment], c: &Criterion, d: &Decision) ->
                     Some(_) => opening_slot_factor(cx, any, w),
                     None => 1.0,
                 };
-                absence_factor(cx, segments, w) * near_miss_factor(cx, any, base, w, None) * slot
+                let answered = if c.id == ASK_NAME {
+                    name_given_factor(cx, segments)
+                } else {
+                    1.0
+                };
+                absence_factor(cx, segments, w)
+                    * near_miss_factor(cx, any, base, w, None)
+                    * slot
+                    * answered
             }
         },
         Check::Forbidden {
@@ -688,6 +696,40 @@ fn hold(
             over * spoke * near_miss_factor(cx, announce, base, Stretch::WHOLE, None) * unsure
         }
     }
+}
+
+/// Longest caller turn read as a bare answer with their name (我姓鍾, "My name is Mrs Ho").
+const NAME_TURN_UNITS: usize = 6;
+/// Confidence left to "did not ask the caller's name" when the caller answered with it.
+const NAME_GIVEN: f64 = 0.5;
+/// How long the caller's first words (their greeting and question) may run, seconds.
+const FIRST_WORDS_SECONDS: f64 = 6.0;
+
+/// Doubt about the staff never asking the caller's name when the caller gave it in a turn of
+/// its own: a name said alone is an answer, so the staff most likely asked, in words the
+/// rubric does not list (請問您大名, "And your name is?") or misheard. A caller who names
+/// themself unasked does it when they first speak, with their question ("Hi, this is Mr
+/// Lee, I'd like to ask…"), which Whisper may still cut into a turn of its own: so an answer
+/// counts only after the caller's first words.
+fn name_given_factor(cx: &Ctx, segments: &[Segment]) -> f64 {
+    let Some(caller_first) = cx.staff.caller_first else {
+        return 1.0;
+    };
+    let callers = |i: usize, units: usize| {
+        cx.staff
+            .callers
+            .iter()
+            .any(|c| c.segment == i && c.units == units)
+    };
+    let given = segments.iter().enumerate().any(|(i, s)| {
+        let toks = tokenize(&s.text);
+        !s.invented
+            && s.start > caller_first + FIRST_WORDS_SECONDS
+            && (s.speaker == Speaker::Caller || callers(i, toks.len()))
+            && toks.len() <= NAME_TURN_UNITS
+            && gives_a_name(cx, &toks)
+    });
+    if given { NAME_GIVEN } else { 1.0 }
 }
 
 /// How close before a silence the staff's last sentence may end to be read as what they said

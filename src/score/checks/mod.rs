@@ -294,7 +294,7 @@ pub(crate) fn quote(lang: Language, text: &str) -> String {
 }
 
 /// The criterion whose phrases ask the caller's name.
-const ASK_NAME: &str = "ask_name";
+pub(crate) const ASK_NAME: &str = "ask_name";
 
 /// The rubric's questions for the caller's name (the `phrase` criterion with id `ask_name`):
 /// the staff's question is no self-introduction, and in a mono call the turn after it is the

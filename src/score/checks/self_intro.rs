@@ -16,7 +16,7 @@
 
 use super::{Ctx, Decision, Found, name_clause, quote};
 use crate::score::confidence::MONO_SPEAKER_CONFIDENCE;
-use crate::score::matcher::{NameRule, best_match, tok_sim};
+use crate::score::matcher::{NameRule, best_match, required_similarity, tok_sim};
 use crate::score::phonetic::name_sounds_like;
 use crate::score::rubric::{Criterion, Language, Phrase};
 use crate::score::staff_name::{StaffName, bare_name};
@@ -183,6 +183,20 @@ fn builtin(lang: Language) -> &'static [Phrase] {
         src.iter()
             .filter_map(|p| Phrase::with_name_slot(p))
             .collect()
+    })
+}
+
+/// Does `toks` give someone's name in a built-in frame (我姓X, 我是X小姐, "my name is X")?
+/// Anyone's name: this is for telling a caller's answer, not the staff's introduction.
+pub(crate) fn gives_a_name(cx: &Ctx, toks: &[Tok]) -> bool {
+    let rule = NameRule {
+        common_words: &cx.rubric.common_words,
+        staff_name: &[],
+    };
+    let base = (cx.rubric.matching.threshold - cx.rubric.matching.self_intro_slack).max(0.0);
+    builtin(cx.lang()).iter().any(|p| {
+        best_match(&p.toks, toks, cx.params(), Some(&rule))
+            .is_some_and(|h| h.sim + 1e-9 >= required_similarity(&p.toks, base))
     })
 }
 
