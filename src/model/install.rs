@@ -232,12 +232,11 @@ pub(super) fn file_key(path: &Path) -> String {
         .into_owned()
 }
 
-/// `base-q8_0` for `ggml-base-q8_0.bin`; other file names as they are.
+/// `base-q8_0` for `ggml-base-q8_0.bin`, `voice-encoder` for `voice-encoder.bin`; other file
+/// names as they are.
 fn model_name(key: &str) -> String {
-    key.strip_prefix("ggml-")
-        .and_then(|n| n.strip_suffix(".bin"))
-        .unwrap_or(key)
-        .to_string()
+    let key = key.strip_suffix(".bin").unwrap_or(key);
+    key.strip_prefix("ggml-").unwrap_or(key).to_string()
 }
 
 /// Describes `path` and compares it with its recorded checksum.
@@ -493,15 +492,15 @@ pub fn import(dir: &Path, src: &Path, force: bool) -> Result<InstalledModel, Mod
     )
 }
 
-/// Every `ggml-*.bin` in `dir`, each hashed and compared with its recorded checksum. A
-/// missing directory lists nothing.
+/// Every `ggml-*.bin` in `dir` and the speaker encoder, each hashed and compared with its
+/// recorded checksum. A missing directory lists nothing.
 pub fn list(dir: &Path) -> Result<Vec<InstalledModel>, ModelError> {
     let paths = list_paths(dir)?;
     let sums = Checksums::load(dir)?;
     paths.iter().map(|p| describe(p, &sums)).collect()
 }
 
-/// Every `ggml-*.bin` in `dir`, sorted.
+/// Every `ggml-*.bin` in `dir` and the speaker encoder, sorted.
 fn list_paths(dir: &Path) -> Result<Vec<PathBuf>, ModelError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -512,7 +511,9 @@ fn list_paths(dir: &Path) -> Result<Vec<PathBuf>, ModelError> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             let key = file_key(p);
-            p.is_file() && key.starts_with("ggml-") && key.ends_with(".bin")
+            p.is_file()
+                && ((key.starts_with("ggml-") && key.ends_with(".bin"))
+                    || key == super::VOICE_ENCODER_FILE)
         })
         .collect();
     paths.sort();
@@ -563,7 +564,7 @@ pub fn installed_names(dir: &Path) -> String {
         .unwrap_or_default()
         .iter()
         .map(|p| file_key(p))
-        .filter(|k| k != super::VAD_FILE)
+        .filter(|k| k != super::VAD_FILE && k != super::VOICE_ENCODER_FILE)
         .map(|k| model_name(&k))
         .collect();
     if names.is_empty() {
