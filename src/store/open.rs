@@ -94,10 +94,7 @@ impl Store {
         if !create && found == Found::Empty {
             return Err(StoreError::Empty { path: path.into() });
         }
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-        )
-        .map_err(open_err)?;
+        switch_to_wal(&conn).map_err(open_err)?;
         let mut store = Store {
             conn,
             path: path.into(),
@@ -114,6 +111,29 @@ impl Store {
             _ => schema::migrate(&mut store, found)?,
         }
         Ok(store)
+    }
+}
+
+/// Switches the connection to WAL and its other settings. Changing the journal mode needs the
+/// file to itself, and SQLite answers "database is locked" at once, without waiting out the
+/// busy timeout, when another connection is switching it at the same moment (several runs
+/// creating one new database together); so a busy answer is retried until [`BUSY_TIMEOUT`].
+fn switch_to_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+        ) {
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                ) && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            done => return done,
+        }
     }
 }
 
