@@ -213,7 +213,7 @@ fn blurred_openings<'p>(cx: &Ctx, surname: &Tok, patterns: &'p [Phrase]) -> Vec<
     let params = cx.params();
     let mut out = Vec::new();
     for (i, u) in cx.staff.utts.iter().enumerate() {
-        // Only whole transcript segments have clauses (`Utterance::clauses`).
+        // A piece cut from a mono segment has the clauses of its part (`Utterance::clauses`).
         for (at, end) in u.clauses() {
             let clause = &u.toks[at..end];
             let n = clause.len();
