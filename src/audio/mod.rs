@@ -101,6 +101,16 @@ pub struct Region {
     pub end: f64,
 }
 
+/// The spans of `regions` on `speaker`'s side: all in a mono call, else the side's own and
+/// those of unknown side.
+fn of_side(regions: &[SpeechRegion], speaker: Speaker, mono: bool) -> Vec<Region> {
+    regions
+        .iter()
+        .filter(|r| mono || r.speaker == speaker || r.speaker == Speaker::Unknown)
+        .map(SpeechRegion::span)
+        .collect()
+}
+
 /// A span of speech energy on one party's channel (`Unknown` in mono).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SpeechRegion {
@@ -158,15 +168,17 @@ impl AudioFacts {
     /// What to transcribe of `speaker`'s side (in mono, of the one track): its whole length
     /// minus ringback when the finder was unsure there, else its speech regions.
     pub fn spans_to_transcribe(&self, speaker: Speaker, mono: bool) -> Vec<Region> {
-        let of_side =
-            |r: &&SpeechRegion| mono || r.speaker == speaker || r.speaker == Speaker::Unknown;
-        let whole: Vec<&SpeechRegion> = self.whole_side.iter().filter(of_side).collect();
-        let chosen = if whole.is_empty() {
-            self.speech.iter().filter(of_side).collect()
+        let whole = of_side(&self.whole_side, speaker, mono);
+        if whole.is_empty() {
+            self.speech_of(speaker, mono)
         } else {
             whole
-        };
-        chosen.into_iter().map(SpeechRegion::span).collect()
+        }
+    }
+
+    /// The speech regions measured on `speaker`'s side (all of them in a mono call).
+    pub fn speech_of(&self, speaker: Speaker, mono: bool) -> Vec<Region> {
+        of_side(&self.speech, speaker, mono)
     }
 
     /// The speech regions that may be the staff's (the staff side in stereo, all of a mono

@@ -11,7 +11,7 @@
 //!   measured there that Whisper left untranscribed, and the best near-miss when the words
 //!   Whisper was unsure of may be any word (a phrase misheard hides there), or when a phrase
 //!   heard but for one half-believed unit is one slip from found; for an opening phrase, a
-//!   clause of the opening turn as long as the phrase that Whisper was unsure of; how much
+//!   clause of the opening turn about as long as the phrase that Whisper was unsure of; how much
 //!   staff speech was heard at all, and how sure Whisper was of it.
 //!
 //! Factors are deliberately coarse: they rank verdicts for review, they are not calibrated
@@ -456,8 +456,8 @@ fn near_miss_factor(
 
 /// Doubt about a phrase expected at the opening (`within` seconds of pickup) and not found.
 /// A greeting or a name of the agency is said as a clause of its own in the staff's opening
-/// turn ("Hello, …", "…中心，您好，"), so a clause there as long as the phrase stands where
-/// the phrase would. When Whisper was unsure of its words they may be the phrase misheard
+/// turn ("Hello, …", "…中心，您好，"), so a clause there about as long as the phrase
+/// ([`fits_slot`]) stands where the phrase would. When Whisper was unsure of its words they may be the phrase misheard
 /// ("Hello" heard as "So" at 0.48), however little they sound like it; words it was sure of
 /// leave no doubt (the staff said something else), nor does the staff's own name.
 fn opening_slot_factor(cx: &Ctx, phrases: &[Phrase], w: Stretch) -> f64 {
@@ -468,7 +468,8 @@ fn opening_slot_factor(cx: &Ctx, phrases: &[Phrase], w: Stretch) -> f64 {
     let mut doubt: f64 = 0.0;
     for u in turn.filter(|u| u.probs.len() == u.toks.len()) {
         for (a, b) in u.clauses() {
-            if !phrases.iter().any(|p| p.toks.len() == b - a) || says_staff_name(cx, &u.toks[a..b])
+            if !phrases.iter().any(|p| fits_slot(p.toks.len(), b - a))
+                || says_staff_name(cx, &u.toks[a..b])
             {
                 continue;
             }
@@ -478,6 +479,13 @@ fn opening_slot_factor(cx: &Ctx, phrases: &[Phrase], w: Stretch) -> f64 {
         }
     }
     1.0 - doubt
+}
+
+/// Whether a clause of `clause` units could be a phrase of `phrase` units misheard. Whisper
+/// breaks an unclear word into pieces more often than it joins two ("afternoon" heard as "go
+/// noon", 您好 as 您的好), and drops one now and then.
+fn fits_slot(phrase: usize, clause: usize) -> bool {
+    clause + 1 >= phrase && clause <= phrase + 2
 }
 
 /// Doubt about a point missing from an answer: the utterances that hold the points found are

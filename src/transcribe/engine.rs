@@ -109,6 +109,9 @@ pub struct Quality {
     pub speech_seconds: f64,
     /// Wall-clock seconds spent in Whisper.
     pub elapsed_seconds: f64,
+    /// Stretches of speech Whisper skipped in its first pass and heard again on their own.
+    #[serde(default)]
+    pub reheard: usize,
 }
 
 impl Quality {
@@ -131,6 +134,27 @@ pub struct Transcriber {
     ctx: WhisperContext,
     settings: TranscribeSettings,
     model_path: PathBuf,
+}
+
+/// One side of a call being transcribed, and how.
+struct Heard<'a> {
+    speaker: Speaker,
+    track: &'a [f32],
+    /// All the side's speech (what a segment must overlap not to be invented).
+    regions: &'a [Region],
+    language: &'a str,
+    prompt_tokens: &'a [i32],
+    request: &'a Request,
+    fit_encoder: bool,
+}
+
+/// Letters kept and set aside, and token probabilities, over a whole call.
+#[derive(Default)]
+struct Tally {
+    kept_weight: usize,
+    bad_weight: usize,
+    p_sum: f64,
+    p_count: usize,
 }
 
 /// One decoded segment before guards and conversion.
@@ -293,69 +317,49 @@ impl Transcriber {
         };
         let mono = audio.caller.is_none();
         let mut quality = Quality::default();
+        let mut tally = Tally::default();
         let mut per_side = Vec::new();
-        let (mut kept_weight, mut bad_weight) = (0usize, 0usize);
-        let (mut p_sum, mut p_count) = (0.0f64, 0usize);
         for (speaker, track) in sides {
             let regions: Vec<Region> = facts.spans_to_transcribe(speaker, mono);
             let duration = track.len() as f64 / SAMPLE_RATE as f64;
-            let s = &self.settings;
-            let spans = pack::spans(&regions, s.region_pad_seconds, s.pack_gap_seconds, duration);
-            let spans = pack::split_long(&spans, s.pack_max_seconds, track);
-            let windows = pack::plan(&spans, s.pack_max_seconds, s.pack_gap_seconds, s.pack);
-
-            let mut segments = Vec::new();
-            for window in &windows {
-                quality.windows += 1;
-                quality.speech_seconds += window.speech_len();
-                let raws = self.decode_window(
+            let heard = Heard {
+                speaker,
+                track,
+                regions: &regions,
+                language,
+                prompt_tokens: &prompt_tokens,
+                request,
+                fit_encoder,
+            };
+            let mut segments = self.hear(
+                &mut state,
+                &heard,
+                &regions,
+                duration,
+                &mut quality,
+                &mut tally,
+            )?;
+            // Whisper now and then ends a window early (an end of text after a pause, or
+            // after a line it misheard) and never decodes the speech after it: the rest of
+            // an answer, lost without a trace. Speech left untouched is heard again on its
+            // own, once.
+            let kept: Vec<Region> = segments
+                .iter()
+                .filter(|seg| !seg.invented)
+                .map(Segment::span)
+                .collect();
+            let lost = guard::untouched(&facts.speech_of(speaker, mono), &kept);
+            if !lost.is_empty() {
+                quality.reheard += lost.len();
+                segments.extend(self.hear(
                     &mut state,
-                    window,
-                    track,
-                    &prompt_tokens,
-                    request,
-                    fit_encoder,
-                )?;
-                for raw in raws {
-                    let text = if language == "zh" && s.zh_traditional {
-                        to_traditional(&raw.text).map_err(TranscribeError::Conversion)?
-                    } else {
-                        raw.text
-                    };
-                    let w = guard::weight(&text);
-                    let text = match guard::check_loop(&text) {
-                        LoopVerdict::Clean => text,
-                        LoopVerdict::Trimmed(t) => {
-                            quality.looped = true;
-                            bad_weight += w - guard::weight(&t);
-                            t
-                        }
-                        LoopVerdict::Drop => {
-                            quality.looped = true;
-                            quality.dropped_loops += 1;
-                            bad_weight += w;
-                            continue;
-                        }
-                    };
-                    let unheard = !regions.is_empty()
-                        && guard::speech_overlap(raw.start, raw.end, &regions)
-                            < s.min_speech_overlap;
-                    let unsure = raw.no_speech > s.no_speech_threshold
-                        && raw.mean_p < s.min_token_probability as f64;
-                    let invented = guard::is_known_hallucination(&text) || unheard || unsure;
-                    if !invented {
-                        p_sum += raw.token_p_sum;
-                        p_count += raw.tokens;
-                    }
-                    segments.push(Segment {
-                        speaker,
-                        start: raw.start,
-                        end: raw.end,
-                        text,
-                        invented,
-                        tokens: raw.pieces,
-                    });
-                }
+                    &heard,
+                    &lost,
+                    duration,
+                    &mut quality,
+                    &mut tally,
+                )?);
+                segments.sort_by(|a, b| a.start.total_cmp(&b.start));
             }
             if merge::mark_repeated_runs(&mut segments) > 0 {
                 quality.looped = true;
@@ -364,21 +368,21 @@ impl Transcriber {
                 let w = guard::weight(&seg.text);
                 if seg.invented {
                     quality.invented += 1;
-                    bad_weight += w;
+                    tally.bad_weight += w;
                 } else {
-                    kept_weight += w;
+                    tally.kept_weight += w;
                 }
             }
             per_side.push(segments);
         }
-        let total = kept_weight + bad_weight;
+        let total = tally.kept_weight + tally.bad_weight;
         quality.garbage_ratio = if total > 0 {
-            bad_weight as f64 / total as f64
+            tally.bad_weight as f64 / total as f64
         } else {
             0.0
         };
-        quality.mean_token_probability = if p_count > 0 {
-            p_sum / p_count as f64
+        quality.mean_token_probability = if tally.p_count > 0 {
+            tally.p_sum / tally.p_count as f64
         } else {
             0.0
         };
@@ -387,6 +391,78 @@ impl Transcriber {
             segments: merge::merge(per_side),
             quality,
         })
+    }
+
+    /// Transcribes `spans` of one side (regions of speech, padded, joined and packed into
+    /// windows), guarding each segment: loops trimmed or dropped, text where `heard.regions`
+    /// hold no speech or that Whisper itself doubted marked invented.
+    fn hear(
+        &self,
+        state: &mut WhisperState,
+        heard: &Heard,
+        spans: &[Region],
+        duration: f64,
+        quality: &mut Quality,
+        tally: &mut Tally,
+    ) -> Result<Vec<Segment>, TranscribeError> {
+        let s = &self.settings;
+        let spans = pack::spans(spans, s.region_pad_seconds, s.pack_gap_seconds, duration);
+        let spans = pack::split_long(&spans, s.pack_max_seconds, heard.track);
+        let windows = pack::plan(&spans, s.pack_max_seconds, s.pack_gap_seconds, s.pack);
+        let mut segments = Vec::new();
+        for window in &windows {
+            quality.windows += 1;
+            quality.speech_seconds += window.speech_len();
+            let raws = self.decode_window(
+                state,
+                window,
+                heard.track,
+                heard.prompt_tokens,
+                heard.request,
+                heard.fit_encoder,
+            )?;
+            for raw in raws {
+                let text = if heard.language == "zh" && s.zh_traditional {
+                    to_traditional(&raw.text).map_err(TranscribeError::Conversion)?
+                } else {
+                    raw.text
+                };
+                let w = guard::weight(&text);
+                let text = match guard::check_loop(&text) {
+                    LoopVerdict::Clean => text,
+                    LoopVerdict::Trimmed(t) => {
+                        quality.looped = true;
+                        tally.bad_weight += w - guard::weight(&t);
+                        t
+                    }
+                    LoopVerdict::Drop => {
+                        quality.looped = true;
+                        quality.dropped_loops += 1;
+                        tally.bad_weight += w;
+                        continue;
+                    }
+                };
+                let unheard = !heard.regions.is_empty()
+                    && guard::speech_overlap(raw.start, raw.end, heard.regions)
+                        < s.min_speech_overlap;
+                let unsure = raw.no_speech > s.no_speech_threshold
+                    && raw.mean_p < s.min_token_probability as f64;
+                let invented = guard::is_known_hallucination(&text) || unheard || unsure;
+                if !invented {
+                    tally.p_sum += raw.token_p_sum;
+                    tally.p_count += raw.tokens;
+                }
+                segments.push(Segment {
+                    speaker: heard.speaker,
+                    start: raw.start,
+                    end: raw.end,
+                    text,
+                    invented,
+                    tokens: raw.pieces,
+                });
+            }
+        }
+        Ok(segments)
     }
 
     /// Runs Whisper on one packed window (the encoder shortened to it when `fit_encoder`) and

@@ -181,6 +181,30 @@ pub fn speech_overlap(start: f64, end: f64, regions: &[Region]) -> f64 {
     (covered / len).min(1.0)
 }
 
+/// Shortest speech region worth hearing again when Whisper skipped it: shorter ones are
+/// mostly a breath, a click or a one-syllable backchannel.
+const UNTOUCHED_MIN_SECONDS: f64 = 0.5;
+/// Share of a region that text must cover for the region to count as heard.
+const TOUCHED_SHARE: f64 = 0.2;
+
+/// The regions of `speech` (one side's) that no `kept` segment overlaps much: speech Whisper
+/// never decoded.
+pub fn untouched(speech: &[Region], kept: &[Region]) -> Vec<Region> {
+    speech
+        .iter()
+        .filter(|r| {
+            let len = r.end - r.start;
+            len >= UNTOUCHED_MIN_SECONDS
+                && kept
+                    .iter()
+                    .map(|k| (r.end.min(k.end) - r.start.max(k.start)).max(0.0))
+                    .sum::<f64>()
+                    < TOUCHED_SHARE * len
+        })
+        .copied()
+        .collect()
+}
+
 /// Letters and digits in `text` (what garbage ratios are counted in).
 pub fn weight(text: &str) -> usize {
     units(text).iter().map(|(_, s)| s.chars().count()).sum()
@@ -189,6 +213,20 @@ pub fn weight(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn speech_no_text_touches_is_untouched() {
+        let r = |start, end| Region { start, end };
+        let speech = [r(1.0, 4.0), r(10.0, 13.0), r(20.0, 20.3), r(30.0, 35.0)];
+        // The first region is heard, the third too short to matter; the fourth is only
+        // grazed by a segment running 0.5 s into it.
+        let kept = [r(0.8, 4.1), r(25.0, 30.5)];
+        assert_eq!(
+            untouched(&speech, &kept),
+            vec![r(10.0, 13.0), r(30.0, 35.0)]
+        );
+        assert_eq!(untouched(&speech[..1], &kept), Vec::<Region>::new());
+    }
 
     #[test]
     fn subtitle_credits_and_sound_labels_are_hallucinations() {

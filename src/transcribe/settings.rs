@@ -7,10 +7,10 @@ use sha2::{Digest, Sha256};
 
 /// Bumped whenever this module changes how it turns audio into segments (packing, splitting,
 /// guards, the token probabilities kept, or the speech regions it is given: 5 = Silero speech
-/// detector and collapsed end-of-window segments kept), so cached transcripts made by older
-/// code are not reused. A change made for speed that gives the same text on the labelled sets
+/// detector and collapsed end-of-window segments kept; 6 = speech Whisper skipped heard again),
+/// so cached transcripts made by older code are not reused. A change made for speed that gives the same text on the labelled sets
 /// (stretches heard again with a fitted encoder) keeps it: old transcripts are as good.
-pub const PIPELINE_VERSION: u32 = 5;
+pub const PIPELINE_VERSION: u32 = 6;
 
 /// How Whisper picks tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 mod content;
 mod hold;
 mod name_clause;
+mod name_question;
 mod phrase;
 mod pickup;
 pub(crate) mod self_intro;

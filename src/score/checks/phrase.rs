@@ -1,9 +1,10 @@
 //! `phrase` (the staff says one of the phrases, optionally early or late in the call) and
 //! `forbidden` (the staff says none of them).
 
-use super::{Ctx, Decision, Found, quote, quote_list};
+use super::{ASK_NAME, Ctx, Decision, Found, name_question, quote, quote_list};
 use crate::score::agency;
-use crate::score::rubric::{Criterion, Phrase};
+use crate::score::rubric::{Criterion, Language, Phrase};
+use crate::score::tokens::Tok;
 
 /// Is `f` inside the time window? `within` counts from the staff's first words, `last`
 /// back from the end of their last words.
@@ -56,6 +57,22 @@ pub(crate) fn said(
             lang.pick(
                 format!("說了{}於 {t:.1} 秒", quote(lang, &f.phrase.text)),
                 format!("said {} at {t:.1} s", quote(lang, &f.phrase.text)),
+            ),
+        );
+    }
+    // The caller's name asked in other words than the rubric's.
+    if c.id == ASK_NAME
+        && let Some(first) = any.first()
+        && let Some(f) = name_question::name_questions(cx, first)
+            .into_iter()
+            .find(|f| in_window(cx, f, within, last))
+    {
+        let (q, t) = (quote(lang, &f.evidence.text), f.evidence.start);
+        return Decision::pass(
+            vec![f.evidence],
+            lang.pick(
+                format!("問了來電者姓名：{q}於 {t:.1} 秒"),
+                format!("asked the caller's name: {q} at {t:.1} s"),
             ),
         );
     }
@@ -123,12 +140,47 @@ pub(crate) fn said(
     Decision::fail(Vec::new(), reason)
 }
 
+/// Words that, right after a phrase such as 不知道 or "I don't know" in the same clause, make
+/// it the opening of a polite question to the caller, not a refusal: 不知道您方便留個姓名嗎
+/// ("might you…"), 不知道是否…, "I don't know if you'd like to…".
+const ZH_POLITE_NEXT: &[&str] = &["您", "是否", "可否", "能否", "方便"];
+const EN_POLITE_NEXT: &[[&str; 2]] = &[["if", "you"], ["whether", "you"]];
+
+/// Whether the forbidden phrase `f` opens a polite question (see [`ZH_POLITE_NEXT`]).
+fn opens_polite_question(cx: &Ctx, f: &Found) -> bool {
+    let u = &cx.staff.utts[f.utt];
+    let (a, b) = f.toks;
+    let Some(end) = u
+        .clauses()
+        .into_iter()
+        .find(|&(x, y)| x <= a && a < y)
+        .map(|(_, y)| y)
+    else {
+        return false;
+    };
+    let next = &u.toks[b.min(end)..end];
+    let text = |t: &Tok| match t {
+        Tok::Han { ch, .. } => ch.to_string(),
+        Tok::Word(w) => w.text.clone(),
+        _ => String::new(),
+    };
+    match cx.lang() {
+        Language::Zh => {
+            let said: String = next.iter().take(2).map(text).collect();
+            ZH_POLITE_NEXT.iter().any(|w| said.starts_with(w))
+        }
+        Language::En => EN_POLITE_NEXT
+            .iter()
+            .any(|pair| next.len() >= 2 && pair.iter().zip(next).all(|(w, t)| text(t) == *w)),
+    }
+}
+
 pub(crate) fn forbidden(cx: &Ctx, c: &Criterion, any: &[Phrase], within: Option<f64>) -> Decision {
     let lang = cx.lang();
     let hits: Vec<Found> = cx
         .find(any, cx.threshold(c), None)
         .into_iter()
-        .filter(|f| in_window(cx, f, within, None))
+        .filter(|f| in_window(cx, f, within, None) && !opens_polite_question(cx, f))
         .collect();
     let Some(first) = hits.first() else {
         return Decision::pass(
