@@ -201,6 +201,48 @@ pub(crate) fn shared_part(lang: Language, phrase: &Phrase) -> Option<Phrase> {
     (toks.len() >= SHARED_MIN_UNITS).then(|| Phrase::from_tokens(&phrase.text, toks))
 }
 
+/// Where `clause` says the agency `phrase` names in short: its distinctive words heard by
+/// sound, then only words generic to agencies, then a word for a kind of office, spelled.
+/// People drop the generic words when they answer (兒童福利中心 and 兒童中心 for
+/// 兒童福利服務中心, "Children's Center"); the words that tell the agency from the others stay.
+/// As a token range of `clause`; `None` for a phrase with more than one distinctive run.
+pub(crate) fn said_short(
+    lang: Language,
+    phrase: &Phrase,
+    clause: &[Tok],
+    base: f64,
+    params: Params,
+) -> Option<(usize, usize)> {
+    let runs = distinctive(lang, phrase)?;
+    let [(x, y)] = runs[..] else {
+        return None;
+    };
+    let run = &phrase.toks[x..y];
+    let need = required_similarity(run, base);
+    let w = words(lang);
+    let mut generic = vec![false; clause.len()];
+    cover(clause, &w.generic, &mut generic);
+    let mut either = generic.clone();
+    cover(clause, &w.kinds, &mut either);
+    // Heard in a piece between generic words and ending it, not on generic words (兒福 of
+    // 兒福中心 sounds like 女福 of 婦女福利服務中心).
+    uncovered(&either, 0).into_iter().find_map(|(p, q)| {
+        let h = best_match(run, &clause[p..q], params, None)?;
+        if h.sim + 1e-9 < need || p + h.end != q {
+            return None;
+        }
+        let mut at = q;
+        while at < clause.len() && generic[at] {
+            at += 1;
+        }
+        let rest = &clause[at..];
+        w.kinds
+            .iter()
+            .find(|k| rest.len() >= k.len() && rest.iter().zip(k.iter()).all(|(a, b)| same(a, b)))
+            .map(|k| (p + h.start, at + k.len()))
+    })
+}
+
 /// Where in `text` the distinctive part of `phrase` was heard, when `phrase` matched units
 /// `a..b` of it: one token range per run, each heard by sound at the similarity a phrase of
 /// its length needs, in the match or a unit either side (a misheard word is often left out
@@ -254,6 +296,34 @@ mod tests {
         let t = tokenize(text);
         let h = best_match(&p.toks, &t, P, None).unwrap();
         heard(lang, &p, &t, (h.start, h.end), 0.8, P).is_some()
+    }
+
+    #[test]
+    fn an_agency_is_said_short_without_its_generic_words() {
+        let short = |lang, phrase: &str, text: &str| {
+            said_short(lang, &Phrase::new(phrase).unwrap(), &tokenize(text), 0.8, P).is_some()
+        };
+        for text in ["兒童福利中心", "兒童中心", "而同服務中心"] {
+            assert!(short(Language::Zh, "兒童福利服務中心", text), "{text}");
+        }
+        for text in [
+            "婦女福利中心",
+            "婦女福利服務中心",
+            "兒童福利",
+            "兒童的活動中心",
+        ] {
+            assert!(!short(Language::Zh, "兒童福利服務中心", text), "{text}");
+        }
+        assert!(short(
+            Language::En,
+            "Children's Welfare Service Center",
+            "the Children's Center"
+        ));
+        assert!(!short(
+            Language::En,
+            "Children's Welfare Service Center",
+            "Children's Welfare"
+        ));
     }
 
     #[test]

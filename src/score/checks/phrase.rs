@@ -24,6 +24,27 @@ fn rel(cx: &Ctx, t: f64) -> f64 {
     t - cx.staff.first.unwrap_or(0.0)
 }
 
+/// The first clause of the staff's in the time window that names the agency of one of
+/// `any` in short ([`agency::said_short`]).
+fn said_short<'p>(
+    cx: &Ctx,
+    any: &'p [Phrase],
+    base: f64,
+    within: Option<f64>,
+    last: Option<f64>,
+) -> Option<Found<'p>> {
+    let lang = cx.lang();
+    cx.staff.utts.iter().enumerate().find_map(|(i, u)| {
+        u.clauses().into_iter().find_map(|(a, b)| {
+            any.iter().find_map(|p| {
+                let (x, y) = agency::said_short(lang, p, &u.toks[a..b], base, cx.params())?;
+                let f = Found::new(p, i, u, (a + x, a + y), 1.0);
+                in_window(cx, &f, within, last).then_some(f)
+            })
+        })
+    })
+}
+
 pub(crate) fn said(
     cx: &Ctx,
     c: &Criterion,
@@ -57,6 +78,17 @@ pub(crate) fn said(
             lang.pick(
                 format!("說了{}於 {t:.1} 秒", quote(lang, &f.phrase.text)),
                 format!("said {} at {t:.1} s", quote(lang, &f.phrase.text)),
+            ),
+        );
+    }
+    // The agency named in short (兒童福利中心 for 兒童福利服務中心).
+    if let Some(f) = said_short(cx, any, base, within, last) {
+        let (q, t) = (quote(lang, &f.evidence.text), f.evidence.start);
+        return Decision::pass(
+            vec![f.evidence],
+            lang.pick(
+                format!("以簡稱說了單位名稱：{q}於 {t:.1} 秒"),
+                format!("said the agency's name in short: {q} at {t:.1} s"),
             ),
         );
     }
