@@ -148,6 +148,10 @@ pub struct RunArgs {
     /// hidden while it is being measured.
     #[arg(long, hide = true)]
     pub fit_encoder: bool,
+    /// Use about 90 MB less memory per job (Whisper's flash attention), for machines short of
+    /// memory: transcribing takes about 1.5 times as long.
+    #[arg(long)]
+    pub low_memory: bool,
     /// Transcribe and score again even calls that are stored and unchanged.
     #[arg(long)]
     pub force: bool,

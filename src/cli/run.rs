@@ -50,6 +50,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         audio: AudioSettings::default(),
         transcribe: TranscribeSettings {
             fit_encoder: args.fit_encoder,
+            flash_attention: args.low_memory,
             ..TranscribeSettings::default()
         },
     };

@@ -196,6 +196,7 @@ impl Transcriber {
         })?;
         // Route whisper.cpp's console chatter away from the user's terminal.
         whisper_rs::install_logging_hooks();
+        super::heap::return_large_blocks();
         let mut params = WhisperContextParameters::default();
         params.flash_attn(settings.flash_attention);
         let ctx = WhisperContext::new_with_params(model_path, params).map_err(|source| {

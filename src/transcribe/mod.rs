@@ -10,6 +10,7 @@
 
 mod engine;
 pub mod guard;
+mod heap;
 pub mod merge;
 pub mod pack;
 mod settings;

@@ -44,8 +44,11 @@ pub struct TranscribeSettings {
     pub suppress_blank: bool,
     /// Do not condition a window on earlier windows' text; stops one hallucination spreading.
     pub no_context: bool,
-    /// Flash attention in whisper.cpp (whole model). Off: with whisper.cpp 1.8.3 on this CPU it
-    /// made base 1.7× slower (real-time factor 0.27 vs 0.16 at one thread).
+    /// Flash attention in whisper.cpp (whole model). It never builds the encoder's 1500 × 1500
+    /// attention matrices, so each decoding state touches about 95 MB less (base), but
+    /// whisper.cpp 1.8.3's CPU kernel for it works one key at a time: demo-zh took 1.5× the
+    /// CPU time with ggml's matrix kernels on. Off by default; `run --low-memory` turns it on
+    /// (same verdicts on the labelled sets, docs/performance.md).
     pub flash_attention: bool,
     /// Pack a channel's speech regions into shared 30 s windows (false: one window per region).
     pub pack: bool,
