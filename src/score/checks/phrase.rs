@@ -45,6 +45,19 @@ fn said_short<'p>(
     })
 }
 
+/// A pass on what was said in other words than the rubric's, quoting the whole line.
+fn in_other_words(cx: &Ctx, f: Found, zh: &str, en: &str) -> Decision {
+    let lang = cx.lang();
+    let (q, t) = (quote(lang, &f.evidence.text), f.evidence.start);
+    Decision::pass(
+        vec![f.evidence],
+        lang.pick(
+            format!("{zh}：{q}於 {t:.1} 秒"),
+            format!("{en}: {q} at {t:.1} s"),
+        ),
+    )
+}
+
 pub(crate) fn said(
     cx: &Ctx,
     c: &Criterion,
@@ -83,13 +96,11 @@ pub(crate) fn said(
     }
     // The agency named in short (兒童福利中心 for 兒童福利服務中心).
     if let Some(f) = said_short(cx, any, base, within, last) {
-        let (q, t) = (quote(lang, &f.evidence.text), f.evidence.start);
-        return Decision::pass(
-            vec![f.evidence],
-            lang.pick(
-                format!("以簡稱說了單位名稱：{q}於 {t:.1} 秒"),
-                format!("said the agency's name in short: {q} at {t:.1} s"),
-            ),
+        return in_other_words(
+            cx,
+            f,
+            "以簡稱說了單位名稱",
+            "said the agency's name in short",
         );
     }
     // The caller's name asked in other words than the rubric's.
@@ -99,14 +110,7 @@ pub(crate) fn said(
             .into_iter()
             .find(|f| in_window(cx, f, within, last))
     {
-        let (q, t) = (quote(lang, &f.evidence.text), f.evidence.start);
-        return Decision::pass(
-            vec![f.evidence],
-            lang.pick(
-                format!("問了來電者姓名：{q}於 {t:.1} 秒"),
-                format!("asked the caller's name: {q} at {t:.1} s"),
-            ),
-        );
+        return in_other_words(cx, f, "問了來電者姓名", "asked the caller's name");
     }
     if let Some(f) = found.first() {
         let q = quote(lang, &f.phrase.text);
